@@ -1,0 +1,109 @@
+/**
+ * Shared plumbing for the pipeline stages: project paths, stage timing, spec-error formatting and
+ * all-or-nothing writes. Not a stage itself; every stage imports it.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const specRoot = join(projectRoot, "openapi", "openapi.yaml");
+export const redoclyConfigPath = join(projectRoot, "redocly.yaml");
+export const generatedDir = join(projectRoot, "generated");
+export const docsOutput = join(projectRoot, "build", "docs", "index.html");
+
+/** A problem found in the spec, located in a source file (path relative to the project root). */
+export interface SpecProblem {
+  file: string;
+  line: number;
+  column: number;
+  severity: "error" | "warn";
+  rule: string;
+  message: string;
+}
+
+/** Raised when the spec cannot be turned into outputs; carries every problem with its location. */
+export class SpecError extends Error {
+  constructor(
+    readonly stage: string,
+    readonly problems: SpecProblem[],
+  ) {
+    super(`${stage}: ${problems.length} problem(s) in the spec\n${problems.map(formatProblem).join("\n")}`);
+  }
+}
+
+export function formatProblem(problem: SpecProblem): string {
+  return `${problem.file}:${problem.line}:${problem.column} ${problem.severity} ${problem.rule}: ${problem.message}`;
+}
+
+export function relativeToProject(path: string): string {
+  return relative(projectRoot, path.startsWith("file://") ? fileURLToPath(path) : path);
+}
+
+export function sha256(text: string | Buffer): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** Files a stage wants to write, keyed by absolute path; nothing touches the disk until commitFiles. */
+export type FileSet = Map<string, string>;
+
+/**
+ * Writes every file of the set or none: each is written to a temporary sibling first, and only when
+ * all temporaries exist are they renamed over their targets (rename is atomic on one filesystem).
+ */
+export function commitFiles(files: FileSet, log: (line: string) => void = console.log): void {
+  const staged: Array<[string, string]> = [];
+  try {
+    for (const [target, content] of files) {
+      mkdirSync(dirname(target), { recursive: true });
+      const temporary = `${target}.${process.pid}.tmp`;
+      writeFileSync(temporary, content);
+      staged.push([temporary, target]);
+    }
+  } catch (error) {
+    for (const [temporary] of staged) rmSync(temporary, { force: true });
+    throw error;
+  }
+  for (const [temporary, target] of staged) {
+    renameSync(temporary, target);
+    log(`  wrote ${relativeToProject(target)}`);
+  }
+}
+
+/** Runs one stage, printing `stage … ok (123 ms)` or `stage … failed (123 ms)`. */
+export async function timed<T>(stage: string, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    const result = await work();
+    console.log(`${stage.padEnd(9)} ok     ${Math.round(performance.now() - started)} ms`);
+    return result;
+  } catch (error) {
+    console.log(`${stage.padEnd(9)} failed ${Math.round(performance.now() - started)} ms`);
+    throw error;
+  }
+}
+
+/** Entry point wrapper for stage CLIs: a SpecError exits 1 with its problems, anything else exits 2. */
+export async function runStage(main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    if (error instanceof SpecError) {
+      console.error(error.message);
+      process.exitCode = 1;
+    } else {
+      console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      process.exitCode = 2;
+    }
+  }
+}
+
+export function readText(path: string): string {
+  return readFileSync(path, "utf8");
+}
+
+/** True when this module is the script node was started with (so a stage can be imported or run). */
+export function isEntryPoint(moduleUrl: string): boolean {
+  return process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(moduleUrl);
+}

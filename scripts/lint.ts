@@ -1,0 +1,34 @@
+/**
+ * Stage: lint.
+ * Input: openapi/ (root openapi/openapi.yaml) and redocly.yaml (rules, house rules).
+ * Output: one line per problem on stderr as `file:line:col severity rule: message`; writes no file.
+ * Exit codes: 0 when there are no errors and no warnings, 1 when the spec has problems, 2 on a crash.
+ */
+import { getLineColLocation, lint, loadConfig, type NormalizedProblem } from "@redocly/openapi-core";
+import { isEntryPoint, redoclyConfigPath, relativeToProject, runStage, SpecError, specRoot, type SpecProblem, timed } from "./common.js";
+
+/** Converts Redocly's problem (JSON pointer into a source) into file:line:col. */
+export function toSpecProblem(problem: NormalizedProblem): SpecProblem {
+  const location = problem.location[0];
+  const where = location ? getLineColLocation(location) : undefined;
+  return {
+    file: location ? relativeToProject(location.source.absoluteRef) : "openapi/openapi.yaml",
+    line: where?.start.line ?? 1,
+    column: where?.start.col ?? 1,
+    severity: problem.severity === "error" ? "error" : "warn",
+    rule: problem.ruleId,
+    message: problem.message,
+  };
+}
+
+/** Lints the spec; resolves when it is clean, rejects with a SpecError listing every problem. */
+export async function lintSpec(): Promise<void> {
+  const config = await loadConfig({ configPath: redoclyConfigPath });
+  const problems = await lint({ ref: specRoot, config });
+  const reported = problems.map(toSpecProblem);
+  if (reported.length > 0) throw new SpecError("lint", reported);
+}
+
+if (isEntryPoint(import.meta.url)) {
+  await runStage(() => timed("lint", lintSpec));
+}
