@@ -5,10 +5,10 @@
  * client, docs and mock all read. Written only when the whole spec resolves.
  * Exit codes: 0 written, 1 the spec has unresolved refs or syntax errors (file:line printed), 2 crash.
  */
-import { bundle, loadConfig, stringifyYaml } from "@redocly/openapi-core";
+import { bundle, stringifyYaml } from "@redocly/openapi-core";
 import { join } from "node:path";
-import { commitFiles, generatedDir, isEntryPoint, redoclyConfigPath, runStage, SpecError, specRoot, timed, type FileSet } from "./common.js";
-import { toSpecProblem } from "./lint.js";
+import { commitFiles, generatedDir, isEntryPoint, loadRedoclyConfig, runStage, SpecError, specRoot, timed, type FileSet } from "./common.js";
+import { rootSyntaxError, toSpecProblem } from "./lint.js";
 
 export const bundleJsonPath = join(generatedDir, "openapi.json");
 export const bundleYamlPath = join(generatedDir, "openapi.yaml");
@@ -23,8 +23,10 @@ export interface BundledSpec {
 
 /** Bundles the split spec into one document, in memory. */
 export async function bundleSpec(): Promise<BundledSpec> {
-  const config = await loadConfig({ configPath: redoclyConfigPath });
-  const result = await bundle({ ref: specRoot, config, dereference: false });
+  const config = await loadRedoclyConfig();
+  const result = await bundle({ ref: specRoot, config, dereference: false }).catch((error: unknown) => {
+    throw rootSyntaxError("bundle", error) ?? error;
+  });
   const errors = result.problems.filter((problem) => problem.severity === "error");
   if (errors.length > 0) throw new SpecError("bundle", errors.map(toSpecProblem));
   const document = result.bundle.parsed as Record<string, unknown>;

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { type Config, loadConfig } from "@redocly/openapi-core";
 import { fileURLToPath } from "node:url";
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -12,6 +13,14 @@ export const specRoot = join(projectRoot, "openapi", "openapi.yaml");
 export const redoclyConfigPath = join(projectRoot, "redocly.yaml");
 export const generatedDir = join(projectRoot, "generated");
 export const docsOutput = join(projectRoot, "build", "docs", "index.html");
+
+let redoclyConfig: Promise<Config> | undefined;
+
+/** redocly.yaml, loaded once per process and shared by the lint and bundle stages. */
+export function loadRedoclyConfig(): Promise<Config> {
+  redoclyConfig ??= loadConfig({ configPath: redoclyConfigPath });
+  return redoclyConfig;
+}
 
 /** A problem found in the spec, located in a source file (path relative to the project root). */
 export interface SpecProblem {

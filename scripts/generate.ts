@@ -104,7 +104,9 @@ export const declaredStatusCodes = ${constant(statusCodes)} as const;
 
 /** Generates types, client module and manifest from a bundle, in memory. */
 export async function generateFiles(spec: BundledSpec): Promise<FileSet> {
-  const ast = await openapiTS(spec.document as never, { defaultNonNullable: false, silent: true, rootTypes: false });
+  // defaultNonNullable off: a `default` must not make a field required in patch bodies (toolchain notes §2);
+  // emptyObjectsUnknown on: FieldsV1 is an opaque object with keys, not `Record<string, never>`.
+  const ast = await openapiTS(spec.document as never, { defaultNonNullable: false, emptyObjectsUnknown: true, silent: true });
   const files: FileSet = new Map();
   files.set(typesPath, banner + astToString(ast));
   files.set(clientPath, clientModule(spec.document));

@@ -4,8 +4,8 @@
  * Output: one line per problem on stderr as `file:line:col severity rule: message`; writes no file.
  * Exit codes: 0 when there are no errors and no warnings, 1 when the spec has problems, 2 on a crash.
  */
-import { getLineColLocation, lint, loadConfig, type NormalizedProblem } from "@redocly/openapi-core";
-import { isEntryPoint, redoclyConfigPath, relativeToProject, runStage, SpecError, specRoot, type SpecProblem, timed } from "./common.js";
+import { getLineColLocation, lint, type NormalizedProblem, YamlParseError } from "@redocly/openapi-core";
+import { isEntryPoint, loadRedoclyConfig, relativeToProject, runStage, SpecError, specRoot, type SpecProblem, timed } from "./common.js";
 
 /** Converts Redocly's problem (JSON pointer into a source) into file:line:col. */
 export function toSpecProblem(problem: NormalizedProblem): SpecProblem {
@@ -21,10 +21,30 @@ export function toSpecProblem(problem: NormalizedProblem): SpecProblem {
   };
 }
 
+/**
+ * Redocly reports syntax errors in referenced files as problems, but throws for the root document;
+ * turn that throw into the same file:line form.
+ */
+export function rootSyntaxError(stage: string, error: unknown): SpecError | undefined {
+  if (!(error instanceof YamlParseError)) return undefined;
+  return new SpecError(stage, [
+    {
+      file: relativeToProject(error.source.absoluteRef),
+      line: error.line,
+      column: error.col,
+      severity: "error",
+      rule: "yaml-syntax",
+      message: error.message,
+    },
+  ]);
+}
+
 /** Lints the spec; resolves when it is clean, rejects with a SpecError listing every problem. */
 export async function lintSpec(): Promise<void> {
-  const config = await loadConfig({ configPath: redoclyConfigPath });
-  const problems = await lint({ ref: specRoot, config });
+  const config = await loadRedoclyConfig();
+  const problems = await lint({ ref: specRoot, config }).catch((error: unknown) => {
+    throw rootSyntaxError("lint", error) ?? error;
+  });
   const reported = problems.map(toSpecProblem);
   if (reported.length > 0) throw new SpecError("lint", reported);
 }
