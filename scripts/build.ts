@@ -19,6 +19,6 @@ await runStage(async () => {
   const spec = await timed("bundle", bundleSpec);
   const generated = await timed("generate", () => generateFiles(spec));
   commitFiles(new Map([...bundleFiles(spec), ...generated]));
-  await timed("docs", () => buildDocs(bundleJsonPath));
+  commitFiles(await timed("docs", () => buildDocs(bundleJsonPath)));
   console.log(`build     ok     ${Math.round(performance.now() - started)} ms`);
 });

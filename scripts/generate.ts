@@ -118,7 +118,9 @@ export async function generateFiles(spec: BundledSpec): Promise<FileSet> {
       ["@redocly/openapi-core", "openapi-typescript", "typescript"].map((name) => [name, packageVersion(name)]),
     ),
     files: Object.fromEntries(
-      [...outputs].map(([path, content]) => [path.slice(generatedDir.length + 1), sha256(content)]).sort(([a], [b]) => a.localeCompare(b)),
+      [...outputs]
+        .map(([path, content]): [string, string] => [path.slice(generatedDir.length + 1), sha256(content)])
+        .sort(([a], [b]) => a.localeCompare(b)),
     ),
   };
   files.set(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
