@@ -2486,10 +2486,10 @@ export interface components {
             /** @description Human-readable explanation of this one problem. */
             message?: string;
             /**
-             * @description Machine-readable kind of problem, such as `FieldValueInvalid`, `FieldValueRequired`, `FieldValueNotSupported`, `FieldValueForbidden` or `FieldManagerConflict` (server-side apply).
-             * @enum {string}
+             * @description Machine-readable kind of problem, such as `FieldValueInvalid`, `FieldValueRequired`, `FieldValueNotSupported`, `FieldValueForbidden`, `FieldValueDuplicate`, `FieldValueTooLong` or `FieldManagerConflict` (server-side apply). Left open because webhooks may add their own.
+             * @example FieldValueInvalid
              */
-            reason?: "FieldValueNotFound" | "FieldValueRequired" | "FieldValueDuplicate" | "FieldValueInvalid" | "FieldValueNotSupported" | "FieldValueForbidden" | "FieldValueTooLong" | "FieldValueTooMany" | "InternalError" | "FieldValueTypeInvalid" | "UnexpectedServerResponse" | "FieldManagerConflict" | "ResourceVersionTooLarge";
+            reason?: string;
         };
         /** @description Extra facts about a failure that a program can act on without parsing the message. */
         StatusDetails: {
@@ -2553,10 +2553,11 @@ export interface components {
              */
             metadata?: components["schemas"]["ListMeta"];
             /**
-             * @description Machine-readable category of the failure; it fixes the HTTP code (for example `NotFound` is 404, `Invalid` is 422, `Conflict` and `AlreadyExists` are 409). An empty string means unknown.
-             * @enum {string}
+             * @description Machine-readable category of the failure; it fixes the HTTP code. The apiserver uses `BadRequest` (400), `Unauthorized` (401), `Forbidden` (403), `NotFound` (404), `MethodNotAllowed` (405), `NotAcceptable` (406), `AlreadyExists` and `Conflict` (409), `Gone` and `Expired` (410), `RequestEntityTooLarge` (413), `UnsupportedMediaType` (415), `Invalid` (422), `TooManyRequests` (429), `InternalError` and `ServerTimeout` (500), `ServiceUnavailable` (503) and `Timeout` (504); an empty string means unknown. Left open because admission webhooks may answer with reasons of their own.
+             * @example NotFound
+             * @example Invalid
              */
-            reason?: "" | "BadRequest" | "Unauthorized" | "Forbidden" | "NotFound" | "MethodNotAllowed" | "NotAcceptable" | "AlreadyExists" | "Conflict" | "Gone" | "Expired" | "RequestEntityTooLarge" | "UnsupportedMediaType" | "Invalid" | "TooManyRequests" | "InternalError" | "ServerTimeout" | "StoreReadError" | "ServiceUnavailable" | "Timeout";
+            reason?: string;
             /**
              * @description `Failure` for every error response; `Success` only for operations that succeed without an object.
              * @enum {string}
