@@ -1,0 +1,48 @@
+/**
+ * Loads the bundled OpenAPI document the mock serves and turns it into Prism operations.
+ *
+ * Input: path of a bundled spec (`.json`, or YAML for any other extension). Output: Prism's
+ * operation list (`getHttpOperationsFromSpec`). Throws an Error naming the file when it cannot be
+ * read or parsed, when it still has a `$ref` that leaves the document (Prism would fetch it: the mock
+ * never touches the network, so the spec must be bundled), or when it declares no operation.
+ */
+import { readFileSync } from "node:fs";
+import { getHttpOperationsFromSpec } from "@stoplight/prism-http";
+import { parse as parseYaml } from "yaml";
+
+export type PrismOperation = Awaited<ReturnType<typeof getHttpOperationsFromSpec>>[number];
+
+/** JSON pointer of the first `$ref` that does not point inside the document, or undefined. */
+function findExternalRef(node: unknown, pointer: string): string | undefined {
+  if (Array.isArray(node)) {
+    for (const [index, item] of node.entries()) {
+      const found = findExternalRef(item, `${pointer}/${index}`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (node === null || typeof node !== "object") return undefined;
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "$ref" && typeof value === "string" && !value.startsWith("#")) return `${pointer}/$ref (${value})`;
+    const found = findExternalRef(value, `${pointer}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+export async function loadOperations(specPath: string): Promise<PrismOperation[]> {
+  let document: unknown;
+  try {
+    const text = readFileSync(specPath, "utf8");
+    document = specPath.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new Error(`cannot load spec ${specPath}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const externalRef = findExternalRef(document, "#");
+  if (externalRef !== undefined) {
+    throw new Error(`spec ${specPath} is not bundled: external reference at ${externalRef}; run \`npm run bundle\` first`);
+  }
+  const operations = await getHttpOperationsFromSpec(document as object);
+  if (operations.length === 0) throw new Error(`spec ${specPath} declares no operation`);
+  return operations;
+}
