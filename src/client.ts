@@ -6,24 +6,22 @@ import {
   patchMediaTypes,
   patchPodOperation,
   pathParameterRules,
-  type PatchBody,
   type PatchMediaType,
   type PatchQuery,
   type Pod,
   type Status,
 } from "../generated/client.js";
 import type { paths } from "../generated/openapi.js";
+import type { TypedPatchBodies } from "./patches/index.js";
 import { failureStatus } from "./status.js";
 
 type ApplyMediaType = "application/apply-patch+yaml";
 
 /**
- * The body each media type accepts. An apply body must also carry `metadata.name`: the spec says so with a
- * `required` next to a `$ref`, which openapi-typescript does not carry into the generated type.
+ * The body each media type accepts: the typed patches of src/patches, derived from the Pod model and its
+ * merge metadata and kept within the contract's body schemas (an apply body also carries `metadata.name`).
  */
-export type PatchPodBody<M extends PatchMediaType> = M extends ApplyMediaType
-  ? PatchBody<M> & { metadata: { name: string } }
-  : PatchBody<M>;
+export type PatchPodBody<M extends PatchMediaType> = TypedPatchBodies[M];
 
 /** Query options of an apply patch: the apiserver refuses one without `fieldManager`. */
 export type ApplyPatchQuery = Omit<PatchQuery, "fieldManager"> & Required<Pick<PatchQuery, "fieldManager">>;

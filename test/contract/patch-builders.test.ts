@@ -1,0 +1,112 @@
+/**
+ * Contract tests for the typed patches: every kind of typed body (JSON Patch from the builder and the
+ * pointer helper, merge patch, strategic merge patch with each directive, apply) goes through the
+ * client to the real mock for its media type and is accepted (200, no `sl-violations`). As a control,
+ * bodies the types refuse are refused by the mock too (422), so the acceptance above means something.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createPodPatchClient,
+  jsonPatch,
+  pointer,
+  type PatchPodRequest,
+  type PodApplyPatch,
+  type PodMergePatch,
+  type PodStrategicMergePatch,
+} from "../../src/index.js";
+import { startMock, type RunningMock } from "../support/mock-process.js";
+
+const namespace = "default";
+const name = "hello-world";
+
+let mock: RunningMock;
+beforeAll(async () => {
+  mock = await startMock();
+});
+afterAll(() => mock?.stop());
+
+function patchPod(request: PatchPodRequest) {
+  return createPodPatchClient({ baseUrl: mock.url, credentials: { xAuthToken: "patch-builders-test" } }).patchPod(request);
+}
+
+const jsonPatchBody = jsonPatch()
+  .replace("/spec/containers/0/image", "nginx:1.27")
+  .add(pointer("metadata", "labels", "app.kubernetes.io/name"), "web")
+  .add(pointer("metadata", "annotations", "example.com/a~b"), "tilde")
+  .add("/spec/containers/-", { name: "sidecar", image: "busybox:1.36", env: [{ name: "MODE", value: "on" }] })
+  .add("/spec/tolerations/-", { key: "dedicated", operator: "Equal", value: "web", effect: "NoSchedule" })
+  .replace("/spec/activeDeadlineSeconds", 600)
+  .add("/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/0/podAffinityTerm/labelSelector/matchExpressions/0/values/0", "web")
+  .build();
+
+const mergeBody: PodMergePatch = {
+  metadata: { labels: { release: "canary", tier: null }, annotations: { "kubernetes.io/change-cause": null } },
+  spec: { activeDeadlineSeconds: null, containers: [{ name: "web", image: "nginx:1.27" }], securityContext: { runAsNonRoot: true } },
+};
+
+const strategicBody: PodStrategicMergePatch = {
+  $patch: "merge",
+  metadata: {
+    labels: { release: "canary", tier: null },
+    annotations: { $patch: "replace", owner: "team-a" },
+    "$deleteFromPrimitiveList/finalizers": ["example.com/old"],
+    "$setElementOrder/finalizers": ["example.com/keep"],
+  },
+  spec: {
+    "$setElementOrder/containers": [{ name: "web" }, { name: "sidecar" }],
+    containers: [
+      {
+        name: "web",
+        image: "nginx:1.27",
+        "$setElementOrder/env": [{ name: "MODE" }],
+        env: [{ name: "MODE", value: "on" }, { name: "OLD", $patch: "delete" }],
+      },
+      { name: "sidecar", $patch: "delete" },
+    ],
+    volumes: [{ $patch: "replace" }, { name: "data", $retainKeys: ["name", "emptyDir"], emptyDir: { medium: "Memory" } }],
+    securityContext: { $patch: "replace", runAsNonRoot: true },
+  },
+};
+
+const applyBody: PodApplyPatch = {
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name, labels: { "app.kubernetes.io/name": "web" } },
+  spec: { containers: [{ name: "web", image: "nginx:1.27", ports: [{ containerPort: 8080 }] }] },
+};
+
+const typedRequests: [kind: string, request: PatchPodRequest][] = [
+  ["JSON Patch from the builder", { namespace, name, contentType: "application/json-patch+json", body: jsonPatchBody }],
+  ["merge patch", { namespace, name, contentType: "application/merge-patch+json", body: mergeBody }],
+  ["strategic merge patch with directives", { namespace, name, contentType: "application/strategic-merge-patch+json", body: strategicBody }],
+  ["apply patch", { namespace, name, contentType: "application/apply-patch+yaml", body: applyBody, query: { fieldManager: "patch-builders" } }],
+];
+
+/** Bodies the typed patches refuse; the casts stand for a caller who went around the types. */
+const refusedRequests: [kind: string, request: PatchPodRequest][] = [
+  ["JSON Patch `remove`", { namespace, name, contentType: "application/json-patch+json", body: [{ op: "remove", path: "/metadata/labels/app" }] as never }],
+  ["merge patch deleting all labels", { namespace, name, contentType: "application/merge-patch+json", body: { metadata: { labels: null } } as never }],
+  [
+    "strategic `$patch: replace` entry in containers",
+    { namespace, name, contentType: "application/strategic-merge-patch+json", body: { spec: { containers: [{ $patch: "replace" }] } } as never },
+  ],
+  [
+    "apply without `kind`",
+    { namespace, name, contentType: "application/apply-patch+yaml", body: { apiVersion: "v1", metadata: { name } } as never, query: { fieldManager: "patch-builders" } },
+  ],
+];
+
+describe("typed patches against the mock", () => {
+  it.each(typedRequests)("accepts the %s", async (_kind, request) => {
+    const result = await patchPod(request);
+    expect(result.error).toBeUndefined();
+    expect(result.status).toBe(200);
+    expect(result.response.headers.get("sl-violations")).toBeNull();
+  });
+
+  it.each(refusedRequests)("refuses a %s, as the types do", async (_kind, request) => {
+    const result = await patchPod(request);
+    expect(result.status).toBe(422);
+    expect(result.error).toMatchObject({ kind: "Status", reason: "Invalid" });
+  });
+});
