@@ -41,3 +41,11 @@ export {
   type StrategicMergePatch,
   type TypedPatchBodies,
 } from "./patches/index.js";
+export {
+  applyPatch,
+  checkPodUpdate,
+  PatchError,
+  updatableSpecFieldsMessage,
+  updateRejection,
+  type PodUpdateViolation,
+} from "./engine/index.js";

@@ -1,0 +1,68 @@
+// Read access to generated/merge-metadata.ts for the engine: where a JSON object sits in the Pod model
+// and the shape of each of its members. Inputs: a node (schema, map values, or opaque) and a member
+// name. Outputs: the member's shape (undefined for a field the model does not know) and the node of
+// the objects inside it. Every strategy, merge key, list type and map type comes from this table.
+import { podMergeMetadata } from "../../generated/merge-metadata.js";
+
+export type FieldShape =
+  | { readonly kind: "scalar" }
+  | { readonly kind: "object"; readonly schema: string }
+  | { readonly kind: "opaque" }
+  | {
+      readonly kind: "list";
+      readonly items: string;
+      readonly mergeKey?: string;
+      readonly strategy?: string;
+      readonly listType?: string;
+      readonly listMapKeys?: readonly string[];
+    }
+  | { readonly kind: "map"; readonly values: string; readonly mapType?: string; readonly strategy?: string };
+
+const schemas: Readonly<Record<string, Readonly<Record<string, FieldShape>>>> = podMergeMetadata;
+
+/** A JSON object in the Pod: an instance of a schema, a map (any key, one value type), or opaque. */
+export type ObjectNode =
+  | { readonly kind: "schema"; readonly schema: string }
+  | { readonly kind: "map"; readonly values: string }
+  | { readonly kind: "opaque" };
+
+export const podNode: ObjectNode = { kind: "schema", schema: "Pod" };
+
+const scalarShape: FieldShape = { kind: "scalar" };
+const opaqueShape: FieldShape = { kind: "opaque" };
+const opaqueNode: ObjectNode = { kind: "opaque" };
+
+/** The shape of member `key` of an object at `node`; undefined when the schema has no such field. */
+export function fieldShape(node: ObjectNode, key: string): FieldShape | undefined {
+  switch (node.kind) {
+    case "schema": {
+      const properties = schemas[node.schema];
+      return properties !== undefined && Object.hasOwn(properties, key) ? properties[key] : undefined;
+    }
+    case "map":
+      return node.values === "scalar" ? scalarShape : { kind: "object", schema: node.values };
+    case "opaque":
+      return opaqueShape;
+  }
+}
+
+/** The node of the object a member holds (for a list, of its elements). */
+export function objectNode(shape: FieldShape): ObjectNode {
+  switch (shape.kind) {
+    case "object":
+      return { kind: "schema", schema: shape.schema };
+    case "map":
+      return { kind: "map", values: shape.values };
+    case "list":
+      return shape.items === "scalar" ? opaqueNode : { kind: "schema", schema: shape.items };
+    case "scalar":
+    case "opaque":
+      return opaqueNode;
+  }
+}
+
+/** The patch strategy of a field without `retainKeys` ("merge", "replace" or ""), as upstream splits it. */
+export function patchStrategy(shape: FieldShape): string {
+  const strategy = shape.kind === "list" || shape.kind === "map" ? (shape.strategy ?? "") : "";
+  return strategy.split(",").find((part) => part !== "retainKeys") ?? "";
+}

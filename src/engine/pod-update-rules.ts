@@ -1,0 +1,238 @@
+// The apiserver's rules for updating an existing Pod (kubernetes/kubernetes pkg/apis/core/validation
+// ValidatePodUpdate and ValidateObjectMetaUpdate, contract-facts §1.1), checked locally on the Pod
+// before and after a patch. Inputs: two Pods. Output: the violations, each with the field path and the
+// field error the apiserver prints (`spec: Forbidden: pod updates may not change fields other than ...`);
+// empty when the update would be accepted. updateRejection() turns them into the 422 Invalid Status.
+//
+// Modelled: containers/initContainers may only change images (same count, non-empty, no surrounding
+// whitespace); activeDeadlineSeconds may be set or lowered, never raised or removed, and stays within
+// 1..2147483647; tolerations may be added, existing ones may change only tolerationSeconds (which needs
+// effect NoExecute); schedulingGates may only be removed; terminationGracePeriodSeconds may go from a
+// negative value to 1; a Pod that still has scheduling gates may gain nodeSelector entries; every other
+// spec change is forbidden. Metadata: name, namespace and uid are immutable, deletionTimestamp and
+// deletionGracePeriodSeconds cannot be set by an update, no finalizers may be added once deletion has
+// started; labels, annotations and the rest may change. Ignored, as the apiserver silently resets them:
+// status, creationTimestamp, generation. Not modelled: node-affinity additions on gated Pods (reported
+// as a spec change), quantity equivalence ("1" vs "1000m" counts as a change), admission plugins.
+import type { Pod, Status } from "../../generated/client.js";
+import { podFailure } from "./errors.js";
+import { cloneJson, isJsonObject, member, type JsonObject, type JsonValue } from "./json.js";
+
+export interface PodUpdateViolation {
+  /** Field path, e.g. `spec` or `spec.containers[0].image`. */
+  field: string;
+  reason: "FieldValueForbidden" | "FieldValueInvalid" | "FieldValueRequired";
+  /** The field error as the apiserver prints it: `<field>: <Type>: <detail>`. */
+  message: string;
+  /** For the general spec rule: the spec paths that changed outside the updatable fields. */
+  changed?: string[];
+}
+
+export const updatableSpecFieldsMessage =
+  "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`," +
+  "`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations)," +
+  "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
+
+const maxInt32 = 2147483647;
+
+function forbidden(field: string, detail: string): PodUpdateViolation {
+  return { field, reason: "FieldValueForbidden", message: `${field}: Forbidden: ${detail}` };
+}
+
+function invalid(field: string, value: JsonValue | undefined, detail: string): PodUpdateViolation {
+  return { field, reason: "FieldValueInvalid", message: `${field}: Invalid value: ${JSON.stringify(value ?? null)}: ${detail}` };
+}
+
+function required(field: string): PodUpdateViolation {
+  return { field, reason: "FieldValueRequired", message: `${field}: Required value` };
+}
+
+function objectOf(value: JsonValue | undefined): JsonObject {
+  return isJsonObject(value) ? value : {};
+}
+
+function listOf(value: JsonValue | undefined): JsonValue[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** The value with nulls, empty lists and empty objects removed, as Go's semantic equality sees zero values. */
+function normalized(value: JsonValue | undefined): JsonValue | undefined {
+  if (Array.isArray(value)) return value.length === 0 ? undefined : value.map((element) => normalized(element) ?? null);
+  if (!isJsonObject(value)) return value ?? undefined;
+  const entries = Object.entries(value).flatMap(([key, child]) => {
+    const kept = normalized(child);
+    return kept === undefined ? [] : [[key, kept] as const];
+  });
+  return entries.length === 0 ? undefined : Object.fromEntries(entries);
+}
+
+/** Paths under `path` where the normalized values differ. */
+function differences(before: JsonValue | undefined, after: JsonValue | undefined, path: string): string[] {
+  if (isJsonObject(before) && isJsonObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    return keys.flatMap((key) => differences(member(before, key), member(after, key), `${path}.${key}`));
+  }
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    return before.flatMap((element, index) => differences(element, after[index], `${path}[${index}]`));
+  }
+  return canonical(before) === canonical(after) ? [] : [path];
+}
+
+function metadataViolations(before: JsonObject, after: JsonObject): PodUpdateViolation[] {
+  const violations: PodUpdateViolation[] = [];
+  for (const key of ["name", "namespace", "uid", "deletionGracePeriodSeconds"]) {
+    const now = member(after, key);
+    const unsetUid = key === "uid" && now === undefined;
+    if (!unsetUid && canonical(now) !== canonical(member(before, key))) {
+      violations.push(invalid(`metadata.${key}`, now, "field is immutable"));
+    }
+  }
+  if (member(before, "deletionTimestamp") === undefined && member(after, "deletionTimestamp") !== undefined) {
+    violations.push(invalid("metadata.deletionTimestamp", member(after, "deletionTimestamp"), "field is immutable"));
+  }
+  if (member(before, "deletionTimestamp") !== undefined) {
+    const old = listOf(member(before, "finalizers"));
+    const added = listOf(member(after, "finalizers")).filter((finalizer) => !old.includes(finalizer));
+    if (added.length > 0) {
+      violations.push(
+        forbidden("metadata.finalizers", `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`),
+      );
+    }
+  }
+  return violations;
+}
+
+/** ValidateContainerUpdates; `stop` when the count changed, as upstream returns at once. */
+function containerViolations(before: JsonValue[], after: JsonValue[], field: string): { violations: PodUpdateViolation[]; stop: boolean } {
+  if (before.length !== after.length) return { violations: [forbidden(field, "pod updates may not add or remove containers")], stop: true };
+  const violations = after.flatMap((container, index) => {
+    const image = member(objectOf(container), "image");
+    const imageField = `${field}[${index}].image`;
+    if (typeof image !== "string" || image === "") return [required(imageField)];
+    return image.trim() === image ? [] : [invalid(imageField, image, "must not have leading or trailing whitespace")];
+  });
+  return { violations, stop: false };
+}
+
+/** activeDeadlineSeconds: set from nil, or lowered; `stop` where upstream returns at once. */
+function deadlineViolations(before: JsonValue | undefined, after: JsonValue | undefined): { violations: PodUpdateViolation[]; stop: boolean } {
+  const field = "spec.activeDeadlineSeconds";
+  if (after === undefined || after === null) {
+    const removed = before !== undefined && before !== null;
+    return { violations: removed ? [invalid(field, null, "must not update from a positive integer to nil value")] : [], stop: false };
+  }
+  if (typeof after !== "number" || after < 1 || after > maxInt32) {
+    return { violations: [invalid(field, after, `must be between 1 and ${maxInt32}, inclusive`)], stop: true };
+  }
+  if (typeof before === "number" && before < after) {
+    return { violations: [invalid(field, after, "must be less than or equal to previous value")], stop: true };
+  }
+  return { violations: [], stop: false };
+}
+
+/** JSON text with object keys sorted, so equal values compare equal whatever their key order. */
+function canonical(value: JsonValue | undefined): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (!isJsonObject(value)) return JSON.stringify(value ?? null);
+  const keys = Object.keys(value).sort();
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`).join(",")}}`;
+}
+
+function withoutSeconds(toleration: JsonValue): string {
+  const { tolerationSeconds: _ignored, ...rest } = objectOf(toleration);
+  return canonical(normalized(rest));
+}
+
+/** validateOnlyAddedTolerations, then the tolerationSeconds/effect rule of ValidateTolerations. */
+function tolerationViolations(before: JsonValue[], after: JsonValue[]): PodUpdateViolation[] {
+  const remaining = new Set(after.map(withoutSeconds));
+  if (!before.every((toleration) => remaining.has(withoutSeconds(toleration)))) {
+    return [forbidden("spec.tolerations", "existing toleration can not be modified except its tolerationSeconds")];
+  }
+  return after.flatMap((toleration, index) => {
+    const { tolerationSeconds, effect } = objectOf(toleration);
+    return tolerationSeconds !== undefined && tolerationSeconds !== null && effect !== "NoExecute"
+      ? [invalid(`spec.tolerations[${index}].effect`, effect, "effect must be 'NoExecute' when `tolerationSeconds` is set")]
+      : [];
+  });
+}
+
+/** validateOnlyDeletedSchedulingGates. */
+function schedulingGateViolations(before: JsonValue[], after: JsonValue[]): PodUpdateViolation[] {
+  const old = new Set(before.map((gate) => member(objectOf(gate), "name")));
+  return after.flatMap((gate, index) => {
+    const name = member(objectOf(gate), "name");
+    return old.has(name) ? [] : [forbidden(`spec.schedulingGates[${index}].name`, `only deletion is allowed, but found new scheduling gate '${String(name)}'`)];
+  });
+}
+
+/** The new spec with every updatable field taken from the old one, for the final equality check. */
+function mungedSpec(before: JsonObject, after: JsonObject, violations: PodUpdateViolation[]): JsonObject {
+  const munged = cloneJson(after);
+  for (const list of ["containers", "initContainers"]) {
+    const oldContainers = listOf(member(before, list));
+    munged[list] = listOf(member(munged, list)).map((container, index) => {
+      const image = member(objectOf(oldContainers[index]), "image");
+      const copy = { ...objectOf(container) };
+      if (image === undefined) delete copy.image;
+      else copy.image = image;
+      return copy;
+    });
+  }
+  for (const field of ["activeDeadlineSeconds", "tolerations", "schedulingGates"]) {
+    const old = member(before, field);
+    if (old === undefined) delete munged[field];
+    else munged[field] = old;
+  }
+  const oldGrace = member(before, "terminationGracePeriodSeconds");
+  if (typeof oldGrace === "number" && oldGrace < 0 && member(munged, "terminationGracePeriodSeconds") === 1) {
+    munged.terminationGracePeriodSeconds = oldGrace;
+  }
+  if (listOf(member(before, "schedulingGates")).length > 0) {
+    const oldSelector = objectOf(member(before, "nodeSelector"));
+    const newSelector = objectOf(member(munged, "nodeSelector"));
+    if (Object.entries(oldSelector).some(([key, value]) => member(newSelector, key) !== value)) {
+      violations.push(invalid("spec.nodeSelector", newSelector, "only additions to spec.nodeSelector are allowed (no mutations or deletions)"));
+    }
+    if (member(before, "nodeSelector") === undefined) delete munged.nodeSelector;
+    else munged.nodeSelector = oldSelector;
+  }
+  return munged;
+}
+
+function specViolations(before: JsonObject, after: JsonObject): PodUpdateViolation[] {
+  const violations: PodUpdateViolation[] = [];
+  for (const list of ["containers", "initContainers"]) {
+    const checked = containerViolations(listOf(member(before, list)), listOf(member(after, list)), `spec.${list}`);
+    violations.push(...checked.violations);
+    if (checked.stop) return violations;
+  }
+  const deadline = deadlineViolations(member(before, "activeDeadlineSeconds"), member(after, "activeDeadlineSeconds"));
+  violations.push(...deadline.violations);
+  if (deadline.stop) return violations;
+  violations.push(...tolerationViolations(listOf(member(before, "tolerations")), listOf(member(after, "tolerations"))));
+  violations.push(...schedulingGateViolations(listOf(member(before, "schedulingGates")), listOf(member(after, "schedulingGates"))));
+
+  const changed = differences(normalized(before), normalized(mungedSpec(before, after, violations)), "spec");
+  if (changed.length > 0) violations.push({ ...forbidden("spec", updatableSpecFieldsMessage), changed });
+  return violations;
+}
+
+/** What the apiserver would refuse when `before` is updated to `after`; empty when it would accept. */
+export function checkPodUpdate(before: Pod, after: Pod): PodUpdateViolation[] {
+  const old = cloneJson(before) as JsonObject;
+  const updated = cloneJson(after) as JsonObject;
+  return [
+    ...metadataViolations(objectOf(old.metadata), objectOf(updated.metadata)),
+    ...specViolations(objectOf(old.spec), objectOf(updated.spec)),
+  ];
+}
+
+/** The 422 Invalid Status the apiserver answers with for these violations. */
+export function updateRejection(pod: Pod, violations: PodUpdateViolation[]): Status {
+  const name = pod.metadata?.name ?? "";
+  const errors = violations.map((violation) => violation.message);
+  const summary = errors.length === 1 ? (errors[0] ?? "") : `[${errors.join(", ")}]`;
+  const causes = violations.map(({ field, reason, message }) => ({ reason, field, message: message.slice(field.length + 2) }));
+  return podFailure(422, `Pod "${name}" is invalid: ${summary}`, causes, name);
+}
