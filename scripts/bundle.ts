@@ -8,7 +8,7 @@
 import { bundle, stringifyYaml } from "@redocly/openapi-core";
 import { join } from "node:path";
 import { commitFiles, generatedDir, isEntryPoint, loadRedoclyConfig, runStage, SpecError, specRoot, timed, type FileSet } from "./common.js";
-import { rootSyntaxError, toSpecProblem } from "./lint.js";
+import { rootSyntaxError, type SpecSource, toSpecProblem } from "./lint.js";
 
 export const bundleJsonPath = join(generatedDir, "openapi.json");
 export const bundleYamlPath = join(generatedDir, "openapi.yaml");
@@ -21,10 +21,10 @@ export interface BundledSpec {
   yaml: string;
 }
 
-/** Bundles the split spec into one document, in memory. */
-export async function bundleSpec(): Promise<BundledSpec> {
-  const config = await loadRedoclyConfig();
-  const result = await bundle({ ref: specRoot, config, dereference: false }).catch((error: unknown) => {
+/** Bundles the split spec into one document, in memory (see SpecSource for the defaults). */
+export async function bundleSpec(source: SpecSource = {}): Promise<BundledSpec> {
+  const config = source.config ?? (await loadRedoclyConfig());
+  const result = await bundle({ ref: source.root ?? specRoot, config, externalRefResolver: source.resolver, dereference: false }).catch((error: unknown) => {
     throw rootSyntaxError("bundle", error) ?? error;
   });
   const errors = result.problems.filter((problem) => problem.severity === "error");

@@ -14,6 +14,11 @@ export const redoclyConfigPath = join(projectRoot, "redocly.yaml");
 export const generatedDir = join(projectRoot, "generated");
 export const docsOutput = join(projectRoot, "build", "docs", "index.html");
 
+/** The pinned Redocly CLI, for the commands that have no in-process API (build-docs, diff). */
+export const redoclyCli = join(projectRoot, "node_modules", "@redocly", "cli", "bin", "cli.js");
+/** Environment for Redocly CLI runs: no usage data sent, no update notice. */
+export const redoclyEnv = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" };
+
 let redoclyConfig: Promise<Config> | undefined;
 
 /** redocly.yaml, loaded once per process and shared by the lint and bundle stages. */

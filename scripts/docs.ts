@@ -19,7 +19,9 @@ import {
   isEntryPoint,
   projectRoot,
   readText,
+  redoclyCli,
   redoclyConfigPath,
+  redoclyEnv,
   relativeToProject,
   runStage,
   SpecError,
@@ -27,7 +29,6 @@ import {
   type FileSet,
 } from "./common.js";
 
-const redoclyCli = join(projectRoot, "node_modules", "@redocly", "cli", "bin", "cli.js");
 
 /**
  * Redoc 3 always renders an "API docs by Redocly" <img> from cdn.redoc.ly and has no option to drop it;
@@ -87,7 +88,7 @@ async function renderWithRedocly(bundlePath: string, title: string): Promise<str
     const args = [redoclyCli, "build-docs", bundlePath, "--config", redoclyConfigPath, "--output", page, "--title", title, "--inlineBundle", "--openapi.disableTelemetry=true"];
     await promisify(execFile)(process.execPath, args, {
       cwd: projectRoot,
-      env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+      env: redoclyEnv,
     }).catch((error: Error & { stdout?: string }) => {
       // The message is "Command failed: <command>" followed by Redocly's stderr.
       throw new Error(`docs: redocly build-docs failed\n${error.message}\n${error.stdout ?? ""}`);

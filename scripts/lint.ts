@@ -4,7 +4,7 @@
  * Output: one line per problem on stderr as `file:line:col severity rule: message`; writes no file.
  * Exit codes: 0 when there are no errors and no warnings, 1 when the spec has problems, 2 on a crash.
  */
-import { getLineColLocation, lint, type NormalizedProblem, YamlParseError } from "@redocly/openapi-core";
+import { type BaseResolver, type Config, getLineColLocation, lint, type NormalizedProblem, YamlParseError } from "@redocly/openapi-core";
 import { isEntryPoint, loadRedoclyConfig, relativeToProject, runStage, SpecError, specRoot, type SpecProblem, timed } from "./common.js";
 
 /** Converts Redocly's problem (JSON pointer into a source) into file:line:col. */
@@ -39,10 +39,21 @@ export function rootSyntaxError(stage: string, error: unknown): SpecError | unde
   ]);
 }
 
+/**
+ * Which spec a run reads and how. Defaults: openapi/openapi.yaml, redocly.yaml loaded once per process,
+ * a fresh document resolver per call. Watch passes a config loaded per run and one resolver shared by
+ * lint and bundle (each file is read and parsed once per run); diff passes the root of another revision.
+ */
+export interface SpecSource {
+  root?: string;
+  config?: Config;
+  resolver?: BaseResolver;
+}
+
 /** Lints the spec; resolves when it is clean, rejects with a SpecError listing every problem. */
-export async function lintSpec(): Promise<void> {
-  const config = await loadRedoclyConfig();
-  const problems = await lint({ ref: specRoot, config }).catch((error: unknown) => {
+export async function lintSpec(source: SpecSource = {}): Promise<void> {
+  const config = source.config ?? (await loadRedoclyConfig());
+  const problems = await lint({ ref: source.root ?? specRoot, config, externalRefResolver: source.resolver }).catch((error: unknown) => {
     throw rootSyntaxError("lint", error) ?? error;
   });
   const reported = problems.map(toSpecProblem);

@@ -1,0 +1,100 @@
+/**
+ * Benchmark (not a test; it never fails on slowness): how long after saving a schema file
+ * `npm run watch` has generated/openapi.ts up to date, against a plain `npx tsx scripts/generate.ts`
+ * measured in the same run.
+ *
+ * Both run in a throw-away project copy (test/support/project-copy.ts). Each round first spawns the
+ * baseline, then, with the watcher idle, writes ListMeta.yaml with a new property and times until
+ * generated/openapi.ts contains it (seen through fs.watch on generated/). The watcher's own stage lines
+ * give the split of that time. Rounds alternate the two so that load from other work on the machine
+ * hits both alike; medians are reported.
+ *
+ * Run: npx tsx bench/watch.ts
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { watch } from "node:fs";
+import { join } from "node:path";
+import { copyProject } from "../test/support/project-copy.js";
+import { median } from "./support/measure.js";
+
+const rounds = 7;
+const schemaFile = "openapi/components/schemas/ListMeta.yaml";
+const env = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" };
+
+
+const project = copyProject();
+const watcher = spawn(process.execPath, ["--import", "tsx", "scripts/watch.ts"], { cwd: project.dir, env });
+let output = "";
+let onOutput: (() => void) | undefined;
+watcher.stdout.on("data", (chunk: Buffer) => {
+  output += chunk.toString();
+  onOutput?.();
+});
+watcher.stderr.on("data", (chunk: Buffer) => {
+  output += chunk.toString();
+});
+
+/** Resolves when the watcher has finished `count` runs (each ends with a `build ok` or `build failed` line). */
+function runsFinished(count: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    onOutput = () => {
+      const finished = output.match(/^build +(ok|failed) /gm)?.length ?? 0;
+      if (finished >= count) resolve();
+      if (/^build +failed /m.test(output)) reject(new Error(`the watcher failed a run:\n${output}`));
+    };
+    onOutput();
+  });
+}
+
+/** Writes the schema with property `marker` and resolves with the ms until generated/openapi.ts has it. */
+function saveUntilFreshTypes(marker: string): Promise<number> {
+  const original = project.read(schemaFile);
+  return new Promise((resolve) => {
+    const generated = watch(join(project.dir, "generated"), () => {
+      if (project.read("generated/openapi.ts").includes(marker)) {
+        generated.close();
+        resolve(performance.now() - started);
+      }
+    });
+    const started = performance.now();
+    project.write(schemaFile, original.replace("\nproperties:\n", `\nproperties:\n  ${marker}:\n    description: Added by bench/watch.ts.\n    type: string\n`));
+  });
+}
+
+/** Median of each stage's time over the watcher's runs after the first (the initial build). */
+function stageMedians(): string {
+  const runs = output.split(/^run {7}/m).slice(2);
+  return ["lint", "bundle", "generate", "docs"]
+    .map((stage) => {
+      const times = runs.flatMap((run) => [...run.matchAll(new RegExp(`^${stage} +ok +(\\d+) ms$`, "gm"))].map((match) => Number(match[1])));
+      return `${stage} ${median(times)} ms`;
+    })
+    .join(", ");
+}
+
+try {
+  await runsFinished(1);
+  const baselineMs: number[] = [];
+  const watchMs: number[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    const started = performance.now();
+    const baseline = spawnSync("npx", ["tsx", "scripts/generate.ts"], { cwd: project.dir, env, encoding: "utf8" });
+    baselineMs.push(Math.round(performance.now() - started));
+    if (baseline.status !== 0) throw new Error(`npx tsx scripts/generate.ts failed:\n${baseline.stdout}${baseline.stderr}`);
+    watchMs.push(Math.round(await saveUntilFreshTypes(`benchProbe${round}`)));
+    await runsFinished(round + 2);
+  }
+  const baseline = median(baselineMs);
+  const fresh = median(watchMs);
+  console.log(`save → fresh generated/openapi.ts, median of ${rounds} rounds`);
+  console.table({
+    "npx tsx scripts/generate.ts (baseline)": { "median ms": baseline, "runs ms": baselineMs.join(" ") },
+    "npm run watch: save → fresh types": { "median ms": fresh, "runs ms": watchMs.join(" ") },
+  });
+  console.log(`watch stages (median): ${stageMedians()}`);
+  console.log(`ratio watch/baseline: ${(fresh / baseline).toFixed(2)}x (goal: save → fresh types ≤ 300 ms)`);
+} finally {
+  watcher.kill("SIGTERM");
+  await new Promise((resolve) => watcher.on("exit", resolve));
+  project.remove();
+}

@@ -1,0 +1,126 @@
+/**
+ * Stage: watch — the edit loop. Runs lint → bundle → generate → docs once, then again on every change
+ * under openapi/ or to redocly.yaml, printing one line per stage with its time and one per file written.
+ * Input: openapi/, redocly.yaml (re-read on every run).
+ * Output: generated/ (bundle, types, client module, manifest — written together, only after lint,
+ * bundle and generate all succeeded, as `npm run build` does), then build/docs/index.html. Types are
+ * written before the docs are rendered, so they are fresh while the slow docs stage still runs.
+ * A spec with problems prints them as file:line:col and leaves the last good outputs in place; the next
+ * good edit recovers. Changes that arrive during a run are collected into one follow-up run.
+ * Everything, problems included, is printed on stdout, in order.
+ * Exit codes: 0 after SIGINT or SIGTERM (the current run is finished first), 2 when watching cannot start.
+ */
+import { type FSWatcher, readdirSync, statSync, watch } from "node:fs";
+import { join } from "node:path";
+import { loadConfig } from "@redocly/openapi-core";
+import { buildAll } from "./build.js";
+import { projectRoot, redoclyConfigPath, relativeToProject, runStage, SpecError } from "./common.js";
+
+/** An editor's save is often a burst of writes and renames; wait this long after the last one. */
+const debounceMs = 50;
+const specDir = join(projectRoot, "openapi");
+const rulesDir = join(specDir, "rules");
+/** Files that can change the outputs; editor swap and backup files are ignored. */
+const specFile = /\.(ya?ml|json|m?js)$/;
+
+/** One pass over the current files; every failure is printed, none is thrown. */
+async function rebuild(changed: string[]): Promise<void> {
+  console.log(`\nrun       ${changed.map(relativeToProject).join(", ")}`);
+  if (changed.some((path) => path.startsWith(rulesDir))) {
+    console.log("note      lint plugins are loaded once per process (Node 20 cannot re-import an ES module); restart `npm run watch` to use the edited rules");
+  }
+  const started = performance.now();
+  try {
+    // Config and resolver are fresh per run: an edited redocly.yaml applies, and no document is served from a cache.
+    await buildAll({ config: await loadConfig({ configPath: redoclyConfigPath }) });
+  } catch (error) {
+    // stdout like every other line of the run, so that the problems stay next to it when piped.
+    console.log(error instanceof SpecError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error));
+    console.log(`build     failed ${Math.round(performance.now() - started)} ms — kept the last good outputs; waiting for the next edit`);
+  }
+}
+
+/**
+ * Calls onChange for every spec file created, changed or removed under `root`. Each folder gets its own
+ * non-recursive fs.watch: on Linux, Node 20's `recursive: true` watches every file by its inode and goes
+ * silent for a file once an editor saves it by renaming a new copy over it (vim, JetBrains, `sed -i`).
+ * Folders created later are watched as they appear. Returns a function that stops every watcher.
+ */
+function watchTree(root: string, onChange: (path: string) => void): () => void {
+  const watchers = new Map<string, FSWatcher>();
+  function watchFolder(folder: string): void {
+    if (watchers.has(folder)) return;
+    watchers.set(
+      folder,
+      watch(folder, (_event, name) => {
+        const path = join(folder, name ?? "");
+        const wasFolder = watchers.has(path);
+        const isFolder = statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+        if (wasFolder && !isFolder) {
+          watchers.get(path)?.close();
+          watchers.delete(path);
+        }
+        if (isFolder) watchFolder(path);
+        if (name === null || wasFolder || isFolder || specFile.test(name)) onChange(path);
+      }),
+    );
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      if (entry.isDirectory()) watchFolder(join(folder, entry.name));
+    }
+  }
+  watchFolder(root);
+  return () => {
+    for (const watcher of watchers.values()) watcher.close();
+  };
+}
+
+/** Watches, debounces and serialises runs until SIGINT/SIGTERM. */
+function startWatching(): Promise<void> {
+  const pending = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+
+  function runPending(): void {
+    if (running || stopped || pending.size === 0) return;
+    const changed = [...pending].sort();
+    pending.clear();
+    running = rebuild(changed).finally(() => {
+      running = undefined;
+      runPending();
+    });
+  }
+
+  function changedFile(path: string): void {
+    pending.add(path);
+    clearTimeout(timer);
+    timer = setTimeout(runPending, debounceMs);
+  }
+
+  const stopSpecWatch = watchTree(specDir, changedFile);
+  // The project folder rather than the file itself, for the same reason as in watchTree.
+  const configWatcher = watch(projectRoot, (_event, name) => {
+    if (name === "redocly.yaml") changedFile(redoclyConfigPath);
+  });
+
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      stopped = true;
+      clearTimeout(timer);
+      stopSpecWatch();
+      configWatcher.close();
+      console.log(`\n${signal}: stopping${running ? " after the current run" : ""}`);
+      void (running ?? Promise.resolve()).then(() => {
+        console.log("watch     stopped");
+        resolve();
+      });
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    console.log(`watching  openapi/ and redocly.yaml (pid ${process.pid}); Ctrl-C to stop`);
+    changedFile(specDir);
+    changedFile(redoclyConfigPath);
+  });
+}
+
+await runStage(startWatching);
