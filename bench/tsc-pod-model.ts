@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { projectRoot, readText } from "../scripts/common.js";
 import { clientPath, generateFiles, readBundle, typesPath } from "../scripts/generate.js";
 import { componentClosure, componentName, type Json } from "../test/support/pod-schema.js";
+import { median } from "./support/measure.js";
 
 const runs = 5;
 const tscPath = join(projectRoot, "node_modules", "typescript", "bin", "tsc");
@@ -105,7 +106,6 @@ interface Measurement {
   runsMs: number[];
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Generates the model's types into a temp dir next to the consumer and times `tsc --noEmit` on it. */
 async function measure(model: string, document: Json, example: unknown): Promise<Measurement> {

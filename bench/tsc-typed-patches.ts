@@ -15,6 +15,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { projectRoot, readText } from "../scripts/common.js";
+import { median } from "./support/measure.js";
 
 const runs = 5;
 const tscPath = join(projectRoot, "node_modules", "typescript", "bin", "tsc");
@@ -56,7 +57,6 @@ function runTsc(config: string, variant: string): Run {
   return { wallMs, instantiations: Number(instantiations) };
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const dir = mkdtempSync(join(tmpdir(), "tsc-typed-patches-"));
 try {

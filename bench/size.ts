@@ -1,0 +1,151 @@
+/**
+ * Benchmark: what one typed Pod PATCH costs a program in shipped code. Each program in
+ * bench/support/size-programs/ (ours, bare openapi-fetch, @kubernetes/client-node) is bundled by esbuild
+ * with the same options (platform node, format esm, bundle, minify) and gzipped (level 9); goal: ours
+ * ≤ 5 KB and ≥ 40× smaller than client-node. Esbuild's metafile lists what ends up in our bundle, so a
+ * mock, the patch engine or a patch library that leaks into a client-only program shows up here. Each
+ * bundle is also run once against bench/support/patch-server.ts to show it really sends the PATCH.
+ */
+import { build, type Metafile } from "esbuild";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
+import { projectRoot, readText } from "../scripts/common.js";
+import { progress } from "./support/measure.js";
+import { startPatchServer, type PatchServer } from "./support/patch-server.js";
+import { row, type BenchReport } from "./support/report.js";
+
+const programsDir = join(projectRoot, "bench", "support", "size-programs");
+const programs = { ours: "ours.ts", openapiFetch: "openapi-fetch.ts", clientNode: "client-node.ts" } as const;
+type Program = keyof typeof programs;
+
+/** Modules a client-only program must never contain. */
+const unwanted = /^(src\/mock|src\/engine|node_modules\/(fast-json-patch|json-merge-patch|@stoplight)\/)/;
+
+/**
+ * client-node's CommonJS dependencies `require()` Node built-ins, which an ESM bundle cannot do on its
+ * own; every bundle gets the usual createRequire banner (same options for all three, ~80 bytes).
+ */
+const requireShim = 'import{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);';
+
+const kb = (bytes: number): number => bytes / 1024;
+
+interface Bundle {
+  code: Uint8Array;
+  minified: number;
+  gzipped: number;
+  metafile: Metafile;
+}
+
+async function bundle(program: Program): Promise<Bundle> {
+  const result = await build({
+    entryPoints: [join(programsDir, programs[program])],
+    absWorkingDir: projectRoot,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    minify: true,
+    write: false,
+    metafile: true,
+    outfile: join(projectRoot, "build", "bench", `${program}.mjs`),
+    banner: { js: requireShim },
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0]!.contents;
+  return { code, minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength, metafile: result.metafile };
+}
+
+/** Inputs that put bytes into the output, largest first, with their paths relative to the project. */
+function contributions(metafile: Metafile): Array<[string, number]> {
+  const output = Object.values(metafile.outputs)[0]!;
+  return Object.entries(output.inputs)
+    .filter(([, input]) => input.bytesInOutput > 0)
+    .map(([path, input]): [string, number] => [relative(projectRoot, join(projectRoot, path)), input.bytesInOutput])
+    .sort(([, a], [, b]) => b - a);
+}
+
+/**
+ * Writes the bundle to a temp dir, runs it with node against the local server, and says what happened
+ * (asynchronously: the server answers from this process's event loop).
+ */
+async function runBundle(code: Uint8Array, server: PatchServer, dir: string, program: Program): Promise<{ patched: boolean; said: string }> {
+  const file = join(dir, `${program}.mjs`);
+  writeFileSync(file, code);
+  const env = { ...process.env, KUBE_URL: server.baseUrl, KUBE_TOKEN: "bench-token" };
+  const before = server.requests();
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [file], { env, cwd: dir, timeout: 30_000 });
+    const said = stdout.trim();
+    return { patched: server.requests() - before === 1 && said.startsWith("patched"), said };
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? String(error);
+    const thrown = /^\w*Error: .*$/m.exec(stderr)?.[0] ?? stderr.slice(-200);
+    return { patched: false, said: thrown.slice(0, 200) };
+  }
+}
+
+export async function benchSize(): Promise<BenchReport> {
+  progress("size: bundling the three programs with esbuild");
+  const bundles = {} as Record<Program, Bundle>;
+  for (const program of Object.keys(programs) as Program[]) bundles[program] = await bundle(program);
+
+  const server = await startPatchServer();
+  const dir = mkdtempSync(join(tmpdir(), "bench-size-"));
+  const runs: string[] = [];
+  let clientNodeRan = false;
+  try {
+    for (const program of Object.keys(programs) as Program[]) {
+      const { patched, said } = await runBundle(bundles[program].code, server, dir, program);
+      if (!patched && program !== "clientNode") throw new Error(`size: the ${program} bundle did not send its PATCH: ${said}`);
+      runs.push(`${program} ${patched ? "patched" : "did NOT run"} (${said})`);
+      if (program === "clientNode") clientNodeRan = patched;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await server.close();
+  }
+
+  const undici = JSON.parse(readText(join(projectRoot, "node_modules", "undici", "package.json"))) as { version: string; engines: { node: string } };
+  const ours = bundles.ours;
+  const inputs = contributions(ours.metafile);
+  const leaked = inputs.filter(([path]) => unwanted.test(path));
+  const oursKb = kb(ours.gzipped);
+  const clientNodeKb = kb(bundles.clientNode.gzipped);
+  const smaller = clientNodeKb / oursKb;
+  return {
+    name: "size (esbuild: platform node, format esm, bundle, minify; gzip -9; 1 KB = 1024 bytes)",
+    rows: [
+      row({
+        benchmark: "size: one typed PATCH vs @kubernetes/client-node (gzipped)",
+        unit: "KB",
+        ours: oursKb,
+        baseline: clientNodeKb,
+        goal: "≤ 5 KB and ≥ 40× smaller",
+        met: oursKb <= 5 && smaller >= 40,
+      }),
+      row({
+        benchmark: "size: vs bare openapi-fetch (gzipped)",
+        unit: "KB",
+        ours: oursKb,
+        baseline: kb(bundles.openapiFetch.gzipped),
+        goal: "—",
+      }),
+    ],
+    details: [
+      ...(Object.keys(programs) as Program[]).map(
+        (program) =>
+          `${program} (bench/support/size-programs/${programs[program]}): ${kb(bundles[program].minified).toFixed(1)} KB minified, ${kb(bundles[program].gzipped).toFixed(2)} KB gzipped`,
+      ),
+      `ours is ${smaller.toFixed(0)}× smaller than client-node`,
+      `in our bundle (bytes before gzip): ${inputs.map(([path, bytes]) => `${path} ${bytes}`).join(", ")}`,
+      leaked.length === 0
+        ? "no mock (src/mock*), patch engine (src/engine) or patch library (fast-json-patch, json-merge-patch) in our bundle"
+        : `UNWANTED in our bundle: ${leaked.map(([path]) => path).join(", ")}`,
+      `each bundle run once with this Node against 127.0.0.1: ${runs.join("; ")}`,
+      ...(clientNodeRan ? [] : [`client-node 2.0.1 pulls in undici ${undici.version} (engines: node ${undici.engines.node}), which does not load on Node ${process.versions.node} even unbundled`]),
+    ],
+  };
+}
