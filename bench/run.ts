@@ -4,7 +4,7 @@
  * Each baseline is measured in the same run as ours. Benchmarks report figures: a missed goal prints
  * "no" and never fails the run.
  *
- * Usage: npm run bench [-- --quick] [-- --json] [-- --only size,client,scale,pipeline,suite]
+ * Usage: npm run bench [-- --quick] [-- --json] [-- --only size,client,load,scale,pipeline,suite]
  *   --quick  skip the `npm test` wall-time measurement (the slowest part).
  *   --json   print one JSON document on stdout instead of the table (progress stays on stderr).
  *   --only   run just the named benchmarks, in the order given.
@@ -14,6 +14,7 @@
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { benchClient } from "./client.js";
+import { benchLoad } from "./load.js";
 import { benchPipeline } from "./pipeline.js";
 import { benchScale } from "./scale.js";
 import { benchSize } from "./size.js";
@@ -29,6 +30,7 @@ const { values } = parseArgs({
 const benchmarks: Record<string, () => Promise<BenchReport>> = {
   size: benchSize,
   client: benchClient,
+  load: benchLoad,
   scale: benchScale,
   pipeline: benchPipeline,
   suite: () => benchSuite({ npmTest: !values.quick }),

@@ -21,7 +21,11 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Read a specified Pod
+         * @description Supporting endpoint, not part of the patch contract proper: kubectl needs it. `kubectl patch pod <name>` reads the Pod before it sends the patch (for every patch type, to resolve the object) and compares it with the PATCH answer to print `patched` or `patched (no change)`.
+         */
+        get: operations["readCoreV1NamespacedPod"];
         put?: never;
         post?: never;
         delete?: never;
@@ -34,40 +38,319 @@ export interface paths {
         patch: operations["patchCoreV1NamespacedPod"];
         trace?: never;
     };
+    "/version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the server's version
+         * @description Supporting endpoint, not part of the Pod API: kubectl needs it. gcloud's kubectl dispatcher asks for it before every command to choose a kubectl matching the server, and `kubectl version` prints it.
+         */
+        get: operations["getCodeVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Discover the versions of the core group
+         * @description Supporting endpoint, not part of the Pod API: kubectl needs it. The first discovery call of any kubectl command that names a resource (`kubectl patch pod ...`); the answer is cached.
+         */
+        get: operations["getCoreAPIVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Discover the named API groups
+         * @description Supporting endpoint, not part of the Pod API: kubectl needs it. kubectl's discovery reads it right after `/api` to learn which named groups exist; an empty list is a valid answer.
+         */
+        get: operations["getAPIVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Discover the resources of the core group's v1
+         * @description Supporting endpoint, not part of the Pod API: kubectl needs it. kubectl's discovery reads it to map `pod` (or `po`, `pods`) to the namespaced `pods` resource and so to the Pod's URL.
+         */
+        get: operations["getCoreV1APIResources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description One JSON Patch step. `add` inserts or sets the member at `path` (use `-` as the last segment to append to a list); `replace` overwrites a member that must already exist. */
-        JsonPatchOperation: {
+        /**
+         * Format: date-time
+         * @description A point in time as an RFC 3339 date-time string, emitted by the API server in UTC with one-second precision (for example `2024-05-01T12:00:00Z`). An unset time is serialised as JSON `null` (such as `lastProbeTime: null`), so null is accepted too.
+         */
+        Time: string | null;
+        /** @description Opaque JSON object that records which fields one field manager owns, used by server-side apply in metadata.managedFields. Its keys encode field paths (such as `f:spec` or `k:{...}`); clients should store and return it unchanged rather than interpret it. */
+        FieldsV1: Record<string, unknown>;
+        /** @description Server-side apply bookkeeping: which field manager owns which fields of the object, and through which kind of operation. */
+        ManagedFieldsEntry: {
+            /** @description API version of the object that the owned field set was recorded with; the set is read using that version's schema. */
+            apiVersion?: string;
             /**
-             * @description The operation. CCE supports `add` and `replace`; `remove`, `move`, `copy` and `test` are documented as unsupported.
+             * @description Encoding of the owned field set. `FieldsV1` is the only format and is what the server writes; an empty value is also accepted.
              * @enum {string}
              */
-            op: "add" | "replace";
-            /** @description RFC 6901 JSON Pointer to the member to change, such as `/spec/containers/0/image`. Inside a segment write `~0` for `~` and `~1` for `/`, as in `/metadata/labels/app.kubernetes.io~1name`. */
-            path: string;
-            /** @description The JSON value to add or to replace with; it must fit the type of the field at `path`. */
-            value: unknown;
+            fieldsType?: "" | "FieldsV1";
+            /** @description The set of fields owned by this manager, in the FieldsV1 encoding. */
+            fieldsV1?: components["schemas"]["FieldsV1"];
+            /** @description Name of the field manager, i.e. the client or controller that made the change (for example `kubectl` or `kubelet`). */
+            manager?: string;
+            /**
+             * @description How the fields came to be owned: `Apply` for a server-side apply request, `Update` for any other write.
+             * @enum {string}
+             */
+            operation?: "Apply" | "Update";
+            /** @description Subresource the change was made through, such as `status`; empty for the main resource. */
+            subresource?: string;
+            /** @description When this entry was created or its set of owned fields last changed (RFC 3339, UTC). */
+            time?: components["schemas"]["Time"];
         };
-        /** @description A JSON Patch document (RFC 6902): operations applied in order to the stored Pod, all or nothing. CCE documents only the `add` and `replace` operations for this API, so the contract accepts only those. The apiserver refuses a patch of more than 10000 operations with 413. */
-        JsonPatch: components["schemas"]["JsonPatchOperation"][];
-        /** @description The part of a Pod's metadata a patch may carry. Labels and annotations are merged key by key; setting a key to `null` removes it. Other metadata (name, namespace, uid) identifies the Pod and cannot be changed. */
-        ObjectMetaPatch: {
-            /** @description Annotations to add or change; a `null` value removes that annotation. */
+        /** @description Names an object that owns this one. The owner must be in the same namespace or be cluster-scoped; when every owner is gone, the garbage collector deletes the dependent object. */
+        OwnerReference: {
+            /**
+             * @description API version of the owner, e.g. `apps/v1`.
+             * @default
+             */
+            apiVersion: string;
+            /** @description If true, an owner deleted with foreground cascading deletion is not removed until this object is gone. Setting it requires permission to delete the owner. */
+            blockOwnerDeletion?: boolean;
+            /** @description True if the owner is the controller that manages this object. At most one owner reference may set it. */
+            controller?: boolean;
+            /**
+             * @description Kind of the owner, e.g. `ReplicaSet`.
+             * @default
+             */
+            kind: string;
+            /**
+             * @description Name of the owner.
+             * @default
+             */
+            name: string;
+            /**
+             * @description UID of the owner. It pins the exact owner instance and identifies the entry in the ownerReferences list.
+             * @default
+             */
+            uid: string;
+        };
+        /** @description Metadata that every stored Kubernetes object carries: identity (name, namespace, uid), labels and annotations, ownership, and bookkeeping kept by the server. */
+        ObjectMeta: {
+            /** @description Free-form, non-identifying key/value data for tools and controllers. Keys have the form `[prefix/]name`; all annotations together may not exceed 256 KiB. */
             annotations?: {
-                [key: string]: string | null;
+                [key: string]: string;
             };
-            /** @description Labels to add or change; a `null` value removes that label. */
+            /** @description When the object was created (RFC 3339, UTC). Set by the server and read-only. */
+            creationTimestamp?: components["schemas"]["Time"];
+            /**
+             * Format: int64
+             * @description Seconds the object still has to shut down gracefully before it is removed. Set by the server together with deletionTimestamp and read-only; a later delete request can only shorten it.
+             */
+            deletionGracePeriodSeconds?: number;
+            /** @description Time (RFC 3339) at which the server will delete the object, set when graceful deletion is requested. The object stays visible until the grace period ends and its finalizers are gone. Clients cannot set it. */
+            deletionTimestamp?: components["schemas"]["Time"];
+            /** @description Keys of pending clean-up tasks. The object is not removed from storage while this list is non-empty; each responsible controller removes its own entry when done. */
+            finalizers?: string[];
+            /** @description Prefix from which the server builds a unique name, by appending a random suffix, when `name` is not given. Ignored if `name` is set. */
+            generateName?: string;
+            /**
+             * Format: int64
+             * @description Sequence number of the desired state, increased by the server whenever the spec changes. Read-only.
+             */
+            generation?: number;
+            /** @description Identifying key/value pairs that selectors match on (Services, controllers, scheduling rules). Keys have the form `[prefix/]name`; values are at most 63 characters. */
             labels?: {
-                [key: string]: string | null;
+                [key: string]: string;
             };
-            /** @description Name of the Pod; when present it must equal the name in the URL. */
+            /** @description Server-side apply records of which manager owns which fields. Maintained by the server; clients normally leave it untouched. */
+            managedFields?: components["schemas"]["ManagedFieldsEntry"][];
+            /** @description Name of the object, unique among objects of the same kind in the namespace. Cannot be changed after creation; a Pod name must be a DNS subdomain (lowercase, at most 253 characters). */
             name?: string;
-            /** @description Namespace of the Pod; when present it must equal the namespace in the URL. */
+            /** @description Namespace the object belongs to; on creation it is taken from the request path when omitted. Cannot be changed afterwards. */
             namespace?: string;
-            /** @description Optimistic-concurrency precondition: when set, the patch applies only if the stored Pod still has this version, otherwise the server answers 409 Conflict. */
+            /** @description Objects this object depends on. When all of them are gone, the garbage collector deletes this object; at most one entry may be marked as the managing controller. */
+            ownerReferences?: components["schemas"]["OwnerReference"][];
+            /** @description Opaque version string that changes on every write. Send it back unchanged to get optimistic concurrency (a stale value fails with 409 Conflict); never parse or compare it. */
             resourceVersion?: string;
+            /**
+             * @deprecated
+             * @description Former URL of the object itself. Deprecated: the server has not filled it in since Kubernetes 1.20; build the URL from apiVersion, kind, namespace and name instead.
+             */
+            selfLink?: string;
+            /** @description Unique identifier (a UUID) generated by the server at creation. It never changes and is never reused. */
+            uid?: string;
+        };
+        /** @description One requirement on a node label (in matchExpressions) or on a node field (in matchFields). */
+        NodeSelectorRequirement: {
+            /**
+             * @description Node label key, or in matchFields the node field name (only `metadata.name` is supported).
+             * @default
+             */
+            key: string;
+            /**
+             * @description How the key is tested: `In`, `NotIn`, `Exists`, `DoesNotExist`, or the numeric comparisons `Gt` and `Lt`. In matchFields only `In` and `NotIn` are allowed.
+             * @enum {string}
+             */
+            operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
+            /** @description Values to compare with: non-empty for `In` and `NotIn`, empty for `Exists` and `DoesNotExist`, and a single integer written as a string for `Gt` and `Lt`. */
+            values?: string[];
+        };
+        /** @description One term of a node selector; all of its requirements must hold (AND). A term with no requirements matches no node. */
+        NodeSelectorTerm: {
+            /** @description Requirements on the node's labels. */
+            matchExpressions?: components["schemas"]["NodeSelectorRequirement"][];
+            /** @description Requirements on the node's fields. */
+            matchFields?: components["schemas"]["NodeSelectorRequirement"][];
+        };
+        /** @description A soft node-affinity rule: nodes that satisfy the preference get the weight added to their scheduling score. */
+        PreferredSchedulingTerm: {
+            /**
+             * @description Node selector term a node must match for the weight to be added.
+             * @default {}
+             */
+            preference: components["schemas"]["NodeSelectorTerm"];
+            /**
+             * Format: int32
+             * @description Score added to matching nodes, from 1 to 100.
+             * @default 0
+             */
+            weight: number;
+        };
+        /** @description A node selector made of terms combined with OR: a node matches if it matches at least one term. */
+        NodeSelector: {
+            /** @description The alternative terms; at least one is required. */
+            nodeSelectorTerms: components["schemas"]["NodeSelectorTerm"][];
+        };
+        /** @description Node affinity: rules that attract the Pod to nodes according to node labels and fields. */
+        NodeAffinity: {
+            /** @description Soft rules: each matching term adds its weight to a node's score, so the scheduler prefers such nodes but may still pick one that matches none. */
+            preferredDuringSchedulingIgnoredDuringExecution?: components["schemas"]["PreferredSchedulingTerm"][];
+            /** @description Hard rule: the Pod is only scheduled onto a node that matches. If the node stops matching later, the running Pod is not evicted. */
+            requiredDuringSchedulingIgnoredDuringExecution?: components["schemas"]["NodeSelector"];
+        };
+        /** @description One label requirement made of a key, an operator and, for some operators, a list of values. */
+        LabelSelectorRequirement: {
+            /**
+             * @description Label key the requirement applies to.
+             * @default
+             */
+            key: string;
+            /**
+             * @description How the label is tested: `In` and `NotIn` compare its value with `values`, `Exists` and `DoesNotExist` only test whether the key is present.
+             * @enum {string}
+             */
+            operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+            /** @description Values to compare with; must be non-empty for `In` and `NotIn` and empty for `Exists` and `DoesNotExist`. */
+            values?: string[];
+        };
+        /** @description Selects objects by their labels. matchLabels and matchExpressions are combined with AND; an empty selector matches every object, while a null one matches none. */
+        LabelSelector: {
+            /** @description Set-based label requirements, all of which must be met. */
+            matchExpressions?: components["schemas"]["LabelSelectorRequirement"][];
+            /** @description Exact matches: every `key: value` entry requires the label `key` to have exactly that value. */
+            matchLabels?: {
+                [key: string]: string;
+            };
+        };
+        /** @description Describes a set of Pods (by labels and namespaces) and a topology key. The term holds for a node whose topology domain already runs at least one Pod of that set. */
+        PodAffinityTerm: {
+            /** @description Labels of the Pods to look for. If null, no Pod matches. */
+            labelSelector?: components["schemas"]["LabelSelector"];
+            /** @description Label keys whose values are taken from the incoming Pod and added to labelSelector as `key in (value)`. Requires labelSelector; a key may not also be listed in mismatchLabelKeys. */
+            matchLabelKeys?: string[];
+            /** @description Label keys whose values are taken from the incoming Pod and added to labelSelector as `key notin (value)`. Requires labelSelector. */
+            mismatchLabelKeys?: string[];
+            /** @description Selects by namespace labels the namespaces to look in, in addition to those listed in `namespaces`. An empty selector means all namespaces; if both are null or empty, only the Pod's own namespace is used. */
+            namespaceSelector?: components["schemas"]["LabelSelector"];
+            /** @description Namespaces to look in, in addition to those selected by namespaceSelector. */
+            namespaces?: string[];
+            /**
+             * @description Node label key that defines a topology domain, e.g. `kubernetes.io/hostname` (a single node) or `topology.kubernetes.io/zone` (a zone). Must not be empty.
+             * @default
+             */
+            topologyKey: string;
+        };
+        /** @description A soft pod (anti-)affinity rule: nodes that satisfy the term get the weight added to (affinity) or subtracted from (anti-affinity) their scheduling score. */
+        WeightedPodAffinityTerm: {
+            /**
+             * @description Pod selection and topology the rule applies to.
+             * @default {}
+             */
+            podAffinityTerm: components["schemas"]["PodAffinityTerm"];
+            /**
+             * Format: int32
+             * @description Importance of the rule, from 1 to 100.
+             * @default 0
+             */
+            weight: number;
+        };
+        /** @description Pod affinity: rules that place the Pod in the same topology domain (node, zone, ...) as other Pods with given labels. */
+        PodAffinity: {
+            /** @description Soft rules: a node that satisfies a term gets the term's weight added to its score; the Pod may still go elsewhere. */
+            preferredDuringSchedulingIgnoredDuringExecution?: components["schemas"]["WeightedPodAffinityTerm"][];
+            /** @description Hard rules that must all hold when the Pod is scheduled. They are not re-checked afterwards, so the Pod is not evicted if they stop holding. */
+            requiredDuringSchedulingIgnoredDuringExecution?: components["schemas"]["PodAffinityTerm"][];
+        };
+        /** @description Pod anti-affinity: rules that keep the Pod out of topology domains (node, zone, ...) that already run Pods with given labels. */
+        PodAntiAffinity: {
+            /** @description Soft rules: a node that would break a term loses the term's weight from its score; the Pod may still land there. */
+            preferredDuringSchedulingIgnoredDuringExecution?: components["schemas"]["WeightedPodAffinityTerm"][];
+            /** @description Hard rules: the Pod is not scheduled into a domain that already runs a matching Pod. They are not re-checked after scheduling. */
+            requiredDuringSchedulingIgnoredDuringExecution?: components["schemas"]["PodAffinityTerm"][];
+        };
+        /** @description Scheduling constraints of the Pod: which nodes it must or should run on, and which other Pods it should run near or away from. */
+        Affinity: {
+            /** @description Required and preferred rules, based on node labels, for the nodes the Pod may be scheduled onto. */
+            nodeAffinity?: components["schemas"]["NodeAffinity"];
+            /** @description Rules that place this Pod in the same topology domain (node, zone, ...) as Pods matching a label selector. */
+            podAffinity?: components["schemas"]["PodAffinity"];
+            /** @description Rules that keep this Pod out of topology domains (node, zone, ...) that already run Pods matching a label selector. */
+            podAntiAffinity?: components["schemas"]["PodAntiAffinity"];
         };
         /** @description One key of a ConfigMap, used as the value of an environment variable. */
         ConfigMapKeySelector: {
@@ -611,328 +894,6 @@ export interface components {
             /** @description Working directory of the entrypoint; when empty, the image's default applies. */
             workingDir?: string;
         };
-        /** @description Allows the Pod to be scheduled onto, or keep running on, nodes that carry a matching taint. A toleration matches a taint with the same key and effect when its operator and value fit. */
-        Toleration: {
-            /**
-             * @description Taint effect to match: NoSchedule, PreferNoSchedule or NoExecute; empty matches every effect.
-             * @enum {string}
-             */
-            effect?: "" | "NoSchedule" | "PreferNoSchedule" | "NoExecute";
-            /** @description Taint key to match. Empty matches every key, which is only allowed with operator Exists. */
-            key?: string;
-            /**
-             * @description How the taint's value is compared: Equal (the default when empty) needs the same value, Exists ignores the value, Gt and Lt compare the values as integers (Gt/Lt are alpha in 1.35 and rejected unless the TaintTolerationComparisonOperators feature gate is on).
-             * @enum {string}
-             */
-            operator?: "" | "Equal" | "Exists" | "Gt" | "Lt";
-            /**
-             * Format: int64
-             * @description Only with effect NoExecute: seconds the Pod may stay bound after a matching taint appears. Unset means forever; zero or a negative number means evict at once.
-             */
-            tolerationSeconds?: number;
-            /** @description Taint value to match; must be empty when the operator is Exists. */
-            value?: string;
-        };
-        /** @description The part of a Pod's spec a patch carries. The fields a running Pod lets you change are typed here: container and init-container images, `activeDeadlineSeconds` and added tolerations. Other PodSpec fields are accepted by the contract but a change to them is refused by the apiserver with 422. */
-        PodSpecPatch: {
-            /**
-             * Format: int64
-             * @description New deadline in seconds, counted from the Pod's start, after which the system stops the Pod; it may only be set or shortened. `null` removes it in a merge patch.
-             */
-            activeDeadlineSeconds?: number | null;
-            /** @description Containers to change, identified by `name`. A merge patch replaces the whole list; a strategic merge patch and an apply patch merge the entries by `name`. */
-            containers?: components["schemas"]["Container"][];
-            /** @description Init containers to change, identified by `name`; merged like `containers`. */
-            initContainers?: components["schemas"]["Container"][];
-            /** @description The Pod's tolerations. The list is atomic: every patch type replaces it whole, and the apiserver only lets a running Pod gain tolerations, never lose or change one. */
-            tolerations?: components["schemas"]["Toleration"][];
-        };
-        /** @description A JSON Merge Patch (RFC 7396) for a Pod: the members you send replace the stored ones, objects are merged recursively, lists are replaced whole, and `null` deletes a member. */
-        PodMergePatch: {
-            /**
-             * @description Optional; when present it must be `v1`.
-             * @constant
-             */
-            apiVersion?: "v1";
-            /**
-             * @description Optional; when present it must be `Pod`.
-             * @constant
-             */
-            kind?: "Pod";
-            /** @description Changes to labels, annotations and other metadata. */
-            metadata?: components["schemas"]["ObjectMetaPatch"];
-            /** @description Changes to the Pod's spec. */
-            spec?: components["schemas"]["PodSpecPatch"];
-        };
-        /** @description A Kubernetes strategic merge patch for a Pod. Like a merge patch, but lists that have a merge key (containers by `name`, volumes by `name`, ports by `containerPort`...) are merged entry by entry. Directives steer the merge: `$patch` (`replace`, `delete`, `merge`), `$retainKeys`, `$setElementOrder/<list>` and `$deleteFromPrimitiveList/<list>`. */
-        PodStrategicMergePatch: {
-            /**
-             * @description `replace` swaps the whole Pod for the patch body; `delete` is refused for a whole object.
-             * @enum {string}
-             */
-            $patch?: "replace" | "merge" | "delete";
-            /**
-             * @description Optional; when present it must be `v1`.
-             * @constant
-             */
-            apiVersion?: "v1";
-            /**
-             * @description Optional; when present it must be `Pod`.
-             * @constant
-             */
-            kind?: "Pod";
-            /** @description Changes to labels, annotations and other metadata; maps are merged key by key. */
-            metadata?: components["schemas"]["ObjectMetaPatch"];
-            /** @description Changes to the Pod's spec. List directives such as `$setElementOrder/containers` sit beside the list they steer. */
-            spec?: components["schemas"]["PodSpecPatch"];
-        };
-        /** @description A server-side apply intent (`application/apply-patch+yaml`): the fields this field manager wants to own, as YAML or JSON. It must name the object (`apiVersion`, `kind`, `metadata.name`), and the request must carry the `fieldManager` query parameter. Server-side apply is upstream Kubernetes behaviour that CCE's page for this operation does not mention. */
-        PodApplyPatch: {
-            /**
-             * @description Must be `v1`.
-             * @constant
-             */
-            apiVersion: "v1";
-            /**
-             * @description Must be `Pod`.
-             * @constant
-             */
-            kind: "Pod";
-            /** @description Must carry the Pod's `name`; labels and annotations listed here become owned by this manager. */
-            metadata: components["schemas"]["ObjectMetaPatch"];
-            /** @description The spec fields this manager owns; list entries are matched by their list-map keys. */
-            spec?: components["schemas"]["PodSpecPatch"];
-        };
-        /**
-         * Format: date-time
-         * @description A point in time as an RFC 3339 date-time string, emitted by the API server in UTC with one-second precision (for example `2024-05-01T12:00:00Z`). An unset time is serialised as JSON `null` (such as `lastProbeTime: null`), so null is accepted too.
-         */
-        Time: string | null;
-        /** @description Opaque JSON object that records which fields one field manager owns, used by server-side apply in metadata.managedFields. Its keys encode field paths (such as `f:spec` or `k:{...}`); clients should store and return it unchanged rather than interpret it. */
-        FieldsV1: Record<string, unknown>;
-        /** @description Server-side apply bookkeeping: which field manager owns which fields of the object, and through which kind of operation. */
-        ManagedFieldsEntry: {
-            /** @description API version of the object that the owned field set was recorded with; the set is read using that version's schema. */
-            apiVersion?: string;
-            /**
-             * @description Encoding of the owned field set. `FieldsV1` is the only format and is what the server writes; an empty value is also accepted.
-             * @enum {string}
-             */
-            fieldsType?: "" | "FieldsV1";
-            /** @description The set of fields owned by this manager, in the FieldsV1 encoding. */
-            fieldsV1?: components["schemas"]["FieldsV1"];
-            /** @description Name of the field manager, i.e. the client or controller that made the change (for example `kubectl` or `kubelet`). */
-            manager?: string;
-            /**
-             * @description How the fields came to be owned: `Apply` for a server-side apply request, `Update` for any other write.
-             * @enum {string}
-             */
-            operation?: "Apply" | "Update";
-            /** @description Subresource the change was made through, such as `status`; empty for the main resource. */
-            subresource?: string;
-            /** @description When this entry was created or its set of owned fields last changed (RFC 3339, UTC). */
-            time?: components["schemas"]["Time"];
-        };
-        /** @description Names an object that owns this one. The owner must be in the same namespace or be cluster-scoped; when every owner is gone, the garbage collector deletes the dependent object. */
-        OwnerReference: {
-            /**
-             * @description API version of the owner, e.g. `apps/v1`.
-             * @default
-             */
-            apiVersion: string;
-            /** @description If true, an owner deleted with foreground cascading deletion is not removed until this object is gone. Setting it requires permission to delete the owner. */
-            blockOwnerDeletion?: boolean;
-            /** @description True if the owner is the controller that manages this object. At most one owner reference may set it. */
-            controller?: boolean;
-            /**
-             * @description Kind of the owner, e.g. `ReplicaSet`.
-             * @default
-             */
-            kind: string;
-            /**
-             * @description Name of the owner.
-             * @default
-             */
-            name: string;
-            /**
-             * @description UID of the owner. It pins the exact owner instance and identifies the entry in the ownerReferences list.
-             * @default
-             */
-            uid: string;
-        };
-        /** @description Metadata that every stored Kubernetes object carries: identity (name, namespace, uid), labels and annotations, ownership, and bookkeeping kept by the server. */
-        ObjectMeta: {
-            /** @description Free-form, non-identifying key/value data for tools and controllers. Keys have the form `[prefix/]name`; all annotations together may not exceed 256 KiB. */
-            annotations?: {
-                [key: string]: string;
-            };
-            /** @description When the object was created (RFC 3339, UTC). Set by the server and read-only. */
-            creationTimestamp?: components["schemas"]["Time"];
-            /**
-             * Format: int64
-             * @description Seconds the object still has to shut down gracefully before it is removed. Set by the server together with deletionTimestamp and read-only; a later delete request can only shorten it.
-             */
-            deletionGracePeriodSeconds?: number;
-            /** @description Time (RFC 3339) at which the server will delete the object, set when graceful deletion is requested. The object stays visible until the grace period ends and its finalizers are gone. Clients cannot set it. */
-            deletionTimestamp?: components["schemas"]["Time"];
-            /** @description Keys of pending clean-up tasks. The object is not removed from storage while this list is non-empty; each responsible controller removes its own entry when done. */
-            finalizers?: string[];
-            /** @description Prefix from which the server builds a unique name, by appending a random suffix, when `name` is not given. Ignored if `name` is set. */
-            generateName?: string;
-            /**
-             * Format: int64
-             * @description Sequence number of the desired state, increased by the server whenever the spec changes. Read-only.
-             */
-            generation?: number;
-            /** @description Identifying key/value pairs that selectors match on (Services, controllers, scheduling rules). Keys have the form `[prefix/]name`; values are at most 63 characters. */
-            labels?: {
-                [key: string]: string;
-            };
-            /** @description Server-side apply records of which manager owns which fields. Maintained by the server; clients normally leave it untouched. */
-            managedFields?: components["schemas"]["ManagedFieldsEntry"][];
-            /** @description Name of the object, unique among objects of the same kind in the namespace. Cannot be changed after creation; a Pod name must be a DNS subdomain (lowercase, at most 253 characters). */
-            name?: string;
-            /** @description Namespace the object belongs to; on creation it is taken from the request path when omitted. Cannot be changed afterwards. */
-            namespace?: string;
-            /** @description Objects this object depends on. When all of them are gone, the garbage collector deletes this object; at most one entry may be marked as the managing controller. */
-            ownerReferences?: components["schemas"]["OwnerReference"][];
-            /** @description Opaque version string that changes on every write. Send it back unchanged to get optimistic concurrency (a stale value fails with 409 Conflict); never parse or compare it. */
-            resourceVersion?: string;
-            /**
-             * @deprecated
-             * @description Former URL of the object itself. Deprecated: the server has not filled it in since Kubernetes 1.20; build the URL from apiVersion, kind, namespace and name instead.
-             */
-            selfLink?: string;
-            /** @description Unique identifier (a UUID) generated by the server at creation. It never changes and is never reused. */
-            uid?: string;
-        };
-        /** @description One requirement on a node label (in matchExpressions) or on a node field (in matchFields). */
-        NodeSelectorRequirement: {
-            /**
-             * @description Node label key, or in matchFields the node field name (only `metadata.name` is supported).
-             * @default
-             */
-            key: string;
-            /**
-             * @description How the key is tested: `In`, `NotIn`, `Exists`, `DoesNotExist`, or the numeric comparisons `Gt` and `Lt`. In matchFields only `In` and `NotIn` are allowed.
-             * @enum {string}
-             */
-            operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
-            /** @description Values to compare with: non-empty for `In` and `NotIn`, empty for `Exists` and `DoesNotExist`, and a single integer written as a string for `Gt` and `Lt`. */
-            values?: string[];
-        };
-        /** @description One term of a node selector; all of its requirements must hold (AND). A term with no requirements matches no node. */
-        NodeSelectorTerm: {
-            /** @description Requirements on the node's labels. */
-            matchExpressions?: components["schemas"]["NodeSelectorRequirement"][];
-            /** @description Requirements on the node's fields. */
-            matchFields?: components["schemas"]["NodeSelectorRequirement"][];
-        };
-        /** @description A soft node-affinity rule: nodes that satisfy the preference get the weight added to their scheduling score. */
-        PreferredSchedulingTerm: {
-            /**
-             * @description Node selector term a node must match for the weight to be added.
-             * @default {}
-             */
-            preference: components["schemas"]["NodeSelectorTerm"];
-            /**
-             * Format: int32
-             * @description Score added to matching nodes, from 1 to 100.
-             * @default 0
-             */
-            weight: number;
-        };
-        /** @description A node selector made of terms combined with OR: a node matches if it matches at least one term. */
-        NodeSelector: {
-            /** @description The alternative terms; at least one is required. */
-            nodeSelectorTerms: components["schemas"]["NodeSelectorTerm"][];
-        };
-        /** @description Node affinity: rules that attract the Pod to nodes according to node labels and fields. */
-        NodeAffinity: {
-            /** @description Soft rules: each matching term adds its weight to a node's score, so the scheduler prefers such nodes but may still pick one that matches none. */
-            preferredDuringSchedulingIgnoredDuringExecution?: components["schemas"]["PreferredSchedulingTerm"][];
-            /** @description Hard rule: the Pod is only scheduled onto a node that matches. If the node stops matching later, the running Pod is not evicted. */
-            requiredDuringSchedulingIgnoredDuringExecution?: components["schemas"]["NodeSelector"];
-        };
-        /** @description One label requirement made of a key, an operator and, for some operators, a list of values. */
-        LabelSelectorRequirement: {
-            /**
-             * @description Label key the requirement applies to.
-             * @default
-             */
-            key: string;
-            /**
-             * @description How the label is tested: `In` and `NotIn` compare its value with `values`, `Exists` and `DoesNotExist` only test whether the key is present.
-             * @enum {string}
-             */
-            operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
-            /** @description Values to compare with; must be non-empty for `In` and `NotIn` and empty for `Exists` and `DoesNotExist`. */
-            values?: string[];
-        };
-        /** @description Selects objects by their labels. matchLabels and matchExpressions are combined with AND; an empty selector matches every object, while a null one matches none. */
-        LabelSelector: {
-            /** @description Set-based label requirements, all of which must be met. */
-            matchExpressions?: components["schemas"]["LabelSelectorRequirement"][];
-            /** @description Exact matches: every `key: value` entry requires the label `key` to have exactly that value. */
-            matchLabels?: {
-                [key: string]: string;
-            };
-        };
-        /** @description Describes a set of Pods (by labels and namespaces) and a topology key. The term holds for a node whose topology domain already runs at least one Pod of that set. */
-        PodAffinityTerm: {
-            /** @description Labels of the Pods to look for. If null, no Pod matches. */
-            labelSelector?: components["schemas"]["LabelSelector"];
-            /** @description Label keys whose values are taken from the incoming Pod and added to labelSelector as `key in (value)`. Requires labelSelector; a key may not also be listed in mismatchLabelKeys. */
-            matchLabelKeys?: string[];
-            /** @description Label keys whose values are taken from the incoming Pod and added to labelSelector as `key notin (value)`. Requires labelSelector. */
-            mismatchLabelKeys?: string[];
-            /** @description Selects by namespace labels the namespaces to look in, in addition to those listed in `namespaces`. An empty selector means all namespaces; if both are null or empty, only the Pod's own namespace is used. */
-            namespaceSelector?: components["schemas"]["LabelSelector"];
-            /** @description Namespaces to look in, in addition to those selected by namespaceSelector. */
-            namespaces?: string[];
-            /**
-             * @description Node label key that defines a topology domain, e.g. `kubernetes.io/hostname` (a single node) or `topology.kubernetes.io/zone` (a zone). Must not be empty.
-             * @default
-             */
-            topologyKey: string;
-        };
-        /** @description A soft pod (anti-)affinity rule: nodes that satisfy the term get the weight added to (affinity) or subtracted from (anti-affinity) their scheduling score. */
-        WeightedPodAffinityTerm: {
-            /**
-             * @description Pod selection and topology the rule applies to.
-             * @default {}
-             */
-            podAffinityTerm: components["schemas"]["PodAffinityTerm"];
-            /**
-             * Format: int32
-             * @description Importance of the rule, from 1 to 100.
-             * @default 0
-             */
-            weight: number;
-        };
-        /** @description Pod affinity: rules that place the Pod in the same topology domain (node, zone, ...) as other Pods with given labels. */
-        PodAffinity: {
-            /** @description Soft rules: a node that satisfies a term gets the term's weight added to its score; the Pod may still go elsewhere. */
-            preferredDuringSchedulingIgnoredDuringExecution?: components["schemas"]["WeightedPodAffinityTerm"][];
-            /** @description Hard rules that must all hold when the Pod is scheduled. They are not re-checked afterwards, so the Pod is not evicted if they stop holding. */
-            requiredDuringSchedulingIgnoredDuringExecution?: components["schemas"]["PodAffinityTerm"][];
-        };
-        /** @description Pod anti-affinity: rules that keep the Pod out of topology domains (node, zone, ...) that already run Pods with given labels. */
-        PodAntiAffinity: {
-            /** @description Soft rules: a node that would break a term loses the term's weight from its score; the Pod may still land there. */
-            preferredDuringSchedulingIgnoredDuringExecution?: components["schemas"]["WeightedPodAffinityTerm"][];
-            /** @description Hard rules: the Pod is not scheduled into a domain that already runs a matching Pod. They are not re-checked after scheduling. */
-            requiredDuringSchedulingIgnoredDuringExecution?: components["schemas"]["PodAffinityTerm"][];
-        };
-        /** @description Scheduling constraints of the Pod: which nodes it must or should run on, and which other Pods it should run near or away from. */
-        Affinity: {
-            /** @description Required and preferred rules, based on node labels, for the nodes the Pod may be scheduled onto. */
-            nodeAffinity?: components["schemas"]["NodeAffinity"];
-            /** @description Rules that place this Pod in the same topology domain (node, zone, ...) as Pods matching a label selector. */
-            podAffinity?: components["schemas"]["PodAffinity"];
-            /** @description Rules that keep this Pod out of topology domains (node, zone, ...) that already run Pods matching a label selector. */
-            podAntiAffinity?: components["schemas"]["PodAntiAffinity"];
-        };
         /** @description One resolver option, written into the Pod's resolv.conf as `name` or `name:value`. */
         PodDNSConfigOption: {
             /** @description Option name, e.g. `ndots`, `timeout` or `edns0`. Required. */
@@ -1132,6 +1093,28 @@ export interface components {
             sysctls?: components["schemas"]["Sysctl"][];
             /** @description Windows-specific settings for all containers unless a container sets its own. Not allowed when spec.os.name is `linux`. */
             windowsOptions?: components["schemas"]["WindowsSecurityContextOptions"];
+        };
+        /** @description Allows the Pod to be scheduled onto, or keep running on, nodes that carry a matching taint. A toleration matches a taint with the same key and effect when its operator and value fit. */
+        Toleration: {
+            /**
+             * @description Taint effect to match: NoSchedule, PreferNoSchedule or NoExecute; empty matches every effect.
+             * @enum {string}
+             */
+            effect?: "" | "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+            /** @description Taint key to match. Empty matches every key, which is only allowed with operator Exists. */
+            key?: string;
+            /**
+             * @description How the taint's value is compared: Equal (the default when empty) needs the same value, Exists ignores the value, Gt and Lt compare the values as integers (Gt/Lt are alpha in 1.35 and rejected unless the TaintTolerationComparisonOperators feature gate is on).
+             * @enum {string}
+             */
+            operator?: "" | "Equal" | "Exists" | "Gt" | "Lt";
+            /**
+             * Format: int64
+             * @description Only with effect NoExecute: seconds the Pod may stay bound after a matching taint appears. Unset means forever; zero or a negative number means evict at once.
+             */
+            tolerationSeconds?: number;
+            /** @description Taint value to match; must be empty when the operator is Exists. */
+            value?: string;
         };
         /** @description Rule for spreading matching Pods evenly across topology domains such as zones or nodes. */
         TopologySpreadConstraint: {
@@ -2564,8 +2547,240 @@ export interface components {
              */
             status: "Success" | "Failure";
         };
+        /** @description One JSON Patch step. `add` inserts or sets the member at `path` (use `-` as the last segment to append to a list); `replace` overwrites a member that must already exist. */
+        JsonPatchOperation: {
+            /**
+             * @description The operation. CCE supports `add` and `replace`; `remove`, `move`, `copy` and `test` are documented as unsupported.
+             * @enum {string}
+             */
+            op: "add" | "replace";
+            /** @description RFC 6901 JSON Pointer to the member to change, such as `/spec/containers/0/image`. Inside a segment write `~0` for `~` and `~1` for `/`, as in `/metadata/labels/app.kubernetes.io~1name`. */
+            path: string;
+            /** @description The JSON value to add or to replace with; it must fit the type of the field at `path`. */
+            value: unknown;
+        };
+        /** @description A JSON Patch document (RFC 6902): operations applied in order to the stored Pod, all or nothing. CCE documents only the `add` and `replace` operations for this API, so the contract accepts only those. The apiserver refuses a patch of more than 10000 operations with 413. */
+        JsonPatch: components["schemas"]["JsonPatchOperation"][];
+        /** @description The part of a Pod's metadata a patch may carry. Labels and annotations are merged key by key; setting a key to `null` removes it. Other metadata (name, namespace, uid) identifies the Pod and cannot be changed. */
+        ObjectMetaPatch: {
+            /** @description Annotations to add or change; a `null` value removes that annotation. */
+            annotations?: {
+                [key: string]: string | null;
+            };
+            /** @description Labels to add or change; a `null` value removes that label. */
+            labels?: {
+                [key: string]: string | null;
+            };
+            /** @description Name of the Pod; when present it must equal the name in the URL. */
+            name?: string;
+            /** @description Namespace of the Pod; when present it must equal the namespace in the URL. */
+            namespace?: string;
+            /** @description Optimistic-concurrency precondition: when set, the patch applies only if the stored Pod still has this version, otherwise the server answers 409 Conflict. */
+            resourceVersion?: string;
+        };
+        /** @description The part of a Pod's spec a patch carries. The fields a running Pod lets you change are typed here: container and init-container images, `activeDeadlineSeconds` and added tolerations. Other PodSpec fields are accepted by the contract but a change to them is refused by the apiserver with 422. */
+        PodSpecPatch: {
+            /**
+             * Format: int64
+             * @description New deadline in seconds, counted from the Pod's start, after which the system stops the Pod; it may only be set or shortened. `null` removes it in a merge patch.
+             */
+            activeDeadlineSeconds?: number | null;
+            /** @description Containers to change, identified by `name`. A merge patch replaces the whole list; a strategic merge patch and an apply patch merge the entries by `name`. */
+            containers?: components["schemas"]["Container"][];
+            /** @description Init containers to change, identified by `name`; merged like `containers`. */
+            initContainers?: components["schemas"]["Container"][];
+            /** @description The Pod's tolerations. The list is atomic: every patch type replaces it whole, and the apiserver only lets a running Pod gain tolerations, never lose or change one. */
+            tolerations?: components["schemas"]["Toleration"][];
+        };
+        /** @description A JSON Merge Patch (RFC 7396) for a Pod: the members you send replace the stored ones, objects are merged recursively, lists are replaced whole, and `null` deletes a member. */
+        PodMergePatch: {
+            /**
+             * @description Optional; when present it must be `v1`.
+             * @constant
+             */
+            apiVersion?: "v1";
+            /**
+             * @description Optional; when present it must be `Pod`.
+             * @constant
+             */
+            kind?: "Pod";
+            /** @description Changes to labels, annotations and other metadata. */
+            metadata?: components["schemas"]["ObjectMetaPatch"];
+            /** @description Changes to the Pod's spec. */
+            spec?: components["schemas"]["PodSpecPatch"];
+        };
+        /** @description A Kubernetes strategic merge patch for a Pod. Like a merge patch, but lists that have a merge key (containers by `name`, volumes by `name`, ports by `containerPort`...) are merged entry by entry. Directives steer the merge: `$patch` (`replace`, `delete`, `merge`), `$retainKeys`, `$setElementOrder/<list>` and `$deleteFromPrimitiveList/<list>`. */
+        PodStrategicMergePatch: {
+            /**
+             * @description `replace` swaps the whole Pod for the patch body; `delete` is refused for a whole object.
+             * @enum {string}
+             */
+            $patch?: "replace" | "merge" | "delete";
+            /**
+             * @description Optional; when present it must be `v1`.
+             * @constant
+             */
+            apiVersion?: "v1";
+            /**
+             * @description Optional; when present it must be `Pod`.
+             * @constant
+             */
+            kind?: "Pod";
+            /** @description Changes to labels, annotations and other metadata; maps are merged key by key. */
+            metadata?: components["schemas"]["ObjectMetaPatch"];
+            /** @description Changes to the Pod's spec. List directives such as `$setElementOrder/containers` sit beside the list they steer. */
+            spec?: components["schemas"]["PodSpecPatch"];
+        };
+        /** @description A server-side apply intent (`application/apply-patch+yaml`): the fields this field manager wants to own, as YAML or JSON. It must name the object (`apiVersion`, `kind`, `metadata.name`), and the request must carry the `fieldManager` query parameter. Server-side apply is upstream Kubernetes behaviour that CCE's page for this operation does not mention. */
+        PodApplyPatch: {
+            /**
+             * @description Must be `v1`.
+             * @constant
+             */
+            apiVersion: "v1";
+            /**
+             * @description Must be `Pod`.
+             * @constant
+             */
+            kind: "Pod";
+            /** @description Must carry the Pod's `name`; labels and annotations listed here become owned by this manager. */
+            metadata: components["schemas"]["ObjectMetaPatch"];
+            /** @description The spec fields this manager owns; list entries are matched by their list-map keys. */
+            spec?: components["schemas"]["PodSpecPatch"];
+        };
+        /** @description Version of the API server's build, as `GET /version` returns it. kubectl reads it for `kubectl version` and for version-skew warnings; gcloud's kubectl dispatcher uses it to pick a matching kubectl binary. */
+        Info: {
+            /** @description When the server binary was built, in RFC 3339 form. */
+            buildDate: string;
+            /** @description Go compiler that built the server, usually `gc`. */
+            compiler: string;
+            /** @description Commit the server was built from. */
+            gitCommit: string;
+            /** @description `clean` when the build tree had no local changes, `dirty` otherwise. */
+            gitTreeState: string;
+            /** @description Full semantic version of the server, such as `v1.35.0`; providers may append a suffix. */
+            gitVersion: string;
+            /** @description Go version the server was built with. */
+            goVersion: string;
+            /** @description Major version number, as a string. */
+            major: string;
+            /** @description Minor version number, as a string; providers may append `+`. */
+            minor: string;
+            /** @description Operating system and architecture of the server, such as `linux/amd64`. */
+            platform: string;
+        };
+        /** @description Which server address a client in a given network should use to reach the API server. */
+        ServerAddressByClientCIDR: {
+            /** @description The client network this entry applies to, in CIDR notation (`0.0.0.0/0` for every client). */
+            clientCIDR: string;
+            /** @description Host (or IP) and port clients in that network should use. */
+            serverAddress: string;
+        };
+        /** @description The versions of the core (legacy) API group the server offers, as `GET /api` returns it. kubectl reads it first when it discovers which resources exist. */
+        APIVersions: {
+            /** @description API version of this object, `v1` when set. */
+            apiVersion?: string;
+            /** @description Kind of this object, `APIVersions` when set. */
+            kind?: string;
+            /** @description Server addresses by client network; clients take the first entry whose CIDR contains them. */
+            serverAddressByClientCIDRs: components["schemas"]["ServerAddressByClientCIDR"][];
+            /** @description Versions of the core group, such as `v1`. */
+            versions: string[];
+        };
+        /** @description One version of a named API group, as discovery lists it. */
+        GroupVersionForDiscovery: {
+            /** @description The group and version together, `<group>/<version>`, such as `apps/v1`. */
+            groupVersion: string;
+            /** @description The version alone, such as `v1`. */
+            version: string;
+        };
+        /** @description A named API group (such as `apps`) and the versions the server offers for it. */
+        APIGroup: {
+            /** @description API version of this object, `v1` when set. */
+            apiVersion?: string;
+            /** @description Kind of this object, `APIGroup` when set. */
+            kind?: string;
+            /** @description Name of the group, such as `apps`. */
+            name: string;
+            /** @description The version clients should use when they have no preference. */
+            preferredVersion?: components["schemas"]["GroupVersionForDiscovery"];
+            /** @description Server addresses by client network; usually absent for named groups. */
+            serverAddressByClientCIDRs?: components["schemas"]["ServerAddressByClientCIDR"][];
+            /** @description Every version of the group the server offers. */
+            versions: components["schemas"]["GroupVersionForDiscovery"][];
+        };
+        /** @description The named API groups the server offers (everything outside the core group), as `GET /apis` returns it. kubectl reads it during discovery to map resource names to groups. */
+        APIGroupList: {
+            /** @description API version of this object, `v1` when set. */
+            apiVersion?: string;
+            /** @description The named groups; may be empty when only the core group is served. */
+            groups: components["schemas"]["APIGroup"][];
+            /** @description Kind of this object, `APIGroupList` when set. */
+            kind?: string;
+        };
+        /** @description One resource of a group version, as discovery lists it (for example `pods` in `v1`). */
+        APIResource: {
+            /** @description Groups of resources this one belongs to, such as `all`. */
+            categories?: string[];
+            /** @description Group of the resource when it differs from the list's own; absent otherwise. */
+            group?: string;
+            /** @description Kind of the objects the resource holds, such as `Pod`. */
+            kind: string;
+            /** @description Plural resource name used in URLs, such as `pods`; subresources look like `pods/status`. */
+            name: string;
+            /** @description Whether objects of this resource live in a namespace. */
+            namespaced: boolean;
+            /** @description Short names kubectl accepts for the resource, such as `po`. */
+            shortNames?: string[];
+            /** @description Singular name of the resource, such as `pod`; kubectl accepts it in place of the plural. */
+            singularName: string;
+            /** @description Opaque hash of the version objects are stored in; changes when the storage version changes. */
+            storageVersionHash?: string;
+            /** @description What may be done with the resource (`get`, `patch`, ...). */
+            verbs: string[];
+            /** @description Version of the resource when it differs from the list's own; absent otherwise. */
+            version?: string;
+        };
+        /** @description The resources one group version offers, as `GET /api/v1` returns it for the core group. kubectl needs it to turn `kubectl patch pod <name>` into the URL of the Pod. */
+        APIResourceList: {
+            /** @description API version of this object, `v1` when set. */
+            apiVersion?: string;
+            /** @description The group version the list describes; `v1` for the core group. */
+            groupVersion: string;
+            /** @description Kind of this object, `APIResourceList` when set. */
+            kind?: string;
+            /** @description The resources of the group version. */
+            resources: components["schemas"]["APIResource"][];
+        };
     };
     responses: {
+        /** @description OK. The Pod as stored. */
+        PodRead: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Pod"];
+            };
+        };
+        /** @description Unauthorized (401). The request carried no credentials, or the token or certificate was not accepted. */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Status"];
+            };
+        };
+        /** @description NotFound (404). No Pod with this name exists in the namespace (only an apply patch may create one). */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Status"];
+            };
+        };
         /** @description OK. The patch was applied (or, with `dryRun=All`, would have been) and the Pod as stored is returned. */
         PodOk: {
             headers: {
@@ -2593,26 +2808,8 @@ export interface components {
                 "application/json": components["schemas"]["Status"];
             };
         };
-        /** @description Unauthorized (401). The request carried no credentials, or the token or certificate was not accepted. */
-        Unauthorized: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["Status"];
-            };
-        };
         /** @description Forbidden (403). The caller is authenticated but not allowed to patch Pods in this namespace. */
         Forbidden: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["Status"];
-            };
-        };
-        /** @description NotFound (404). No Pod with this name exists in the namespace (only an apply patch may create one). */
-        NotFound: {
             headers: {
                 [name: string]: unknown;
             };
@@ -2694,6 +2891,42 @@ export interface components {
                 "application/json": components["schemas"]["Status"];
             };
         };
+        /** @description OK. The server's build version. */
+        VersionOk: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Info"];
+            };
+        };
+        /** @description OK. The versions of the core API group. */
+        APIVersionsOk: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["APIVersions"];
+            };
+        };
+        /** @description OK. The named API groups. */
+        APIGroupListOk: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["APIGroupList"];
+            };
+        };
+        /** @description OK. The resources of the core group's v1. */
+        APIResourceListOk: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["APIResourceList"];
+            };
+        };
     };
     parameters: {
         /**
@@ -2742,6 +2975,34 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    readCoreV1NamespacedPod: {
+        parameters: {
+            query?: {
+                /** @description `true` asks the server to indent the JSON it returns. Documented by CCE; it changes only the formatting, never the content. */
+                pretty?: components["parameters"]["Pretty"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Namespace that holds the Pod; it is also the scope the caller must be authorised for. A DNS-1123 label: lowercase letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters.
+                 * @example default
+                 */
+                namespace: components["parameters"]["NamespacePath"];
+                /**
+                 * @description Name of the Pod to patch. A DNS-1123 subdomain: dot-separated DNS-1123 labels, at most 253 characters in all, so `..`, `a/b` and upper-case names can never name a Pod.
+                 * @example hello-world
+                 */
+                name: components["parameters"]["NamePath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["PodRead"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     patchCoreV1NamespacedPod: {
         parameters: {
             query?: {
@@ -2790,6 +3051,58 @@ export interface operations {
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
             504: components["responses"]["Timeout"];
+        };
+    };
+    getCodeVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["VersionOk"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getCoreAPIVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["APIVersionsOk"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getAPIVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["APIGroupListOk"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getCoreV1APIResources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["APIResourceListOk"];
+            401: components["responses"]["Unauthorized"];
         };
     };
 }

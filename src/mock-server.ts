@@ -2,7 +2,8 @@
  * Mock server for the bundled contract: a Node HTTP server on 127.0.0.1 that answers from the
  * spec's examples through Prism, and answers every error it finds itself with a Kubernetes `Status`.
  *
- * Input: `startMockServer({ specPath, port })` (port 0 picks a free one). Output: `{ url, close() }`.
+ * Input: `startMockServer({ specPath, port, tls? })` (port 0 picks a free one; `tls` = PEM key and
+ * certificate to serve HTTPS, e.g. from src/mock/tls.ts). Output: `{ url, close() }`.
  * Rejects at start when the spec cannot be loaded (src/mock/spec.ts), when a Prism internal the mock
  * relies on is missing (src/mock/prism-internals.ts) or when the port cannot be bound.
  *
@@ -17,35 +18,46 @@
  * Order of checks, as the apiserver runs them: route (404; 405 with Allow) → credentials (401) →
  * Content-Type (415) → body size (413) → PatchOptions (422) → decoding (400) → JSON Patch size (413)
  * → Prism: contract violations (422 Invalid, one cause per violation) or the mocked response.
+ * Routing, request building and the body checks live in src/mock/front.ts, shared with the proxy.
+ * Besides the PATCH, the spec has the supporting endpoints kubectl reads (discovery, GET of the Pod);
+ * they go through the same path (401 first, then Prism).
  * Only the `Prefer` header selects responses (Prism's `__code`-style query parameters are not read).
  * `sl-violations` is set exactly when there is something to report, as in Prism's own server.
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { createInstance, type IHttpConfig, type IHttpRequest } from "@stoplight/prism-http";
-import { createLogger, type IPrismDiagnostic } from "@stoplight/prism-core";
+import { createInstance, type IHttpConfig } from "@stoplight/prism-http";
+import { createLogger } from "@stoplight/prism-core";
+import { bodyTooLargeStatus, MAX_BODY_BYTES } from "./mock/apiserver-rules.js";
 import {
-  bodyTooLargeStatus,
-  checkJsonPatchSize,
-  checkPatchOptions,
-  MAX_BODY_BYTES,
-} from "./mock/apiserver-rules.js";
-import { mediaTypeEssence, mediaTypeMatches } from "./mock/media-type.js";
+  checkBody,
+  checkContentType,
+  findRoute,
+  isStatus,
+  routeRefusal,
+  takesBody,
+  toPrismRequest,
+  toRoute,
+  violationStatus,
+} from "./mock/front.js";
 import { installSuffixAwareMediaTypeMatch, loadSecurityValidator } from "./mock/prism-internals.js";
-import { decodeBody, readBody, type BodyRead } from "./mock/request-body.js";
+import { readBody, type BodyRead } from "./mock/request-body.js";
 import { loadOperations, type PrismOperation } from "./mock/spec.js";
-import { failureStatus, invalidStatus, sendStatus, setViolationsHeader, type Status } from "./mock/status.js";
-import { isError, toCause, toViolation } from "./mock/violations.js";
+import { failureStatus, sendStatus, setViolationsHeader } from "./mock/status.js";
+import { isError, toViolation } from "./mock/violations.js";
 
 export interface MockServerOptions {
   /** Bundled spec to serve. */
   specPath: string;
   /** TCP port on 127.0.0.1; 0 picks a free one. */
   port: number;
+  /** PEM key and certificate: serve HTTPS with them instead of plain HTTP. */
+  tls?: { key: string; cert: string };
 }
 
 export interface MockServer {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`, or `https://…` with `tls`. */
   url: string;
   /** Stops accepting connections, drops open ones and resolves when the server is closed. */
   close(): Promise<void>;
@@ -62,37 +74,6 @@ const BASE_CONFIG: IHttpConfig = {
   upstreamProxy: undefined,
   mock: { dynamic: false },
 };
-
-interface Route {
-  operation: PrismOperation;
-  pattern: RegExp;
-  /** Names of the path's template parameters, in the order of the pattern's capture groups. */
-  parameterNames: string[];
-}
-
-interface RouteMatch {
-  /** The operation for the method and path, with its decoded path parameters; absent when none. */
-  match?: { operation: PrismOperation; parameters: Record<string, string> };
-  /** Methods the path has operations for (upper case); empty when no path matched. */
-  allowed: string[];
-}
-
-function toRoute(operation: PrismOperation): Route {
-  const parts = operation.path.split(/(\{[^}]+\})/);
-  const source = parts
-    .map((part) => (part.startsWith("{") ? "([^/]+)" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
-    .join("");
-  const parameterNames = parts.filter((part) => part.startsWith("{")).map((part) => part.slice(1, -1));
-  return { operation, pattern: new RegExp(`^${source}$`), parameterNames };
-}
-
-function decodePathSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
 
 /** `code` and `example` of a Prefer header (RFC 7240; other preferences are ignored), or why they are unusable. */
 function mockPreferences(header: string | undefined): { code?: number; exampleKey?: string } | string {
@@ -112,36 +93,6 @@ function mockPreferences(header: string | undefined): { code?: number; exampleKe
   return preferences;
 }
 
-function findRoute(routes: Route[], method: string, path: string): RouteMatch {
-  const onPath = routes.filter((candidate) => candidate.pattern.test(path));
-  const allowed = onPath.map((candidate) => candidate.operation.method.toUpperCase());
-  const chosen = onPath.find((candidate) => candidate.operation.method === method);
-  if (chosen === undefined) return { allowed };
-  const values = chosen.pattern.exec(path)?.slice(1) ?? [];
-  const parameters = Object.fromEntries(
-    chosen.parameterNames.map((name, index) => [name, decodePathSegment(values[index] ?? "")]),
-  );
-  return { match: { operation: chosen.operation, parameters }, allowed };
-}
-
-/** Node's headers as Prism's name → value map (repeated headers joined with ", "). */
-function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) result[name] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return result;
-}
-
-function queryValues(params: URLSearchParams): Record<string, string | string[]> {
-  const result: Record<string, string | string[]> = {};
-  for (const name of new Set(params.keys())) {
-    const values = params.getAll(name);
-    result[name] = values.length === 1 ? (values[0] ?? "") : values;
-  }
-  return result;
-}
-
 function serialize(body: unknown): string {
   if (body === undefined) return "";
   return typeof body === "string" ? body : JSON.stringify(body);
@@ -154,18 +105,9 @@ async function acceptBody(
   response: ServerResponse,
   url: URL,
 ): Promise<{ value: unknown; essence: string } | undefined> {
-  const declared = (operation.request?.body?.contents ?? []).map((content) => content.mediaType);
-  const contentType = request.headers["content-type"];
-  const essence = contentType === undefined ? undefined : mediaTypeEssence(contentType);
-  if (essence === undefined || !declared.some((mediaType) => mediaTypeMatches(essence, mediaType))) {
-    const found = contentType === undefined ? "no Content-Type" : `Content-Type "${contentType}"`;
-    sendStatus(
-      response,
-      failureStatus(
-        415,
-        `the body of the request was in an unknown format (${found}) - accepted media types include: ${declared.join(", ")}`,
-      ),
-    );
+  const contentType = checkContentType(operation, request.headers["content-type"]);
+  if (isStatus(contentType)) {
+    sendStatus(response, contentType);
     return undefined;
   }
   let read: BodyRead;
@@ -179,22 +121,12 @@ async function acceptBody(
     sendStatus(response, bodyTooLargeStatus());
     return undefined;
   }
-  const optionsProblem = operation.method === "patch" ? checkPatchOptions(essence, url.searchParams) : undefined;
-  if (optionsProblem !== undefined) {
-    sendStatus(response, optionsProblem);
+  const checked = checkBody(operation, contentType.essence, read.bytes, url);
+  if (isStatus(checked)) {
+    sendStatus(response, checked);
     return undefined;
   }
-  const decoded = decodeBody(essence, read.bytes);
-  if (!decoded.ok) {
-    sendStatus(response, failureStatus(400, decoded.message));
-    return undefined;
-  }
-  const sizeProblem = checkJsonPatchSize(essence, decoded.value);
-  if (sizeProblem !== undefined) {
-    sendStatus(response, sizeProblem);
-    return undefined;
-  }
-  return { value: decoded.value, essence };
+  return { value: checked.value, essence: contentType.essence };
 }
 
 export async function startMockServer(options: MockServerOptions): Promise<MockServer> {
@@ -209,27 +141,16 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     const method = (request.method ?? "GET").toLowerCase();
     const { match, allowed } = findRoute(routes, method, url.pathname);
     if (match === undefined) {
-      if (allowed.length === 0) {
-        sendStatus(response, failureStatus(404, `the server could not find the requested resource (${url.pathname})`));
-      } else {
-        sendStatus(response, failureStatus(405, "the server does not allow this method on the requested resource"), {
-          headers: { allow: allowed.join(", ") },
-        });
-      }
+      sendStatus(response, routeRefusal(url.pathname, allowed), allowed.length === 0 ? {} : { headers: { allow: allowed.join(", ") } });
       return;
     }
     const { operation, parameters } = match;
-    const prismRequest: IHttpRequest = {
-      // The route matched, so this is one of the spec's methods, which Prism types as its HttpMethod union.
-      method: operation.method as IHttpRequest["method"],
-      url: { path: url.pathname, query: queryValues(url.searchParams) },
-      headers: flatHeaders(request.headers),
-    };
+    const prismRequest = toPrismRequest(operation, url, request.headers);
     if (validateSecurity({ resource: operation, element: prismRequest })._tag === "Left") {
       sendStatus(response, failureStatus(401, "Unauthorized"));
       return;
     }
-    if ((operation.request?.body?.contents ?? []).length > 0) {
+    if (takesBody(operation)) {
       const body = await acceptBody(operation, request, response, url);
       if (body === undefined) return;
       prismRequest.body = body.value;
@@ -270,7 +191,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     response.end(payload);
   }
 
-  const server = createServer((request, response) => {
+  const listener = (request: IncomingMessage, response: ServerResponse): void => {
     handle(request, response).catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       console.error(`mock: internal failure on ${request.method} ${request.url}: ${message}`);
@@ -280,7 +201,10 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
         response.destroy();
       }
     });
-  });
+  };
+  const server = options.tls === undefined ? createHttpServer(listener) : createHttpsServer(options.tls, listener);
+  // Node's 5 s default lets a busy client reuse a connection the server is just closing ("fetch failed").
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, HOST, () => {
@@ -290,7 +214,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${HOST}:${port}`,
+    url: `${options.tls === undefined ? "http" : "https"}://${HOST}:${port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -299,22 +223,3 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   };
 }
 
-/**
- * 422 Invalid for Prism's violations, one cause each. Violations only in the query are about the
- * patch options (kind PatchOptions, as the apiserver reports them); otherwise the object is the one
- * the operation declares (`x-kubernetes-group-version-kind`) under the `{name}` of the path.
- */
-function violationStatus(
-  operation: PrismOperation,
-  pathParameters: Record<string, string>,
-  errors: IPrismDiagnostic[],
-  body: unknown,
-): Status {
-  const queryNames = (operation.request?.query ?? []).map((parameter) => parameter.name);
-  const causes = errors.map((diagnostic) => toCause(diagnostic, body, queryNames));
-  if (errors.every((diagnostic) => diagnostic.path?.[0] === "query")) {
-    return invalidStatus({ kind: "PatchOptions", group: "meta.k8s.io", name: "" }, causes);
-  }
-  const gvk = operation.extensions?.["x-kubernetes-group-version-kind"] as { group?: string; kind?: string } | undefined;
-  return invalidStatus({ kind: gvk?.kind ?? "Object", group: gvk?.group ?? "", name: pathParameters.name ?? "" }, causes);
-}

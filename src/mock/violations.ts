@@ -5,7 +5,8 @@
  * ["query","dryrun"], ajv keyword as `code`, message), the parsed request body and the operation's
  * declared query parameter names. Outputs: causes whose `field` is a Kubernetes field path
  * (`spec.containers[0].image`, `[0].op`, `metadata.labels[app.kubernetes.io/name]`) or the declared
- * parameter name (`dryRun`, not Prism's lower-cased `dryrun`). Pure functions.
+ * parameter name (`dryRun`, not Prism's lower-cased `dryrun`), and the proxy's one-line reports of
+ * violations (`violationLine`). Pure functions.
  */
 import type { IPrismDiagnostic } from "@stoplight/prism-core";
 import type { StatusCause, Violation } from "./status.js";
@@ -81,4 +82,15 @@ export function toCause(diagnostic: IPrismDiagnostic, body: unknown, queryNames:
     field = rest.join(".");
   }
   return { reason, message: diagnostic.message, ...(field === undefined || field === "" ? {} : { field }) };
+}
+
+/**
+ * One log line for a violation the proxy saw: what (the message), where (side, request, location
+ * inside it) and which rule (the validator's keyword or the Status reason), e.g.
+ * `violation: response PATCH /api/v1/namespaces/default/pods/web → 200 at body.status.phase [enum] Error: must be equal to …`.
+ */
+export function violationLine(exchange: string, violation: Violation): string {
+  const [side = "request", ...location] = violation.location;
+  const where = location.length === 0 ? "" : ` at ${location.join(".")}`;
+  return `violation: ${side} ${exchange}${where} [${violation.code}] ${violation.severity}: ${violation.message}`;
 }

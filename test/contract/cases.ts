@@ -1,7 +1,8 @@
 /**
  * The contract-test matrix, written by hand: one valid body per patch media type and one way to
- * reach each declared status code. `coverage.test.ts` compares it with the bundle, so a media type or
- * status code added to the spec fails the suite until a case for it is added here.
+ * reach each declared status code, plus the supporting endpoints kubectl needs (no body; run by
+ * kubectl.test.ts). `coverage.test.ts` compares both with the bundle, so a media type, status code
+ * or operation added to the spec fails the suite until a case for it is added here.
  */
 import type { PatchPodRequest } from "../../src/index.js";
 
@@ -85,4 +86,27 @@ export const contractCases: ContractCase[] = Object.keys(validRequests).flatMap(
     mediaType: mediaType as ContractMediaType,
     status: Number(status),
   })),
+);
+
+/** The supporting endpoints kubectl reads (tag `Supporting`): where they are, what they return, which codes they declare. */
+export const supportingEndpoints = {
+  getCodeVersion: { path: "/version", schema: "Info", statuses: [200, 401] },
+  getCoreAPIVersions: { path: "/api", schema: "APIVersions", statuses: [200, 401] },
+  getAPIVersions: { path: "/apis", schema: "APIGroupList", statuses: [200, 401] },
+  getCoreV1APIResources: { path: "/api/v1", schema: "APIResourceList", statuses: [200, 401] },
+  readCoreV1NamespacedPod: { path: `/api/v1/namespaces/${namespace}/pods/${name}`, schema: "Pod", statuses: [200, 401, 404] },
+} as const;
+
+export type SupportingOperationId = keyof typeof supportingEndpoints;
+
+export interface SupportingCase {
+  operationId: SupportingOperationId;
+  /** The supporting endpoints take no body (`none` in coverage.test.ts). */
+  mediaType: "none";
+  status: number;
+}
+
+/** Every supporting operation × status code; each status is reached as `statusTriggers` says. */
+export const supportingCases: SupportingCase[] = Object.entries(supportingEndpoints).flatMap(([operationId, endpoint]) =>
+  endpoint.statuses.map((status) => ({ operationId: operationId as SupportingOperationId, mediaType: "none" as const, status })),
 );

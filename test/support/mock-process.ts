@@ -1,12 +1,19 @@
 /**
- * Starts the real mock (`scripts/mock.ts`) as a child process for tests, and stops it by PID.
+ * Starts the real mock (`scripts/mock.ts`) or proxy (`scripts/proxy.ts`) as a child process for
+ * tests and benchmarks, and stops it by PID.
  *
- * `startMock(options?)` spawns `node --import tsx scripts/mock.ts --port 0` in the project root and
- * resolves once the mock prints `mock listening on http://127.0.0.1:<port>`, with
- * `{ url, pid, stop() }`. It rejects with the mock's stderr when the process exits first or when
- * the line does not come within `timeoutMs` (the child is then killed).
+ * `startMock(options?)` spawns `node --import tsx scripts/mock.ts --port 0` (plus `--tls`,
+ * `--kubeconfig <path>`, `--spec <path>` when asked) in the project root and resolves once the mock
+ * prints `mock listening on http(s)://127.0.0.1:<port>`, with `{ url, pid, stop(), stderr() }`.
+ * `startProxy(options)` does the same for `scripts/proxy.ts --port 0 --upstream <url> ...` and its
+ * `proxy listening on http://127.0.0.1:<port> -> <upstream>` line.
+ * `startListening(script, args, pattern)` is the general form (any script that announces its URL
+ * in one stdout line; the pattern's first group is the URL).
+ * They reject with the child's stderr when the process exits first or when the line does not come
+ * within `timeoutMs` (the child is then killed).
  * `stop()` sends SIGTERM to that PID (SIGKILL after 5 s) and resolves with the exit code
  * (0 = clean shutdown; null when it had to be killed). Calling it again returns the same promise.
+ * `stderr()` returns everything the child wrote to stderr so far (the proxy's violation lines).
  *
  * Usage:
  *   let mock: RunningMock;
@@ -20,27 +27,44 @@ import { projectRoot } from "../../scripts/common.js";
 export interface StartMockOptions {
   /** Spec to serve (`--spec`); default: the mock's own default, generated/openapi.json. */
   spec?: string;
+  /** Serve HTTPS with a certificate generated at start (`--tls`). */
+  tls?: boolean;
+  /** With `tls`: where the mock writes a kubeconfig for kubectl (`--kubeconfig`). */
+  kubeconfig?: string;
   /** How long to wait for the listening line; default 30 s (tsx and Prism load slowly on a busy machine). */
   timeoutMs?: number;
 }
 
-export interface RunningMock {
-  /** Base URL, `http://127.0.0.1:<port>`. */
-  url: string;
-  pid: number;
-  /** Stops the mock and resolves with its exit code (null when it had to be killed). */
-  stop(): Promise<number | null>;
+export interface StartProxyOptions {
+  /** `--upstream` */
+  upstream: string;
+  /** More arguments, e.g. `["--errors"]`, `["--upstream-ca", path]`. */
+  args?: string[];
+  /** How long to wait for the listening line; default 30 s. */
+  timeoutMs?: number;
 }
 
-const LISTENING = /^mock listening on (http:\/\/127\.0\.0\.1:\d+)$/;
+export interface RunningProcess {
+  /** Base URL, `http(s)://127.0.0.1:<port>`. */
+  url: string;
+  pid: number;
+  /** Stops the process and resolves with its exit code (null when it had to be killed). */
+  stop(): Promise<number | null>;
+  /** Everything the process wrote to stderr so far. */
+  stderr(): string;
+}
+
+export type RunningMock = RunningProcess;
+export type RunningProxy = RunningProcess;
+
+const MOCK_LISTENING = /^mock listening on (https?:\/\/127\.0\.0\.1:\d+)$/;
+const PROXY_LISTENING = /^proxy listening on (http:\/\/127\.0\.0\.1:\d+) -> /;
 const STOP_GRACE_MS = 5_000;
 
-export function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
-  const args = ["--import", "tsx", "scripts/mock.ts", "--port", "0"];
-  if (options.spec !== undefined) args.push("--spec", options.spec);
-  const child = spawn(process.execPath, args, { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
+export function startListening(script: string, args: string[], listening: RegExp, timeoutMs = 30_000): Promise<RunningProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
   const pid = child.pid;
-  if (pid === undefined) return Promise.reject(new Error("could not spawn the mock process"));
+  if (pid === undefined) return Promise.reject(new Error(`could not spawn ${script}`));
   let stderr = "";
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (chunk: string) => {
@@ -62,23 +86,35 @@ export function startMock(options: StartMockOptions = {}): Promise<RunningMock> 
   };
 
   return new Promise((resolve, reject) => {
-    const timeoutMs = options.timeoutMs ?? 30_000;
     let settled = false;
     const fail = (reason: string): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       void stop();
-      reject(new Error(`mock did not start: ${reason}\n--- mock stderr ---\n${stderr}`));
+      reject(new Error(`${script} did not start: ${reason}\n--- stderr ---\n${stderr}`));
     };
     const timer = setTimeout(() => fail(`no listening line within ${timeoutMs} ms`), timeoutMs);
     child.once("close", (code, signal) => fail(`process exited early (code ${code}, signal ${signal})`));
     createInterface({ input: child.stdout }).on("line", (line) => {
-      const match = LISTENING.exec(line);
+      const match = listening.exec(line);
       if (settled || match?.[1] === undefined) return;
       settled = true;
       clearTimeout(timer);
-      resolve({ url: match[1], pid, stop });
+      resolve({ url: match[1], pid, stop, stderr: () => stderr });
     });
   });
+}
+
+export function startMock(options: StartMockOptions = {}): Promise<RunningMock> {
+  const args = ["--port", "0"];
+  if (options.spec !== undefined) args.push("--spec", options.spec);
+  if (options.tls === true) args.push("--tls");
+  if (options.kubeconfig !== undefined) args.push("--kubeconfig", options.kubeconfig);
+  return startListening("scripts/mock.ts", args, MOCK_LISTENING, options.timeoutMs);
+}
+
+export function startProxy(options: StartProxyOptions): Promise<RunningProxy> {
+  const args = ["--port", "0", "--upstream", options.upstream, ...(options.args ?? [])];
+  return startListening("scripts/proxy.ts", args, PROXY_LISTENING, options.timeoutMs);
 }
