@@ -121,3 +121,26 @@ export function readText(path: string): string {
 export function isEntryPoint(moduleUrl: string): boolean {
   return process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(moduleUrl);
 }
+
+/** A thrown value as one line of text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Serves until SIGTERM or SIGINT, then closes the server once; a failure while closing is printed
+ * and makes the process exit 2.
+ */
+export function closeOnSignal(name: string, server: { close(): Promise<void> }): void {
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    server.close().catch((error: unknown) => {
+      console.error(`${name}: error while closing: ${errorMessage(error)}`);
+      process.exitCode = 2;
+    });
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}

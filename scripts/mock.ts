@@ -21,7 +21,7 @@ import { parseArgs } from "node:util";
 import { startMockServer } from "../src/mock-server.js";
 import { kubeconfigYaml } from "../src/mock/kubeconfig.js";
 import { generateLoopbackCertificate } from "../src/mock/tls.js";
-import { generatedDir } from "./common.js";
+import { closeOnSignal, errorMessage, generatedDir } from "./common.js";
 
 const USAGE = "usage: tsx scripts/mock.ts [--port N] [--spec <path>] [--tls] [--kubeconfig <path>]";
 const KUBECONFIG_TOKEN = "mock-token";
@@ -55,16 +55,12 @@ function parseOptions(args: string[]): Options {
   return { port, specPath: values.spec ?? join(generatedDir, "openapi.json"), tls: values.tls, kubeconfig: values.kubeconfig };
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 async function main(): Promise<void> {
   let options: Options;
   try {
     options = parseOptions(process.argv.slice(2));
   } catch (error) {
-    console.error(`mock: ${message(error)}\n${USAGE}`);
+    console.error(`mock: ${errorMessage(error)}\n${USAGE}`);
     process.exitCode = 2;
     return;
   }
@@ -80,20 +76,10 @@ async function main(): Promise<void> {
     }
   }
   console.log(`mock listening on ${mock.url}`);
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    mock.close().catch((error: unknown) => {
-      console.error(`mock: error while closing: ${message(error)}`);
-      process.exitCode = 2;
-    });
-  };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+  closeOnSignal("mock", mock);
 }
 
 main().catch((error: unknown) => {
-  console.error(`mock: cannot start: ${message(error)}`);
+  console.error(`mock: cannot start: ${errorMessage(error)}`);
   process.exitCode = 2;
 });

@@ -24,7 +24,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startProxyServer, type ProxyServerOptions } from "../src/mock/proxy-server.js";
-import { generatedDir } from "./common.js";
+import { closeOnSignal, errorMessage, generatedDir } from "./common.js";
 
 const USAGE =
   "usage: tsx scripts/proxy.ts --upstream <url> [--port N] [--spec <path>] [--errors] " +
@@ -83,35 +83,21 @@ function parseOptions(args: string[]): ProxyServerOptions {
   };
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 async function main(): Promise<void> {
   let options: ProxyServerOptions;
   try {
     options = parseOptions(process.argv.slice(2));
   } catch (error) {
-    console.error(`proxy: ${message(error)}\n${USAGE}`);
+    console.error(`proxy: ${errorMessage(error)}\n${USAGE}`);
     process.exitCode = 2;
     return;
   }
   const proxy = await startProxyServer(options);
   console.log(`proxy listening on ${proxy.url} -> ${options.upstream}`);
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    proxy.close().catch((error: unknown) => {
-      console.error(`proxy: error while closing: ${message(error)}`);
-      process.exitCode = 2;
-    });
-  };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+  closeOnSignal("proxy", proxy);
 }
 
 main().catch((error: unknown) => {
-  console.error(`proxy: cannot start: ${message(error)}`);
+  console.error(`proxy: cannot start: ${errorMessage(error)}`);
   process.exitCode = 2;
 });
