@@ -5,16 +5,15 @@
  * config), `redocly build-docs` (the flags of scripts/docs.ts) — on the same spec. Both run in a
  * throw-away copy of the project (test/support/project-copy.ts), so the shared checkout's generated/
  * and build/ are never written. Runs alternate; the ratio is the median of the per-run ratios; goal
- * ≤ 0.8×. Where the time goes: the build's own stage lines, the start-up pieces (npm, tsx, library
- * imports) timed alone, and the same build precompiled to JavaScript as a what-if.
+ * ≤ 0.8×. Where the time goes: the build's own stage lines and the start-up pieces (npm, the stage
+ * launcher, library imports) timed alone.
  */
-import { build as esbuild } from "esbuild";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readText } from "../scripts/common.js";
 import { copyProject } from "../test/support/project-copy.js";
-import { median, pairedRatio, progress, seconds, timeCommand, times } from "./support/measure.js";
+import { median, pairedRatio, progress, seconds, timeCommand } from "./support/measure.js";
 import { row, type BenchReport } from "./support/report.js";
 
 const runs = 3;
@@ -30,16 +29,6 @@ function stageTimes(output: string): Record<Stage, number> {
     found[stage] = Number(match[1]);
   }
   return found;
-}
-
-/**
- * The proposal's what-if: scripts/ transpiled file by file to JavaScript (esbuild, no bundling, so each
- * module keeps its own import.meta.url) next to the copy's scripts/, to be run by plain node without tsx.
- */
-async function transpileScripts(dir: string): Promise<string> {
-  const outdir = join(dir, "scripts-js");
-  await esbuild({ entryPoints: [join(dir, "scripts", "*.ts")], outdir, format: "esm", platform: "node", logLevel: "silent" });
-  return join(outdir, "build.js");
 }
 
 export async function benchPipeline(): Promise<BenchReport> {
@@ -61,21 +50,18 @@ export async function benchPipeline(): Promise<BenchReport> {
       ],
     ];
 
-    const precompiledBuild = await transpileScripts(copy.dir);
     const build: Array<{ ms: number; stages: Record<Stage, number> }> = [];
-    const precompiled: number[] = [];
     const clis: Array<{ ms: number; steps: number[] }> = [];
     const runBuild = () => {
       const run = timeCommand("npm", ["run", "build"], { cwd: copy.dir });
       build.push({ ms: run.ms, stages: stageTimes(run.output) });
-      precompiled.push(timeCommand(process.execPath, [precompiledBuild], { cwd: copy.dir }).ms);
     };
     const runClis = () => {
       const steps = cliSteps.map(([, command, args, cwd]) => timeCommand(command, args, { cwd }).ms);
       clis.push({ ms: steps.reduce((sum, ms) => sum + ms, 0), steps });
     };
     for (let run = 0; run < runs; run += 1) {
-      progress(`pipeline: run ${run + 1}/${runs} (npm run build, the same build precompiled, and the four CLIs)`);
+      progress(`pipeline: run ${run + 1}/${runs} (npm run build and the four CLIs)`);
       if (run % 2 === 0) {
         runBuild();
         runClis();
@@ -92,13 +78,12 @@ export async function benchPipeline(): Promise<BenchReport> {
       `${overNode(process.execPath, `import(${JSON.stringify(module)})`)} in node, ${overNode(bin("tsx"), `import(${JSON.stringify(module)})`)} through tsx`;
     const startup = [
       `npm ${seconds(time("npm", ["--version"]) - nodeMs)}`,
-      `tsx ${overNode(bin("tsx"), "0")}`,
+      `tsx ${overNode(bin("tsx"), "0")} (why npm run build does not use it: scripts/stage.mjs)`,
       `importing @redocly/openapi-core ${importing("@redocly/openapi-core")}`,
       `importing openapi-typescript (loads TypeScript) ${importing("openapi-typescript")}`,
     ];
 
     const buildMs = median(build.map((run) => run.ms));
-    const precompiledMs = median(precompiled);
     const clisMs = median(clis.map((run) => run.ms));
     const stageMedian = (stage: Stage) => median(build.map((run) => run.stages[stage]));
     const cliMedian = (index: number) => median(clis.map((run) => run.steps[index]!));
@@ -114,11 +99,10 @@ export async function benchPipeline(): Promise<BenchReport> {
         `separate CLIs ${seconds(clisMs)}: ${cliSteps.map(([name], index) => `${name} ${seconds(cliMedian(index))}`).join(", ")}`,
         `npm run build ${seconds(buildMs)} = in-process stages ${seconds(stageMedian("build"))} (lint ${stageMedian("lint")} ms, bundle ${stageMedian("bundle")} ms, generate ${stageMedian("generate")} ms, docs ${stageMedian("docs")} ms: a child process running redocly build-docs) + start-up ${seconds(buildMs - stageMedian("build"))}`,
         `start-up pieces, each alone in a fresh process, over a bare node: ${startup.join("; ")}`,
-        `the same build precompiled (scripts/ transpiled to JavaScript by esbuild, run by plain node, no npm, no tsx): ${seconds(precompiledMs)}, ${times(pairedRatio(precompiled, clis.map((run) => run.ms)))} the CLIs`,
         ...(ratio <= 0.8
           ? []
           : [
-              "goal missed: start-up is most of it — tsx's module hooks (off-thread in Node 20) make every import of Redocly and openapi-typescript far slower than in plain node (see the start-up line), then the docs stage starts a second node that loads Redocly's CLI again",
+              "goal missed: see the start-up line; the docs stage also starts a second node that loads Redocly's CLI again",
             ]),
       ],
     };

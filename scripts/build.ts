@@ -7,8 +7,11 @@
  * and build/docs/index.html.
  * Exit codes: 0 success, 1 the spec has problems (each printed as file:line:col), 2 crash.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { BaseResolver } from "@redocly/openapi-core";
-import { bundleFiles, bundleJsonPath, bundleSpec } from "./bundle.js";
+import { bundleFiles, bundleSpec } from "./bundle.js";
 import { commitFiles, isEntryPoint, loadRedoclyConfig, runStage, timed } from "./common.js";
 import { buildDocs } from "./docs.js";
 import { generateFiles } from "./generate.js";
@@ -16,7 +19,8 @@ import { lintSpec, type SpecSource } from "./lint.js";
 
 /**
  * One full run. Lint and bundle share one document resolver, so every spec file is read and parsed
- * once; types and client are written before the slower docs stage starts.
+ * once. The docs render in a child process (on the other core) from a temporary copy of the new bundle
+ * while this process generates the types; nothing is written until lint, bundle and generate succeeded.
  */
 export async function buildAll(source: SpecSource = {}): Promise<void> {
   const started = performance.now();
@@ -24,9 +28,23 @@ export async function buildAll(source: SpecSource = {}): Promise<void> {
   const shared = { ...source, config, resolver: source.resolver ?? new BaseResolver(config.resolve) };
   await timed("lint", () => lintSpec(shared));
   const spec = await timed("bundle", () => bundleSpec(shared));
-  const generated = await timed("generate", () => generateFiles(spec));
-  commitFiles(new Map([...bundleFiles(spec), ...generated]));
-  commitFiles(await timed("docs", () => buildDocs(bundleJsonPath)));
+  const scratch = mkdtempSync(join(tmpdir(), "pod-patch-build-"));
+  try {
+    const bundleCopy = join(scratch, "openapi.json");
+    writeFileSync(bundleCopy, spec.json);
+    const docsStarted = performance.now();
+    const docs = buildDocs(bundleCopy);
+    // Handled here so a docs failure during generate is not an unhandled rejection; awaited below.
+    docs.catch(() => undefined);
+    const generated = await timed("generate", () => generateFiles(spec)).catch(async (error: unknown) => {
+      await docs.catch(() => undefined);
+      throw error;
+    });
+    commitFiles(new Map([...bundleFiles(spec), ...generated]));
+    commitFiles(await timed("docs", () => docs, docsStarted));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
   console.log(`build     ok     ${Math.round(performance.now() - started)} ms`);
 }
 

@@ -85,9 +85,11 @@ export function commitFiles(files: FileSet, log: (line: string) => void = consol
   }
 }
 
-/** Runs one stage, printing `stage … ok (123 ms)` or `stage … failed (123 ms)`. */
-export async function timed<T>(stage: string, work: () => Promise<T>): Promise<T> {
-  const started = performance.now();
+/**
+ * Runs one stage, printing `stage … ok (123 ms)` or `stage … failed (123 ms)`; `started` is when the
+ * stage's work began, for a stage that was started earlier and is only awaited here.
+ */
+export async function timed<T>(stage: string, work: () => Promise<T>, started = performance.now()): Promise<T> {
   try {
     const result = await work();
     console.log(`${stage.padEnd(9)} ok     ${Math.round(performance.now() - started)} ms`);

@@ -1,0 +1,40 @@
+// Launcher behind the pipeline's npm scripts: `node scripts/stage.mjs <stage> [args]` runs scripts/<stage>.ts
+// under plain node. Why: tsx's module hooks make every import of Redocly and openapi-typescript about 3×
+// slower (bench/pipeline.ts), which dominated `npm run build`. esbuild transpiles scripts/*.ts file by file
+// (~50 ms, no bundling, so each module keeps its own import.meta.url) into .stages/, a sibling of scripts/,
+// so paths computed from a module's location and bare package imports resolve exactly as from scripts/.
+// Each file is written to a temporary name and renamed, so concurrent runs never import half a file.
+// Exit codes: those of the stage; 2 when the stage does not exist or does not transpile.
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build } from "esbuild";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const [stage, ...args] = process.argv.slice(2);
+if (stage === undefined || !existsSync(join(root, "scripts", `${stage}.ts`))) {
+  console.error(`stage: no pipeline stage ${JSON.stringify(stage ?? "")} (expected scripts/<stage>.ts)`);
+  process.exit(2);
+}
+
+const outdir = join(root, ".stages");
+const result = await build({
+  entryPoints: [join(root, "scripts", "*.ts")],
+  outdir,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  write: false,
+  logLevel: "error",
+}).catch(() => process.exit(2));
+mkdirSync(outdir, { recursive: true });
+for (const file of result.outputFiles) {
+  const temporary = `${file.path}.${process.pid}.tmp`;
+  writeFileSync(temporary, file.contents);
+  renameSync(temporary, file.path);
+}
+
+const entry = join(outdir, `${stage}.js`);
+// The stage recognises itself as the entry point by comparing argv[1] with its own path.
+process.argv = [process.argv[0], entry, ...args];
+await import(pathToFileURL(entry).href);
