@@ -1,6 +1,6 @@
 /**
  * Benchmark (not a test; it never fails on slowness): how long after saving a schema file
- * `npm run watch` has generated/openapi.ts up to date, against a plain `npx tsx scripts/generate.ts`
+ * `npm run watch` has generated/openapi.ts up to date, against a plain `npm run generate`
  * measured in the same run.
  *
  * Both run in a throw-away project copy (test/support/project-copy.ts). Each round first spawns the
@@ -23,7 +23,7 @@ const env = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_
 
 
 const project = copyProject();
-const watcher = spawn(process.execPath, ["--import", "tsx", "scripts/watch.ts"], { cwd: project.dir, env });
+const watcher = spawn(process.execPath, ["scripts/stage.mjs", "watch"], { cwd: project.dir, env });
 let output = "";
 let onOutput: (() => void) | undefined;
 watcher.stdout.on("data", (chunk: Buffer) => {
@@ -78,9 +78,9 @@ try {
   const watchMs: number[] = [];
   for (let round = 0; round < rounds; round += 1) {
     const started = performance.now();
-    const baseline = spawnSync("npx", ["tsx", "scripts/generate.ts"], { cwd: project.dir, env, encoding: "utf8" });
+    const baseline = spawnSync("npm", ["run", "--silent", "generate"], { cwd: project.dir, env, encoding: "utf8" });
     baselineMs.push(Math.round(performance.now() - started));
-    if (baseline.status !== 0) throw new Error(`npx tsx scripts/generate.ts failed:\n${baseline.stdout}${baseline.stderr}`);
+    if (baseline.status !== 0) throw new Error(`npm run generate failed:\n${baseline.stdout}${baseline.stderr}`);
     watchMs.push(Math.round(await saveUntilFreshTypes(`benchProbe${round}`)));
     await runsFinished(round + 2);
   }
@@ -88,7 +88,7 @@ try {
   const fresh = median(watchMs);
   console.log(`save → fresh generated/openapi.ts, median of ${rounds} rounds`);
   console.table({
-    "npx tsx scripts/generate.ts (baseline)": { "median ms": baseline, "runs ms": baselineMs.join(" ") },
+    "npm run generate (baseline)": { "median ms": baseline, "runs ms": baselineMs.join(" ") },
     "npm run watch: save → fresh types": { "median ms": fresh, "runs ms": watchMs.join(" ") },
   });
   console.log(`watch stages (median): ${stageMedians()}`);

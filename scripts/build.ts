@@ -19,10 +19,12 @@ import { lintSpec, type SpecSource } from "./lint.js";
 
 /**
  * One full run. Lint and bundle share one document resolver, so every spec file is read and parsed
- * once. The docs render in a child process (on the other core) from a temporary copy of the new bundle
- * while this process generates the types; nothing is written until lint, bundle and generate succeeded.
+ * once. The docs render in a child process from a temporary copy of the new bundle; with
+ * `docs: "alongside-types"` (the build) it starts before the types are generated and runs on the
+ * other core, with `docs: "after-types"` (watch, where fresh types matter most) it starts once they are
+ * written. Nothing is written until lint, bundle and generate succeeded.
  */
-export async function buildAll(source: SpecSource = {}): Promise<void> {
+export async function buildAll(source: SpecSource = {}, docs: "alongside-types" | "after-types" = "alongside-types"): Promise<void> {
   const started = performance.now();
   const config = source.config ?? (await loadRedoclyConfig());
   const shared = { ...source, config, resolver: source.resolver ?? new BaseResolver(config.resolve) };
@@ -32,16 +34,20 @@ export async function buildAll(source: SpecSource = {}): Promise<void> {
   try {
     const bundleCopy = join(scratch, "openapi.json");
     writeFileSync(bundleCopy, spec.json);
-    const docsStarted = performance.now();
-    const docs = buildDocs(bundleCopy);
+    let docsStarted = performance.now();
+    let page = docs === "alongside-types" ? buildDocs(bundleCopy) : undefined;
     // Handled here so a docs failure during generate is not an unhandled rejection; awaited below.
-    docs.catch(() => undefined);
+    page?.catch(() => undefined);
     const generated = await timed("generate", () => generateFiles(spec)).catch(async (error: unknown) => {
-      await docs.catch(() => undefined);
+      await page?.catch(() => undefined);
       throw error;
     });
     commitFiles(new Map([...bundleFiles(spec), ...generated]));
-    commitFiles(await timed("docs", () => docs, docsStarted));
+    if (page === undefined) {
+      docsStarted = performance.now();
+      page = buildDocs(bundleCopy);
+    }
+    commitFiles(await timed("docs", () => page, docsStarted));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

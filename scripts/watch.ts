@@ -32,7 +32,7 @@ async function rebuild(changed: string[]): Promise<void> {
   const started = performance.now();
   try {
     // Config and resolver are fresh per run: an edited redocly.yaml applies, and no document is served from a cache.
-    await buildAll({ config: await loadConfig({ configPath: redoclyConfigPath }) });
+    await buildAll({ config: await loadConfig({ configPath: redoclyConfigPath }) }, "after-types");
   } catch (error) {
     // stdout like every other line of the run, so that the problems stay next to it when piped.
     console.log(error instanceof SpecError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error));

@@ -14,7 +14,7 @@ export interface ProjectCopy {
   dir: string;
   read(path: string): string;
   write(path: string, content: string): void;
-  /** Runs `tsx scripts/<stage>.ts` in the copy. */
+  /** Runs a pipeline stage in the copy the way its npm script does (`node scripts/stage.mjs <stage>`). */
   runStage(stage: string): { code: number | null; output: string };
   /** sha256 of every file under generated/, keyed by relative path. */
   snapshotGenerated(): Record<string, string>;
@@ -30,7 +30,7 @@ export function copyProject(): ProjectCopy {
     read: (path) => readFileSync(join(dir, path), "utf8"),
     write: (path, content) => writeFileSync(join(dir, path), content),
     runStage(stage) {
-      const result = spawnSync(process.execPath, ["--import", "tsx", join("scripts", `${stage}.ts`)], {
+      const result = spawnSync(process.execPath, [join("scripts", "stage.mjs"), stage], {
         cwd: dir,
         encoding: "utf8",
         env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },

@@ -58,7 +58,7 @@ describe("npm run watch", () => {
   it("regenerates on a good edit, keeps the outputs on a bad one, recovers on the fix, stops on SIGTERM", { timeout: 300_000 }, async () => {
     project = copyProject();
     const original = project.read(schemaFile);
-    child = spawn(process.execPath, ["--import", "tsx", "scripts/watch.ts"], {
+    child = spawn(process.execPath, ["scripts/stage.mjs", "watch"], {
       cwd: project.dir,
       env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
     });
