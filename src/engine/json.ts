@@ -35,3 +35,15 @@ export function childPath(parent: string, key: string): string {
 export function indexPath(parent: string, index: number): string {
   return `${parent}[${index}]`;
 }
+
+/** Removes `null` members of objects at any depth, in place; `null` array elements are kept (evanphx's pruneNulls). */
+export function pruneNulls(value: JsonValue): void {
+  if (Array.isArray(value)) {
+    value.forEach(pruneNulls);
+  } else if (isJsonObject(value)) {
+    for (const [key, child] of Object.entries(value)) {
+      if (child === null) delete value[key];
+      else pruneNulls(child);
+    }
+  }
+}

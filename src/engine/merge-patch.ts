@@ -3,19 +3,7 @@
 // objects inside a patch array when that array replaces anything but an object, where RFC 7396 keeps
 // arrays verbatim. Inputs: the Pod and the patch (copies the caller owns). Output: the patched Pod.
 import jsonMergePatch from "json-merge-patch";
-import { isJsonObject, member, type JsonObject, type JsonValue } from "./json.js";
-
-/** evanphx's pruneNulls: `null` members of objects removed at any depth; `null` array elements kept. */
-function pruneNulls(value: JsonValue): void {
-  if (Array.isArray(value)) {
-    value.forEach(pruneNulls);
-  } else if (isJsonObject(value)) {
-    for (const [key, child] of Object.entries(value)) {
-      if (child === null) delete value[key];
-      else pruneNulls(child);
-    }
-  }
-}
+import { isJsonObject, member, pruneNulls, type JsonObject, type JsonValue } from "./json.js";
 
 /** Prunes what evanphx prunes and json-merge-patch would not: arrays merged over a non-object. */
 function pruneArrays(target: JsonValue | undefined, patch: JsonObject): void {

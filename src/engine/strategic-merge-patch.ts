@@ -26,6 +26,7 @@ import {
   indexPath,
   isJsonObject,
   member,
+  pruneNulls,
   setMember,
   type JsonObject,
   type JsonValue,
@@ -104,21 +105,10 @@ function mapDirective(patch: JsonObject, path: string): JsonObject {
 
 /** A patch value for a key the original lacks (or holds with another type): nulls and `$patch` objects dropped. */
 function takePatchValue(original: JsonObject, key: string, patchValue: JsonValue): void {
-  discardNulls(patchValue);
+  pruneNulls(patchValue);
   const cleaned = removeDirectives(patchValue);
   if (cleaned === undefined) delete original[key];
   else setMember(original, key, cleaned);
-}
-
-function discardNulls(value: JsonValue): void {
-  if (Array.isArray(value)) {
-    value.forEach(discardNulls);
-  } else if (isJsonObject(value)) {
-    for (const [key, child] of Object.entries(value)) {
-      if (child === null) delete value[key];
-      else discardNulls(child);
-    }
-  }
 }
 
 /** The value without objects that carry `$patch`; undefined when the value itself is one. */
