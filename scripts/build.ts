@@ -19,10 +19,11 @@ import { lintSpec, type SpecSource } from "./lint.js";
 
 /**
  * One full run. Lint and bundle share one document resolver, so every spec file is read and parsed
- * once. The docs render in a child process from a temporary copy of the new bundle; with
- * `docs: "alongside-types"` (the build) it starts before the types are generated and runs on the
- * other core, with `docs: "after-types"` (watch, where fresh types matter most) it starts once they are
- * written. Nothing is written until lint, bundle and generate succeeded.
+ * once (lint first: bundling rewrites the resolved documents in place). The docs render in a child
+ * process from a temporary copy of the new bundle; with `docs: "alongside-types"` (the build) it
+ * starts before the types are generated — openapi-typescript and TypeScript are only imported then —
+ * and runs on the other core, with `docs: "after-types"` (watch, where fresh types matter most) it
+ * starts once they are written. Nothing is written until lint, bundle and generate succeeded.
  */
 export async function buildAll(source: SpecSource = {}, docs: "alongside-types" | "after-types" = "alongside-types"): Promise<void> {
   const started = performance.now();

@@ -10,7 +10,6 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import openapiTS, { astToString } from "openapi-typescript";
 import { bundleFiles, bundleJsonPath, type BundledSpec } from "./bundle.js";
 import { mergeMetadataModule } from "./merge-metadata.js";
 import { commitFiles, generatedDir, isEntryPoint, projectRoot, readText, runStage, sha256, SpecError, timed, type FileSet } from "./common.js";
@@ -109,6 +108,9 @@ export const declaredStatusCodes = ${constant(statusCodes)} as const;
 export async function generateFiles(spec: BundledSpec): Promise<FileSet> {
   // defaultNonNullable off: a `default` must not make a field required in patch bodies (toolchain notes §2);
   // emptyObjectsUnknown on: FieldsV1 is an opaque object with keys, not `Record<string, never>`.
+  // Imported here, not at the top: it loads TypeScript (~0.6 s), which the build overlaps with the docs
+  // render and which modules that only read the bundle (readBundle, describeOperation) never need.
+  const { default: openapiTS, astToString } = await import("openapi-typescript");
   const ast = await openapiTS(spec.document as never, { defaultNonNullable: false, emptyObjectsUnknown: true, silent: true });
   const files: FileSet = new Map();
   files.set(typesPath, banner + astToString(ast));
