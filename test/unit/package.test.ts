@@ -1,7 +1,9 @@
 // Packaging test: `npm pack` the project (prepack compiles dist/), install the tarball offline into a scratch
 // ESM project, then import it from plain JavaScript and type-check a TypeScript caller against its .d.ts files.
+// Offline, npm can resolve a registry dependency only from metadata it has cached, which `npm ci` never
+// fetches; so the runtime dependencies are packed from node_modules too and installed alongside.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
@@ -9,8 +11,14 @@ import { projectRoot } from "../../scripts/common.js";
 
 const timeout = 120_000;
 
-/** Without the npm_* variables of an enclosing `npm test`, so the nested npm sees only its own cwd. */
-const childEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith("npm_")));
+/**
+ * Without the npm_* variables of an enclosing `npm test`, so the nested npm sees only its own cwd; and
+ * without npm's update check, which would ask the registry.
+ */
+const childEnv = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith("npm_"))),
+  npm_config_update_notifier: "false",
+};
 
 function run(command: string, args: string[], cwd: string): string {
   const result = spawnSync(command, args, { cwd, env: childEnv, encoding: "utf8", timeout });
@@ -79,6 +87,22 @@ const tsconfig = {
   files: ["check.ts"],
 };
 
+/** The package's runtime dependencies and theirs, as folders of the project's node_modules (npm's flat layout). */
+function runtimeDependencyFolders(): string[] {
+  const folders = new Set<string>();
+  const visit = (manifestPath: string): void => {
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { dependencies?: Record<string, string> };
+    for (const name of Object.keys(manifest.dependencies ?? {})) {
+      const folder = join(projectRoot, "node_modules", name);
+      if (folders.has(folder)) continue;
+      folders.add(folder);
+      visit(join(folder, "package.json"));
+    }
+  };
+  visit(join(projectRoot, "package.json"));
+  return [...folders];
+}
+
 let packDir: string;
 let scratchDir: string;
 let packedFiles: string[];
@@ -86,12 +110,13 @@ let packedFiles: string[];
 beforeAll(() => {
   packDir = mkdtempSync(join(tmpdir(), "pod-patch-pack-"));
   scratchDir = mkdtempSync(join(tmpdir(), "pod-patch-scratch-"));
-  const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", packDir], projectRoot)) as [
-    { filename: string; files: { path: string }[] },
-  ];
-  packedFiles = packed[0].files.map((file) => file.path);
+  const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", packDir, ".", ...runtimeDependencyFolders()], projectRoot)) as Array<{
+    filename: string;
+    files: { path: string }[];
+  }>;
+  packedFiles = packed[0]!.files.map((file) => file.path);
   writeFileSync(join(scratchDir, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }));
-  run("npm", ["install", "--offline", "--no-audit", "--no-fund", join(packDir, packed[0].filename)], scratchDir);
+  run("npm", ["install", "--offline", "--no-audit", "--no-fund", ...packed.map((tarball) => join(packDir, tarball.filename))], scratchDir);
 }, timeout);
 
 afterAll(() => {
