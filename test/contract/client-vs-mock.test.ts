@@ -1,15 +1,15 @@
 /**
- * Contract tests: the generated client against the real mock process. Every case of the matrix in
+ * Contract tests: the generated client against the real mock process (shared by the contract files,
+ * test/support/shared-mock.ts). Every case of the matrix in
  * cases.ts goes through `patchPod`, and the answer must carry the expected status, validate against
  * the spec's schema for that status (Pod or Status), and — for requests that honour the contract —
  * come with no `sl-violations` report from Prism.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { generatedDir } from "../../scripts/common.js";
 import { createPodPatchClient, type PatchPodRequest, type PatchPodResult, type Pod, type Status } from "../../src/index.js";
-import { startMock, type RunningMock } from "../support/mock-process.js";
 import { compileComponent, formatErrors } from "../support/pod-schema.js";
 import { contractCases, statusTriggers, validRequests, type ContractMediaType, type Trigger } from "./cases.js";
 
@@ -18,11 +18,7 @@ const validatePod = compileComponent(bundle, "Pod");
 const validateStatus = compileComponent(bundle, "Status");
 const token = "contract-test-token";
 
-let mock: RunningMock;
-beforeAll(async () => {
-  mock = await startMock();
-});
-afterAll(() => mock?.stop());
+const mockUrl = inject("mockUrl");
 
 /** A body over the apiserver's limits for the media type. */
 function tooLarge(mediaType: ContractMediaType): PatchPodRequest {
@@ -49,7 +45,7 @@ function requestFor(mediaType: ContractMediaType, trigger: Trigger): PatchPodReq
 
 async function send(mediaType: ContractMediaType, status: number, trigger: Trigger): Promise<PatchPodResult> {
   const client = createPodPatchClient({
-    baseUrl: mock.url,
+    baseUrl: mockUrl,
     credentials: trigger.kind === "no-token" ? undefined : { xAuthToken: token },
     headers: trigger.kind === "prefer" ? { Prefer: `code=${status}` } : {},
   });
@@ -122,7 +118,7 @@ const invalidBodies: Array<[string, { request: PatchPodRequest; field: string }]
 
 describe("invalid bodies through the client", () => {
   it.each(invalidBodies)("%s → 422 Status naming the field", async (_name, { request, field }) => {
-    const client = createPodPatchClient({ baseUrl: mock.url, credentials: { xAuthToken: token } });
+    const client = createPodPatchClient({ baseUrl: mockUrl, credentials: { xAuthToken: token } });
     const result = await client.patchPod(request);
     expect(result.status).toBe(422);
     expect(result.error?.reason).toBe("Invalid");
@@ -136,7 +132,7 @@ describe("response examples", () => {
     ["the default 200 is the rich running Pod", {}, examples.PodWebRunning.value],
     ["CCE's documented response is served on request", { Prefer: "example=cceHelloWorld" }, examples.PodHelloWorld.value],
   ])("%s", async (_name, headers, want) => {
-    const client = createPodPatchClient({ baseUrl: mock.url, credentials: { xAuthToken: token }, headers });
+    const client = createPodPatchClient({ baseUrl: mockUrl, credentials: { xAuthToken: token }, headers });
     const result = await client.patchPod(validRequests["application/json-patch+json"]);
     expect(result.status).toBe(200);
     expect(result.data).toEqual(want);

@@ -1,20 +1,20 @@
 /**
  * Abuse tests of the mock: fast-check sends 1000 random bodies per patch media type to the real mock
- * process (test/support/mock-process.ts), eight at a time, with a fixed seed. Bodies mix the spec's
- * valid examples mutated at random places, arbitrary JSON (and YAML for apply), random JSON Patch
- * operations, random bytes and strings, and nesting up to 20000 levels deep (JSON and YAML, balanced
- * or not). Every answer must come within a second and be either the mocked Pod (200) or a 4xx
- * Kubernetes Status valid against the spec — never a 5xx, a dropped connection or a hang — and the
- * mock must log no internal failure and exit cleanly afterwards. The size limits (3 MiB, 10000 JSON
- * Patch operations → 413) are checked for every media type as well.
+ * process shared by the contract files (test/support/shared-mock.ts), eight at a time, with a fixed
+ * seed. Bodies mix the spec's valid examples mutated at random places, arbitrary JSON (and YAML for
+ * apply), random JSON Patch operations, random bytes and strings, and nesting up to 20000 levels deep
+ * (JSON and YAML, balanced or not). Every answer must come within a second and be either the mocked
+ * Pod (200) or a 4xx Kubernetes Status valid against the spec — never a 5xx, a dropped connection or a
+ * hang — and the mock must log no internal failure and exit cleanly afterwards (checked when the
+ * shared mock stops). The size limits (3 MiB, 10000 JSON Patch operations → 413) are checked for
+ * every media type as well.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { stringify as toYaml } from "yaml";
 import { generatedDir } from "../../scripts/common.js";
-import { startMock, type RunningMock } from "../support/mock-process.js";
 import { compileComponent, formatErrors, type Json } from "../support/pod-schema.js";
 import { validRequests } from "./cases.js";
 
@@ -32,19 +32,13 @@ const POD_PATH = "/api/v1/namespaces/default/pods/hello-world";
 const APPLY = "application/apply-patch+yaml";
 const MEDIA_TYPES = Object.keys(validRequests) as Array<keyof typeof validRequests>;
 
-let mock: RunningMock;
+const mockUrl = inject("mockUrl");
 
 beforeAll(async () => {
-  mock = await startMock();
   // Prism compiles each media type's schema on first use; do that before answers are timed.
   for (const mediaType of MEDIA_TYPES) {
     await send(mediaType, new TextEncoder().encode(serialize(mediaType, validRequests[mediaType].body)), UNTIMED_MS);
   }
-});
-
-afterAll(async () => {
-  expect(mock?.stderr() ?? "", "the mock's stderr (internal failures are logged there)").toBe("");
-  expect(await mock?.stop(), "mock exit code after SIGTERM").toBe(0);
 });
 
 function serialize(mediaType: string, value: unknown): string {
@@ -60,7 +54,7 @@ interface Reply {
 async function send(mediaType: string, body: Uint8Array<ArrayBuffer>, limitMs = ANSWER_LIMIT_MS): Promise<Reply> {
   const query = mediaType === APPLY ? "?fieldManager=fuzz" : "";
   try {
-    const response = await fetch(`${mock.url}${POD_PATH}${query}`, {
+    const response = await fetch(`${mockUrl}${POD_PATH}${query}`, {
       method: "PATCH",
       headers: { "X-Auth-Token": "fuzz-token", "Content-Type": mediaType },
       body,

@@ -1,16 +1,15 @@
 /**
  * Contract tests of the mock's guards (src/mock-server.ts): raw `fetch` against the real mock
- * process started with test/support/mock-process.ts. Every error body must be a Kubernetes Status
+ * process shared by the contract files (test/support/shared-mock.ts, which also checks its clean exit). Every error body must be a Kubernetes Status
  * valid against the spec's Status schema, every success a Pod valid against the Pod schema.
  * The valid merge and strategic patches fail on unpatched Prism (it validates every `+json` body
  * against the JSON Patch schema, stoplightio/prism #1936).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { stringify as toYaml } from "yaml";
 import { generatedDir } from "../../scripts/common.js";
-import { startMock, type RunningMock } from "../support/mock-process.js";
 import { compileComponent, formatErrors, type Json } from "../support/pod-schema.js";
 
 const spec = JSON.parse(readFileSync(join(generatedDir, "openapi.json"), "utf8")) as Json;
@@ -60,21 +59,13 @@ interface PatchRequest {
   path?: string;
 }
 
-let mock: RunningMock;
-
-beforeAll(async () => {
-  mock = await startMock();
-});
-
-afterAll(async () => {
-  expect(await mock?.stop(), "mock exit code after SIGTERM").toBe(0);
-});
+const mockUrl = inject("mockUrl");
 
 async function send(request: PatchRequest): Promise<Reply> {
   const headers: Record<string, string> = { ...TOKEN, ...request.headers };
   if (request.contentType !== undefined) headers["Content-Type"] = request.contentType;
   const started = performance.now();
-  const response = await fetch(`${mock.url}${request.path ?? POD_PATH}${request.query ?? ""}`, {
+  const response = await fetch(`${mockUrl}${request.path ?? POD_PATH}${request.query ?? ""}`, {
     method: request.method ?? "PATCH",
     headers,
     ...(request.body === undefined ? {} : { body: new TextEncoder().encode(request.body) }),
@@ -252,7 +243,7 @@ describe("size limits → 413 RequestEntityTooLarge", () => {
         controller.enqueue(chunk);
       },
     });
-    const response = await fetch(`${mock.url}${POD_PATH}`, {
+    const response = await fetch(`${mockUrl}${POD_PATH}`, {
       method: "PATCH",
       headers: { ...TOKEN, "Content-Type": MERGE_PATCH },
       body: stream,
@@ -287,7 +278,7 @@ describe("credentials", () => {
     ["X-Auth-Token", {}, 200],
   ])("%s → %s", async (_label, headers, expected) => {
     const cleaned = Object.fromEntries(Object.entries({ ...TOKEN, ...headers }).filter(([, value]) => value !== ""));
-    const response = await fetch(`${mock.url}${POD_PATH}`, {
+    const response = await fetch(`${mockUrl}${POD_PATH}`, {
       method: "PATCH",
       headers: { ...cleaned, "Content-Type": MERGE_PATCH },
       body: new TextEncoder().encode("{}"),
@@ -298,7 +289,7 @@ describe("credentials", () => {
   });
 
   it("checks credentials before anything else (no token and a broken body → 401)", async () => {
-    const response = await fetch(`${mock.url}${POD_PATH}`, {
+    const response = await fetch(`${mockUrl}${POD_PATH}`, {
       method: "PATCH",
       headers: { "Content-Type": "text/plain" },
       body: new TextEncoder().encode("{"),

@@ -1,10 +1,10 @@
 /**
  * Contract tests for the typed patches: every kind of typed body (JSON Patch from the builder and the
  * pointer helper, merge patch, strategic merge patch with each directive, apply) goes through the
- * client to the real mock for its media type and is accepted (200, no `sl-violations`). As a control,
+ * client to the real mock (shared by the contract files, test/support/shared-mock.ts) for its media type and is accepted (200, no `sl-violations`). As a control,
  * bodies the types refuse are refused by the mock too (422), so the acceptance above means something.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import {
   createPodPatchClient,
   jsonPatch,
@@ -14,19 +14,14 @@ import {
   type PodMergePatch,
   type PodStrategicMergePatch,
 } from "../../src/index.js";
-import { startMock, type RunningMock } from "../support/mock-process.js";
 
 const namespace = "default";
 const name = "hello-world";
 
-let mock: RunningMock;
-beforeAll(async () => {
-  mock = await startMock();
-});
-afterAll(() => mock?.stop());
+const mockUrl = inject("mockUrl");
 
 function patchPod(request: PatchPodRequest) {
-  return createPodPatchClient({ baseUrl: mock.url, credentials: { xAuthToken: "patch-builders-test" } }).patchPod(request);
+  return createPodPatchClient({ baseUrl: mockUrl, credentials: { xAuthToken: "patch-builders-test" } }).patchPod(request);
 }
 
 const jsonPatchBody = jsonPatch()
