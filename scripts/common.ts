@@ -3,12 +3,23 @@
  * all-or-nothing writes. Not a stage itself; every stage imports it.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { type Config, loadConfig } from "@redocly/openapi-core";
 import { fileURLToPath } from "node:url";
 
-export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+/**
+ * The folder of package.json above this module: scripts/ in the sources, .stages/scripts/ when
+ * scripts/stage.mjs runs the transpiled copy.
+ */
+export const projectRoot = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findProjectRoot(from: string): string {
+  for (let folder = from; ; folder = dirname(folder)) {
+    if (existsSync(join(folder, "package.json"))) return folder;
+    if (dirname(folder) === folder) throw new Error(`no package.json above ${from}`);
+  }
+}
 export const specRoot = join(projectRoot, "openapi", "openapi.yaml");
 export const redoclyConfigPath = join(projectRoot, "redocly.yaml");
 export const generatedDir = join(projectRoot, "generated");

@@ -1,7 +1,7 @@
 /**
  * `npm run mock` — serves the bundled contract as a mock on 127.0.0.1 (src/mock-server.ts).
  *
- * Usage: tsx scripts/mock.ts [--port N] [--spec <path>] [--tls] [--kubeconfig <path>]
+ * Usage: npm run mock -- [--port N] [--spec <path>] [--tls] [--kubeconfig <path>]
  *   --port        TCP port, default 4010; 0 picks a free one.
  *   --spec        bundled spec to serve, default generated/openapi.json.
  *   --tls         serve HTTPS with a self-signed certificate for 127.0.0.1/localhost generated at
@@ -23,7 +23,7 @@ import { kubeconfigYaml } from "../src/mock/kubeconfig.js";
 import { generateLoopbackCertificate } from "../src/mock/tls.js";
 import { closeOnSignal, errorMessage, generatedDir } from "./common.js";
 
-const USAGE = "usage: tsx scripts/mock.ts [--port N] [--spec <path>] [--tls] [--kubeconfig <path>]";
+const USAGE = "usage: npm run mock -- [--port N] [--spec <path>] [--tls] [--kubeconfig <path>]";
 const KUBECONFIG_TOKEN = "mock-token";
 
 interface Options {

@@ -3,7 +3,7 @@
  * (src/mock/proxy-server.ts): forwards every request as is and checks request and answer against the
  * bundled contract, printing one stderr line per violation (what, where, which rule).
  *
- * Usage: tsx scripts/proxy.ts --upstream <url> [--port N] [--spec <path>] [--errors]
+ * Usage: npm run proxy -- --upstream <url> [--port N] [--spec <path>] [--errors]
  *                             [--upstream-ca <pem>] [--upstream-cert <pem> --upstream-key <pem>] [--insecure]
  *   --upstream       base URL of the API server, http:// or https://.
  *   --port           TCP port on 127.0.0.1, default 4011; 0 picks a free one.
@@ -27,7 +27,7 @@ import { startProxyServer, type ProxyServerOptions } from "../src/mock/proxy-ser
 import { closeOnSignal, errorMessage, generatedDir } from "./common.js";
 
 const USAGE =
-  "usage: tsx scripts/proxy.ts --upstream <url> [--port N] [--spec <path>] [--errors] " +
+  "usage: npm run proxy -- --upstream <url> [--port N] [--spec <path>] [--errors] " +
   "[--upstream-ca <pem>] [--upstream-cert <pem> --upstream-key <pem>] [--insecure]";
 
 function readPem(option: string, path: string | undefined): string | undefined {

@@ -1,8 +1,9 @@
-// Launcher behind the pipeline's npm scripts: `node scripts/stage.mjs <stage> [args]` runs scripts/<stage>.ts
-// under plain node. Why: tsx's module hooks make every import of Redocly and openapi-typescript about 3×
-// slower (bench/pipeline.ts), which dominated `npm run build`. esbuild transpiles scripts/*.ts file by file
-// (~50 ms, no bundling, so each module keeps its own import.meta.url) into .stages/, a sibling of scripts/,
-// so paths computed from a module's location and bare package imports resolve exactly as from scripts/.
+// Launcher behind the npm scripts that run a file of scripts/: `node scripts/stage.mjs <stage> [args]` runs
+// scripts/<stage>.ts under plain node. Why: tsx's module hooks make every import of Redocly, Prism and
+// openapi-typescript about 3× slower (docs/decisions/0005), which dominated `npm run build` and the start
+// of every mock and proxy. esbuild transpiles scripts/*.ts and the src/ and generated/ modules they import,
+// file by file (no bundling, so each module keeps its own import.meta.url), into .stages/ with the same
+// layout, so relative imports resolve as in the sources and bare package imports find node_modules above.
 // Each file is written to a temporary name and renamed, so concurrent runs never import half a file.
 // Exit codes: those of the stage; 2 when the stage does not exist or does not transpile.
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
@@ -19,22 +20,23 @@ if (stage === undefined || !existsSync(join(root, "scripts", `${stage}.ts`))) {
 
 const outdir = join(root, ".stages");
 const result = await build({
-  entryPoints: [join(root, "scripts", "*.ts")],
+  entryPoints: ["scripts/*.ts", "src/**/*.ts", "generated/*.ts"].map((pattern) => join(root, pattern)),
   outdir,
+  outbase: root,
   format: "esm",
   platform: "node",
   target: "node20",
   write: false,
   logLevel: "error",
 }).catch(() => process.exit(2));
-mkdirSync(outdir, { recursive: true });
 for (const file of result.outputFiles) {
+  mkdirSync(dirname(file.path), { recursive: true });
   const temporary = `${file.path}.${process.pid}.tmp`;
   writeFileSync(temporary, file.contents);
   renameSync(temporary, file.path);
 }
 
-const entry = join(outdir, `${stage}.js`);
+const entry = join(outdir, "scripts", `${stage}.js`);
 // The stage recognises itself as the entry point by comparing argv[1] with its own path.
 process.argv = [process.argv[0], entry, ...args];
 await import(pathToFileURL(entry).href);

@@ -1,7 +1,8 @@
 /**
- * The docs stage end to end: runs `tsx scripts/docs.ts`, serves build/docs/index.html from 127.0.0.1,
- * renders it in headless Chromium with every request to another host blocked and recorded, and checks
- * what a reader sees (after Redoc has rendered) against generated/openapi.json.
+ * The docs stage end to end: runs it as `npm run docs` does (`node scripts/stage.mjs docs`), serves
+ * build/docs/index.html from 127.0.0.1, renders it in headless Chromium with every request to another
+ * host blocked and recorded, and checks what a reader sees (after Redoc has rendered) against
+ * generated/openapi.json.
  * Without Chromium the browser tests are skipped with the reason; under CI=true they fail instead.
  */
 import { execFile } from "node:child_process";
@@ -25,8 +26,7 @@ const { mediaTypes, statusCodes } = describeOperation(bundle);
 let stage: { stdout: string; stderr: string };
 
 beforeAll(async () => {
-  const tsx = join(projectRoot, "node_modules", ".bin", "tsx");
-  stage = await promisify(execFile)(tsx, ["scripts/docs.ts"], { cwd: projectRoot });
+  stage = await promisify(execFile)(process.execPath, ["scripts/stage.mjs", "docs"], { cwd: projectRoot });
 });
 
 describe("docs stage", () => {

@@ -2,13 +2,13 @@
  * Starts the real mock (`scripts/mock.ts`) or proxy (`scripts/proxy.ts`) as a child process for
  * tests and benchmarks, and stops it by PID.
  *
- * `startMock(options?)` spawns `node --import tsx scripts/mock.ts --port 0` (plus `--tls`,
+ * `startMock(options?)` spawns `node scripts/stage.mjs mock --port 0` (plus `--tls`,
  * `--kubeconfig <path>`, `--spec <path>` when asked) in the project root and resolves once the mock
  * prints `mock listening on http(s)://127.0.0.1:<port>`, with `{ url, pid, stop(), stderr() }`.
- * `startProxy(options)` does the same for `scripts/proxy.ts --port 0 --upstream <url> ...` and its
+ * `startProxy(options)` does the same for `proxy --port 0 --upstream <url> ...` and its
  * `proxy listening on http://127.0.0.1:<port> -> <upstream>` line.
- * `startListening(script, args, pattern)` is the general form (any script that announces its URL
- * in one stdout line; the pattern's first group is the URL).
+ * `startListening(nodeArgs, pattern)` is the general form: `node <nodeArgs>` for any script that
+ * announces its URL in one stdout line (the pattern's first group is the URL).
  * They reject with the child's stderr when the process exits first or when the line does not come
  * within `timeoutMs` (the child is then killed).
  * `stop()` sends SIGTERM to that PID (SIGKILL after 5 s) and resolves with the exit code
@@ -31,7 +31,7 @@ export interface StartMockOptions {
   tls?: boolean;
   /** With `tls`: where the mock writes a kubeconfig for kubectl (`--kubeconfig`). */
   kubeconfig?: string;
-  /** How long to wait for the listening line; default 30 s (tsx and Prism load slowly on a busy machine). */
+  /** How long to wait for the listening line; default 30 s (Prism loads slowly on a busy machine). */
   timeoutMs?: number;
 }
 
@@ -61,8 +61,9 @@ const MOCK_LISTENING = /^mock listening on (https?:\/\/127\.0\.0\.1:\d+)$/;
 const PROXY_LISTENING = /^proxy listening on (http:\/\/127\.0\.0\.1:\d+) -> /;
 const STOP_GRACE_MS = 5_000;
 
-export function startListening(script: string, args: string[], listening: RegExp, timeoutMs = 30_000): Promise<RunningProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
+export function startListening(nodeArgs: string[], listening: RegExp, timeoutMs = 30_000): Promise<RunningProcess> {
+  const script = `node ${nodeArgs.join(" ")}`;
+  const child = spawn(process.execPath, nodeArgs, { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
   const pid = child.pid;
   if (pid === undefined) return Promise.reject(new Error(`could not spawn ${script}`));
   let stderr = "";
@@ -111,10 +112,10 @@ export function startMock(options: StartMockOptions = {}): Promise<RunningMock> 
   if (options.spec !== undefined) args.push("--spec", options.spec);
   if (options.tls === true) args.push("--tls");
   if (options.kubeconfig !== undefined) args.push("--kubeconfig", options.kubeconfig);
-  return startListening("scripts/mock.ts", args, MOCK_LISTENING, options.timeoutMs);
+  return startListening(["scripts/stage.mjs", "mock", ...args], MOCK_LISTENING, options.timeoutMs);
 }
 
 export function startProxy(options: StartProxyOptions): Promise<RunningProxy> {
   const args = ["--port", "0", "--upstream", options.upstream, ...(options.args ?? [])];
-  return startListening("scripts/proxy.ts", args, PROXY_LISTENING, options.timeoutMs);
+  return startListening(["scripts/stage.mjs", "proxy", ...args], PROXY_LISTENING, options.timeoutMs);
 }

@@ -1,5 +1,5 @@
 /**
- * A throw-away copy of the project (spec, scripts, generated/) in a temp dir, sharing node_modules,
+ * A throw-away copy of the project (spec, scripts, src/, generated/) in a temp dir, sharing node_modules,
  * so tests can break the spec and run real pipeline stages without touching the working tree.
  */
 import { spawnSync } from "node:child_process";
@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { projectRoot, sha256 } from "../../scripts/common.js";
 
-const copied = ["openapi", "scripts", "generated", "redocly.yaml", "package.json", "tsconfig.json"];
+const copied = ["openapi", "scripts", "src", "generated", "redocly.yaml", "package.json", "tsconfig.json"];
 
 export interface ProjectCopy {
   dir: string;

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Pod } from "../../generated/client.js";
+import { projectRoot } from "../../scripts/common.js";
 import { runPatchCli } from "../../scripts/patch.js";
 import { ccePod } from "../fixtures/engine/parity-cases.js";
 
@@ -89,7 +90,7 @@ describe("usage errors exit 2 and print nothing on stdout", () => {
 });
 
 describe("as a process", () => {
-  const cli = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "scripts/patch.ts", ...args], { encoding: "utf8", timeout: 30_000 });
+  const cli = (args: string[]) => spawnSync(process.execPath, ["scripts/stage.mjs", "patch", ...args], { cwd: projectRoot, encoding: "utf8", timeout: 30_000 });
 
   it("exits 1 for a refused update, Pod on stdout and Status on stderr", () => {
     const result = cli(["--pod", pod, "--type", "strategic", "--patch", '{"spec":{"hostNetwork":true}}']);
