@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { type Config, loadConfig } from "@redocly/openapi-core";
+import type { Config } from "@redocly/openapi-core";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -32,9 +32,13 @@ export const redoclyEnv = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SU
 
 let redoclyConfig: Promise<Config> | undefined;
 
-/** redocly.yaml, loaded once per process and shared by the lint and bundle stages. */
+/**
+ * redocly.yaml, loaded once per process and shared by the lint and bundle stages. Redocly is imported
+ * here, not at the top, so that the many modules (tests among them) that only need this file's paths
+ * and helpers do not load it.
+ */
 export function loadRedoclyConfig(): Promise<Config> {
-  redoclyConfig ??= loadConfig({ configPath: redoclyConfigPath });
+  redoclyConfig ??= import("@redocly/openapi-core").then(({ loadConfig }) => loadConfig({ configPath: redoclyConfigPath }));
   return redoclyConfig;
 }
 
