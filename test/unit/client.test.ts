@@ -137,6 +137,11 @@ describe("request on the wire", () => {
     expect(result.error).toBeUndefined();
   });
 
+  test("a path prefix in the base URL is kept", async () => {
+    await createPodPatchClient({ baseUrl: `${baseUrl}/gateway/` }).patchPod({ ...mergeRequest, query: { pretty: "true" } });
+    expect(requests.map(({ url }) => url)).toEqual(["/gateway/api/v1/namespaces/default/pods/hello-world?pretty=true"]);
+  });
+
   test("201 from an apply that created the Pod is data", async () => {
     reply = { ...podReply, status: 201 };
     const result = await createPodPatchClient({ baseUrl }).patchPod({
@@ -172,6 +177,23 @@ describe("credentials and headers", () => {
     for (const [header, value] of Object.entries(want)) {
       expect(requests[0]?.headers[header], header).toBe(value);
     }
+  });
+
+  test("calls on one client each send their own media type with the credential", async () => {
+    const client = createPodPatchClient({ baseUrl, credentials: { xAuthToken: token }, headers: { "X-Project-Id": "p-123" } });
+    const jsonPatch: PatchPodRequest = {
+      ...target,
+      contentType: "application/json-patch+json",
+      body: [{ op: "replace", path: "/metadata/labels/app", value: "api" }],
+    };
+    for (const given of [mergeRequest, jsonPatch, mergeRequest]) {
+      await client.patchPod(given);
+    }
+    expect(requests.map(({ headers }) => [headers["content-type"], headers["x-auth-token"], headers["x-project-id"]])).toEqual([
+      ["application/merge-patch+json", token, "p-123"],
+      ["application/json-patch+json", token, "p-123"],
+      ["application/merge-patch+json", token, "p-123"],
+    ]);
   });
 
   test("a custom fetch is used for the request", async () => {
