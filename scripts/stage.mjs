@@ -3,13 +3,13 @@
 // openapi-typescript about 3× slower (docs/decisions/0005), which dominated `npm run build` and the start
 // of every mock and proxy. esbuild transpiles scripts/*.ts and the src/ and generated/ modules they import,
 // file by file (no bundling, so each module keeps its own import.meta.url), into .stages/ with the same
-// layout, so relative imports resolve as in the sources and bare package imports find node_modules above.
-// Each file is written to a temporary name and renamed, so concurrent runs never import half a file.
+// layout, so relative imports resolve as in the sources and bare package imports find node_modules above;
+// only files changed since their last transpile are done again. Each file is written to a temporary name
+// and renamed, so concurrent runs never import half a file.
 // Exit codes: those of the stage; 2 when the stage does not exist or does not transpile.
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { build } from "esbuild";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const [stage, ...args] = process.argv.slice(2);
@@ -19,21 +19,30 @@ if (stage === undefined || !existsSync(join(root, "scripts", `${stage}.ts`))) {
 }
 
 const outdir = join(root, ".stages");
-const result = await build({
-  entryPoints: ["scripts/*.ts", "src/**/*.ts", "generated/*.ts"].map((pattern) => join(root, pattern)),
-  outdir,
-  outbase: root,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  write: false,
-  logLevel: "error",
-}).catch(() => process.exit(2));
-for (const file of result.outputFiles) {
-  mkdirSync(dirname(file.path), { recursive: true });
-  const temporary = `${file.path}.${process.pid}.tmp`;
-  writeFileSync(temporary, file.contents);
-  renameSync(temporary, file.path);
+const compiled = (source) => join(outdir, source.replace(/\.ts$/, ".js"));
+const modifiedMs = (path) => statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+// Only sources newer than their transpiled copy: a run after an unchanged one loads no esbuild at all.
+const stale = ["scripts", "src", "generated"]
+  .flatMap((folder) => readdirSync(join(root, folder), { recursive: true }).map((file) => join(folder, String(file))))
+  .filter((source) => source.endsWith(".ts") && modifiedMs(compiled(source)) < modifiedMs(join(root, source)));
+if (stale.length > 0) {
+  const { build } = await import("esbuild");
+  const result = await build({
+    entryPoints: stale.map((source) => join(root, source)),
+    outdir,
+    outbase: root,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    write: false,
+    logLevel: "error",
+  }).catch(() => process.exit(2));
+  for (const file of result.outputFiles) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(temporary, file.contents);
+    renameSync(temporary, file.path);
+  }
 }
 
 const entry = join(outdir, "scripts", `${stage}.js`);
