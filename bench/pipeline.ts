@@ -16,7 +16,7 @@ import { copyProject } from "../test/support/project-copy.js";
 import { median, pairedRatio, progress, seconds, timeCommand } from "./support/measure.js";
 import { row, type BenchReport } from "./support/report.js";
 
-const runs = 3;
+const runs = 5;
 const stages = ["lint", "bundle", "generate", "docs", "build"] as const;
 type Stage = (typeof stages)[number];
 

@@ -19,9 +19,9 @@ function vitestSummary(output: string): string {
     .join("; ");
 }
 
-/** The slowest test files from vitest's per-file lines (`✓ test/x.test.ts (12 tests) 3456ms`). */
+/** The slowest test files from vitest's per-file lines (`✓  unit  test/x.test.ts (12 tests) 3456ms`; the project name is optional). */
 function slowestFiles(output: string, count: number): string {
-  const files = [...withoutColours(output).matchAll(/^\s*[✓×❯]\s+(\S+\.test\.ts)\s+\(\d+ tests?[^)]*\)\s+(\d+)ms/gm)].map(
+  const files = [...withoutColours(output).matchAll(/^\s*[✓×❯]\s+(?:\S+\s+)?(\S+\.test\.ts)\s+\(\d+ tests?[^)]*\)\s+(\d+)ms/gm)].map(
     (match): [string, number] => [match[1]!, Number(match[2])],
   );
   return files

@@ -27,7 +27,8 @@ export interface BenchReport {
 }
 
 export function row(fields: Omit<Row, "ratio"> & { ratio?: number }): Row {
-  const ratio = fields.ratio ?? (fields.baseline === undefined ? undefined : fields.ours / fields.baseline);
+  // No ratio against a baseline of 0 (a latency under the tool's 1 ms resolution, say).
+  const ratio = fields.ratio ?? (fields.baseline === undefined || fields.baseline === 0 ? undefined : fields.ours / fields.baseline);
   return { ...fields, ...(ratio === undefined ? {} : { ratio }) };
 }
 
