@@ -15,7 +15,7 @@ import { startPatchServer } from "./support/patch-server.js";
 import { row, type BenchReport } from "./support/report.js";
 
 const warmUpCalls = 500;
-const rounds = 21;
+const rounds = 41;
 const callsPerRound = 300;
 
 const token = "bench-token-3f9a1c7e";
