@@ -66,6 +66,9 @@ describe("docs stage", () => {
 const skipBrowser = chromiumMissing !== undefined && process.env.CI !== "true";
 if (skipBrowser) console.warn(`docs page tests SKIPPED: ${chromiumMissing}`);
 
+/** For expect.poll on what Redoc renders: as long as Playwright's own timeout here, not vitest's 1 s. */
+const rendered = { timeout: 10_000 };
+
 describe.skipIf(skipBrowser)("docs page rendered in Chromium", () => {
   let chromium: Chromium | undefined;
   let server: Server | undefined;
@@ -103,30 +106,31 @@ describe.skipIf(skipBrowser)("docs page rendered in Chromium", () => {
     expect(await page.title()).toBe(bundle.info.title);
     await page.getByRole("link").filter({ hasText: operationPath }).first().click();
     await page.waitForURL(/#\/.+/);
-    // Redoc routes to an operation by #/<id> and renders it in the element with that id.
+    // Redoc routes to an operation by #/<id> and renders it in the element with that id; the heading can
+    // exist a moment before its text does on a busy machine, so poll.
     operation = page.locator(`[id="${new URL(page.url()).hash.slice(2)}"]`);
-    expect(await operation.getByRole("heading", { level: 2 }).first().innerText()).toBe(operationSummary);
-    expect(await operation.getByText(operationPath, { exact: true }).first().isVisible()).toBe(true);
+    await expect.poll(() => operation.getByRole("heading", { level: 2 }).first().innerText(), rendered).toBe(operationSummary);
+    await expect.poll(() => operation.getByText(operationPath, { exact: true }).first().isVisible(), rendered).toBe(true);
   });
 
   it("offers every request media type of the spec", async () => {
     const selector = operation.locator("[id$='/request/body'] button[aria-haspopup='menu']");
     await selector.click();
-    expect(await page.getByRole("menuitem").allInnerTexts()).toEqual(mediaTypes);
+    await expect.poll(() => page.getByRole("menuitem").allInnerTexts(), rendered).toEqual(mediaTypes);
     for (const [index, mediaType] of mediaTypes.entries()) {
       if (index > 0) await selector.click();
       await page.getByRole("menuitem", { name: mediaType, exact: true }).click();
-      await expect.poll(() => selector.innerText()).toBe(mediaType);
+      await expect.poll(() => selector.innerText(), rendered).toBe(mediaType);
     }
   });
 
   it("lists every response status code of the spec", async () => {
     const tablist = operation.getByRole("tablist", { name: "Response status" });
-    expect(await tablist.getByRole("tab").allInnerTexts()).toEqual(statusCodes.map(String));
+    await expect.poll(() => tablist.getByRole("tab").allInnerTexts(), rendered).toEqual(statusCodes.map(String));
     for (const code of statusCodes) {
       const tab = tablist.getByRole("tab", { name: String(code), exact: true });
       await tab.click();
-      await expect.poll(() => tab.getAttribute("aria-selected")).toBe("true");
+      await expect.poll(() => tab.getAttribute("aria-selected"), rendered).toBe("true");
     }
   });
 
