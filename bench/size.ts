@@ -3,9 +3,10 @@
  * bench/support/size-programs/ (ours, bare openapi-fetch, @kubernetes/client-node) is bundled by esbuild
  * with the same options (platform node, format esm, bundle, minify) and gzipped (level 9); goal: ours
  * ≤ 5 KB and ≥ 40× smaller than client-node. The programs are type-checked first (their own
- * tsconfig.json: the project's leaves client-node out), so each is a correct typed PATCH. Esbuild's metafile lists what ends up in our bundle, so a
- * mock, the patch engine or a patch library that leaks into a client-only program shows up here. Each
- * bundle is also run once against bench/support/patch-server.ts to show it really sends the PATCH.
+ * tsconfig.json: the project's leaves client-node out), so each is a correct typed PATCH. Esbuild's
+ * metafile lists what ends up in our bundle, so a mock, the patch engine or a patch library that leaks
+ * into a client-only program shows up here. Each bundle is also run once against
+ * bench/support/patch-server.ts to show it really sends the PATCH.
  */
 import { build, type Metafile } from "esbuild";
 import { execFile, execFileSync } from "node:child_process";

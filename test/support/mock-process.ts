@@ -62,10 +62,10 @@ const PROXY_LISTENING = /^proxy listening on (http:\/\/127\.0\.0\.1:\d+) -> /;
 const STOP_GRACE_MS = 5_000;
 
 export function startListening(nodeArgs: string[], listening: RegExp, timeoutMs = 30_000): Promise<RunningProcess> {
-  const script = `node ${nodeArgs.join(" ")}`;
+  const command = `node ${nodeArgs.join(" ")}`;
   const child = spawn(process.execPath, nodeArgs, { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
   const pid = child.pid;
-  if (pid === undefined) return Promise.reject(new Error(`could not spawn ${script}`));
+  if (pid === undefined) return Promise.reject(new Error(`could not spawn ${command}`));
   let stderr = "";
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (chunk: string) => {
@@ -93,7 +93,7 @@ export function startListening(nodeArgs: string[], listening: RegExp, timeoutMs 
       settled = true;
       clearTimeout(timer);
       void stop();
-      reject(new Error(`${script} did not start: ${reason}\n--- stderr ---\n${stderr}`));
+      reject(new Error(`${command} did not start: ${reason}\n--- stderr ---\n${stderr}`));
     };
     const timer = setTimeout(() => fail(`no listening line within ${timeoutMs} ms`), timeoutMs);
     child.once("close", (code, signal) => fail(`process exited early (code ${code}, signal ${signal})`));

@@ -1,11 +1,12 @@
 /**
  * vitest globalSetup of the `contract` project (vitest.config.ts): starts one mock process
- * (test/support/mock-process.ts: `scripts/mock.ts --port 0`) for every contract test file that talks
- * to the plain-HTTP mock, provides its URL as `inject("mockUrl")`, and stops it by PID after the last
- * file. One process instead of one per file saves each file Prism's start-up and its compiling of the
- * body schemas on first use (about 3 s of CPU each on this machine).
+ * (test/support/mock-process.ts: `node scripts/stage.mjs mock --port 0`) for every contract test file
+ * that talks to the plain-HTTP mock, provides its URL as `inject("mockUrl")`, and stops it by PID after
+ * the last file. One process instead of one per file saves each file Prism's start-up and its compiling
+ * of the body schemas on first use (about 3 s of CPU each on this machine).
  * Teardown fails the run (exit code 1) when the mock wrote anything to stderr (where it logs internal
- * failures) or did not exit with 0 on SIGTERM. Files that need another mock (TLS, another spec) start their own.
+ * failures) or did not exit with 0 on SIGTERM. Files that need another mock (TLS, another spec) start
+ * their own.
  */
 import type { TestProject } from "vitest/node";
 import { startMock } from "./mock-process.js";
