@@ -1,5 +1,8 @@
 import { defineConfig } from "vitest/config";
 
+/** One project per folder of test/, named after what its files exercise (docs/decisions/0007-layout.md). */
+const folders = ["engine", "patches", "client", "cli", "servers", "spec", "pipeline", "docs"];
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -8,7 +11,7 @@ export default defineConfig({
     maxWorkers: 2,
     reporters: ["default"],
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/docs/**/*.test.ts"] } },
+      ...folders.map((folder) => ({ extends: true as const, test: { name: folder, include: [`test/${folder}/**/*.test.ts`] } })),
       // The client-against-mock files share one mock process, started once for them (test/support/shared-mock.ts).
       { extends: true, test: { name: "contract", include: ["test/contract/**/*.test.ts"], globalSetup: ["test/support/shared-mock.ts"] } },
     ],

@@ -1,6 +1,6 @@
 /**
  * Benchmark (not a test; it never fails on slowness): the mock under load. autocannon drives the real
- * mock process (scripts/mock.ts, started with test/support/mock-process.ts) with 50 concurrent
+ * mock process (tools/servers/mock.ts, started with test/support/mock-process.ts) with 50 concurrent
  * connections for 10 s, each request a valid JSON Patch with a token and `Prefer: example=cceHelloWorld`,
  * so the mock answers the same Pod JSON as the baseline: a bare node:http server
  * (bench/support/patch-server.ts) that answers every request with that JSON, run the same way — in a
@@ -15,7 +15,7 @@
  */
 import { loadavg } from "node:os";
 import autocannon from "autocannon";
-import { isEntryPoint } from "../scripts/common.js";
+import { isEntryPoint } from "../tools/pipeline/common.js";
 import { startListening, startMock, type RunningProcess } from "../test/support/mock-process.js";
 import { progress } from "./support/measure.js";
 import { startPatchServer } from "./support/patch-server.js";

@@ -10,7 +10,7 @@
  * Run: npx tsx bench/patch-engine.ts
  */
 import fastJsonPatch from "fast-json-patch";
-import type { PatchMediaType, Pod } from "../generated/client.js";
+import type { PatchMediaType, Pod } from "../src/operation/patch-pod.js";
 import { applyPatch } from "../src/engine/index.js";
 import { createSandbox, findKubectl, kubectlPatch } from "../test/fixtures/engine/kubectl.js";
 import { ccePod, type KubectlPatchType } from "../test/fixtures/engine/parity-cases.js";

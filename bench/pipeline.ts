@@ -2,7 +2,7 @@
  * Benchmark: the full `npm run build` against the same tools run one after another as separate CLIs
  * from node_modules/.bin with the options the pipeline uses — `redocly lint`, `redocly bundle`,
  * `openapi-typescript` (run from a folder without redocly.yaml, as the stage calls it without Redocly
- * config), `redocly build-docs` (the flags of scripts/docs.ts) — on the same spec. Both run in a
+ * config), `redocly build-docs` (the flags of tools/pipeline/docs.ts) — on the same spec. Both run in a
  * throw-away copy of the project (test/support/project-copy.ts), so the shared checkout's generated/
  * and build/ are never written. Runs alternate; the ratio is the median of the per-run ratios; goal
  * ≤ 0.8×. Where the time goes: the build's own stage lines and the start-up pieces (npm, the stage
@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readText } from "../scripts/common.js";
+import { readText } from "../tools/pipeline/common.js";
 import { copyProject } from "../test/support/project-copy.js";
 import { median, pairedRatio, progress, seconds, timeCommand } from "./support/measure.js";
 import { row, type BenchReport } from "./support/report.js";
@@ -20,7 +20,7 @@ const runs = 5;
 const stages = ["lint", "bundle", "generate", "docs", "build"] as const;
 type Stage = (typeof stages)[number];
 
-/** `lint      ok     1139 ms` lines of scripts/build.ts → ms per stage ("build" is the in-process total). */
+/** `lint      ok     1139 ms` lines of tools/pipeline/build.ts → ms per stage ("build" is the in-process total). */
 function stageTimes(output: string): Record<Stage, number> {
   const found = {} as Record<Stage, number>;
   for (const stage of stages) {
@@ -78,7 +78,7 @@ export async function benchPipeline(): Promise<BenchReport> {
       `${overNode(process.execPath, `import(${JSON.stringify(module)})`)} in node, ${overNode(bin("tsx"), `import(${JSON.stringify(module)})`)} through tsx`;
     const startup = [
       `npm ${seconds(time("npm", ["--version"]) - nodeMs)}`,
-      `tsx ${overNode(bin("tsx"), "0")} (why npm run build does not use it: scripts/stage.mjs)`,
+      `tsx ${overNode(bin("tsx"), "0")} (why npm run build does not use it: tools/pipeline/stage.mjs)`,
       `importing @redocly/openapi-core ${importing("@redocly/openapi-core")}`,
       `importing openapi-typescript (loads TypeScript) ${importing("openapi-typescript")}`,
     ];

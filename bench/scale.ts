@@ -1,5 +1,5 @@
 /**
- * Benchmark: the generate stage (`generateFiles` of scripts/generate.ts: openapi-typescript types, the
+ * Benchmark: the generate stage (`generateFiles` of tools/pipeline/generate.ts: openapi-typescript types, the
  * client module, merge metadata, manifest) on a large spec against raw openapi-typescript (`openapiTS`
  * + `astToString`, the options the stage passes) on the same document, both in this process after one
  * warm-up run each, run alternately (ratio: median of the per-run ratios); goal ≤ 1.1×. Also how the
@@ -8,15 +8,15 @@
  */
 import { stringifyYaml } from "@redocly/openapi-core";
 import openapiTS, { astToString } from "openapi-typescript";
-import type { BundledSpec } from "../scripts/bundle.js";
-import { generateFiles, readBundle, typesPath } from "../scripts/generate.js";
+import type { BundledSpec } from "../tools/pipeline/bundle.js";
+import { generateFiles, readBundle, typesPath } from "../tools/pipeline/generate.js";
 import { largeSpec, specStats, type SpecStats } from "./support/large-spec.js";
 import { alternate, median, pairedRatio, progress } from "./support/measure.js";
 import { row, type BenchReport } from "./support/report.js";
 
 const runs = 5;
 
-/** Raw openapi-typescript with the options scripts/generate.ts passes (checked below: same types out). */
+/** Raw openapi-typescript with the options tools/pipeline/generate.ts passes (checked below: same types out). */
 async function rawOpenapiTypescript(document: Record<string, unknown>): Promise<string> {
   return astToString(await openapiTS(document as never, { defaultNonNullable: false, emptyObjectsUnknown: true, silent: true }));
 }

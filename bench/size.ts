@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
-import { projectRoot, readText } from "../scripts/common.js";
+import { projectRoot, readText } from "../tools/pipeline/common.js";
 import { progress } from "./support/measure.js";
 import { startPatchServer, type PatchServer } from "./support/patch-server.js";
 import { row, type BenchReport } from "./support/report.js";
@@ -25,7 +25,7 @@ const programs = { ours: "ours.ts", openapiFetch: "openapi-fetch.ts", clientNode
 type Program = keyof typeof programs;
 
 /** Modules a client-only program must never contain. */
-const unwanted = /^(src\/mock|src\/engine|node_modules\/(fast-json-patch|json-merge-patch|@stoplight)\/)/;
+const unwanted = /^(tools\/|src\/engine|node_modules\/(fast-json-patch|json-merge-patch|@stoplight)\/)/;
 
 /**
  * client-node's CommonJS dependencies `require()` Node built-ins, which an ESM bundle cannot do on its
@@ -145,7 +145,7 @@ export async function benchSize(): Promise<BenchReport> {
       `ours is ${smaller.toFixed(0)}× smaller than client-node`,
       `in our bundle (bytes before gzip): ${inputs.map(([path, bytes]) => `${path} ${bytes}`).join(", ")}`,
       leaked.length === 0
-        ? "no mock (src/mock*), patch engine (src/engine) or patch library (fast-json-patch, json-merge-patch) in our bundle"
+        ? "no mock (tools/servers), patch engine (src/engine) or patch library (fast-json-patch, json-merge-patch) in our bundle"
         : `UNWANTED in our bundle: ${leaked.map(([path]) => path).join(", ")}`,
       `each bundle run once with this Node against 127.0.0.1: ${runs.join("; ")}`,
       ...(clientNodeRan ? [] : [`client-node 2.0.1 pulls in undici ${undici.version} (engines: node ${undici.engines.node}), which does not load on Node ${process.versions.node} even unbundled`]),

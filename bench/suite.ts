@@ -4,7 +4,7 @@
  * checkout as they are; a failing run is reported with its exit code, it does not stop the bench.
  */
 import { join } from "node:path";
-import { projectRoot } from "../scripts/common.js";
+import { projectRoot } from "../tools/pipeline/common.js";
 import { progress, seconds, timeCommand, type CommandRun } from "./support/measure.js";
 import { row, type BenchReport, type Row } from "./support/report.js";
 

@@ -5,7 +5,7 @@
  * "before" is a pruned copy of generated/openapi.json: every schema the CCE response example
  * (components.examples.PodHelloWorld.value) reaches keeps only the properties that example uses, and
  * schemas nothing references any more are dropped. "after" is the bundle as is. Each is turned into
- * generated/openapi.ts + generated/client.ts in memory by the generate stage itself (same
+ * generated/openapi.ts + generated/patch-pod-operation.ts in memory by the generate stage itself (same
  * openapi-typescript options), written to a temp dir with a small consumer program, and type-checked
  * five times with the project's own TypeScript and compiler options; the median is reported.
  *
@@ -15,8 +15,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { projectRoot, readText } from "../scripts/common.js";
-import { clientPath, generateFiles, readBundle, typesPath } from "../scripts/generate.js";
+import { projectRoot, readText } from "../tools/pipeline/common.js";
+import { generateFiles, operationPath, readBundle, typesPath } from "../tools/pipeline/generate.js";
 import { componentClosure, componentName, type Json } from "../test/support/pod-schema.js";
 import { median } from "./support/measure.js";
 
@@ -76,9 +76,9 @@ function pruneToExample(document: Json): Json {
 
 /** A consumer typed against the generated model: the example as a typed literal plus a few field reads. */
 function consumerProgram(example: unknown): string {
-  return `import type { Pod } from "./client.js";
-import type { components } from "./openapi.js";
+  return `import type { components } from "./openapi.js";
 
+type Pod = components["schemas"]["Pod"];
 type ContainerStatus = components["schemas"]["ContainerStatus"];
 
 export const helloWorld: Pod = ${JSON.stringify(example, null, 2)};
@@ -118,7 +118,7 @@ async function measure(model: string, document: Json, example: unknown): Promise
     writeFileSync(join(dir, "package.json"), `${JSON.stringify({ type: "module" })}\n`);
     writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { ...projectOptions, noEmit: true, types: [] }, files: ["consumer.ts"] }));
     writeFileSync(join(dir, "openapi.ts"), types);
-    writeFileSync(join(dir, "client.ts"), files.get(clientPath)!);
+    writeFileSync(join(dir, "patch-pod-operation.ts"), files.get(operationPath)!);
     writeFileSync(join(dir, "consumer.ts"), consumerProgram(example));
     const runsMs: number[] = [];
     for (let run = 0; run < runs; run += 1) {

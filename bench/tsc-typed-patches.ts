@@ -14,7 +14,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { projectRoot, readText } from "../scripts/common.js";
+import { projectRoot, readText } from "../tools/pipeline/common.js";
 import { median } from "./support/measure.js";
 
 const runs = 5;

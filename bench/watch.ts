@@ -23,7 +23,7 @@ const env = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_
 
 
 const project = copyProject();
-const watcher = spawn(process.execPath, ["scripts/stage.mjs", "watch"], { cwd: project.dir, env });
+const watcher = spawn(process.execPath, ["tools/pipeline/stage.mjs", "watch"], { cwd: project.dir, env });
 let output = "";
 let onOutput: (() => void) | undefined;
 watcher.stdout.on("data", (chunk: Buffer) => {

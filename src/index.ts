@@ -11,15 +11,9 @@ export {
   type PodPatchClient,
   type PodPatchClientOptions,
   type PodPatchCredentials,
-} from "./client.js";
-export {
-  patchMediaTypes,
-  type PatchBody,
-  type PatchMediaType,
-  type PatchQuery,
-  type Pod,
-  type Status,
-} from "../generated/client.js";
+} from "./client/pod-patch-client.js";
+export { patchMediaTypes, type PatchBody, type PatchMediaType, type PatchQuery, type Pod } from "./operation/patch-pod.js";
+export { type Status } from "./status/status.js";
 export {
   escapeSegment,
   jsonPatch,

@@ -4,7 +4,7 @@
  * `npm run bench -- --json` keeps stdout for the JSON document.
  */
 import { spawnSync, type SpawnSyncOptions } from "node:child_process";
-import { redoclyEnv } from "../../scripts/common.js";
+import { redoclyEnv } from "../../tools/pipeline/common.js";
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new Error("median of no values");
@@ -56,7 +56,7 @@ export interface CommandRun {
 
 /**
  * Runs a command to completion and times it; `check` throws with its output when it exits non-zero.
- * The environment defaults to scripts/common.ts's Redocly one (no telemetry, no update check: no network).
+ * The environment defaults to tools/pipeline/common.ts's Redocly one (no telemetry, no update check: no network).
  */
 export function timeCommand(command: string, args: string[], options: SpawnSyncOptions & { check?: boolean } = {}): CommandRun {
   const { check = true, ...spawnOptions } = options;

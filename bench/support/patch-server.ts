@@ -5,7 +5,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readBundle } from "../../scripts/generate.js";
+import { readBundle } from "../../tools/pipeline/generate.js";
 
 export interface PatchServer {
   baseUrl: string;

@@ -1,10 +1,7 @@
 // The engine's one error type: a patch the apiserver would refuse, carrying the Kubernetes Status it
-// would answer with (built by src/status.ts). Inputs: HTTP code, message, the offending field path.
+// would answer with (built by src/status/status.ts). Inputs: HTTP code, message, the offending field path.
 // Output: PatchError, whose `status.details.causes[0].field` names the field.
-import type { Status } from "../../generated/client.js";
-import { failureStatus } from "../status.js";
-
-type StatusCause = NonNullable<NonNullable<Status["details"]>["causes"]>[number];
+import { failureStatus, type Status, type StatusCause } from "../status/status.js";
 
 export class PatchError extends Error {
   readonly status: Status;

@@ -11,16 +11,13 @@
 // dropped), `copy` from a missing path (copies null), `test` of a missing path against null —
 // this engine refuses with a clear error instead.
 import fastJsonPatch from "fast-json-patch";
+import { pointerSegments, unescapeSegment } from "../json-pointer/pointer.js";
 import { badPatch, invalidPatch } from "./errors.js";
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "./json.js";
 
 /** `/spec/containers/0/image` as the field notation of Kubernetes causes, `spec.containers[0].image`. */
 export function pointerToField(pointer: string): string {
-  return pointer
-    .split("/")
-    .slice(1)
-    .map((segment) => segment.replaceAll("~1", "/").replaceAll("~0", "~"))
-    .reduce((field, segment) => (/^(\d+|-)$/.test(segment) ? `${field}[${segment}]` : field === "" ? segment : `${field}.${segment}`), "");
+  return pointerSegments(pointer).reduce((field, segment) => (/^(\d+|-)$/.test(segment) ? `${field}[${segment}]` : field === "" ? segment : `${field}.${segment}`), "");
 }
 
 /** `replace` of a member missing from an existing object, which the apiserver applies as `add`. */
@@ -28,7 +25,7 @@ function replaceCreatesMember(document: JsonValue, operation: unknown): boolean 
   if (!isJsonObject(operation) || operation.op !== "replace" || typeof operation.path !== "string") return false;
   const slash = operation.path.lastIndexOf("/");
   if (slash < 0) return false;
-  const member = operation.path.slice(slash + 1).replaceAll("~1", "/").replaceAll("~0", "~");
+  const member = unescapeSegment(operation.path.slice(slash + 1));
   try {
     const parent: unknown = fastJsonPatch.getValueByPointer(document, operation.path.slice(0, slash));
     return isJsonObject(parent) && !Object.hasOwn(parent, member);

@@ -4,7 +4,11 @@
 // the objects inside it. Every strategy, merge key, list type and map type comes from this table.
 import { podMergeMetadata } from "../../generated/merge-metadata.js";
 
-export type FieldShape =
+/**
+ * The shape of one property of a schema and its Kubernetes patch extensions: one entry of the table in
+ * generated/merge-metadata.ts, which the generate stage (tools/pipeline/merge-metadata.ts) builds with this type.
+ */
+export type PropertyShape =
   | { readonly kind: "scalar" }
   | { readonly kind: "object"; readonly schema: string }
   | { readonly kind: "opaque" }
@@ -18,7 +22,7 @@ export type FieldShape =
     }
   | { readonly kind: "map"; readonly values: string; readonly mapType?: string; readonly strategy?: string };
 
-const schemas: Readonly<Record<string, Readonly<Record<string, FieldShape>>>> = podMergeMetadata;
+const schemas: Readonly<Record<string, Readonly<Record<string, PropertyShape>>>> = podMergeMetadata;
 
 /** A JSON object in the Pod: an instance of a schema, a map (any key, one value type), or opaque. */
 export type ObjectNode =
@@ -28,12 +32,12 @@ export type ObjectNode =
 
 export const podNode: ObjectNode = { kind: "schema", schema: "Pod" };
 
-const scalarShape: FieldShape = { kind: "scalar" };
-const opaqueShape: FieldShape = { kind: "opaque" };
+const scalarShape: PropertyShape = { kind: "scalar" };
+const opaqueShape: PropertyShape = { kind: "opaque" };
 const opaqueNode: ObjectNode = { kind: "opaque" };
 
 /** The shape of member `key` of an object at `node`; undefined when the schema has no such field. */
-export function fieldShape(node: ObjectNode, key: string): FieldShape | undefined {
+export function fieldShape(node: ObjectNode, key: string): PropertyShape | undefined {
   switch (node.kind) {
     case "schema": {
       const properties = schemas[node.schema];
@@ -47,7 +51,7 @@ export function fieldShape(node: ObjectNode, key: string): FieldShape | undefine
 }
 
 /** The node of the object a member holds (for a list, of its elements). */
-export function objectNode(shape: FieldShape): ObjectNode {
+export function objectNode(shape: PropertyShape): ObjectNode {
   switch (shape.kind) {
     case "object":
       return { kind: "schema", schema: shape.schema };
@@ -62,7 +66,7 @@ export function objectNode(shape: FieldShape): ObjectNode {
 }
 
 /** The patch strategy of a field without `retainKeys` ("merge", "replace" or ""), as upstream splits it. */
-export function patchStrategy(shape: FieldShape): string {
+export function patchStrategy(shape: PropertyShape): string {
   const strategy = shape.kind === "list" || shape.kind === "map" ? (shape.strategy ?? "") : "";
   return strategy.split(",").find((part) => part !== "retainKeys") ?? "";
 }

@@ -1,5 +1,5 @@
 // The apiserver's rules for updating an existing Pod (kubernetes/kubernetes pkg/apis/core/validation
-// ValidatePodUpdate and ValidateObjectMetaUpdate, contract-facts §1.1), checked locally on the Pod
+// ValidatePodUpdate and ValidateObjectMetaUpdate at v1.35.4), checked locally on the Pod
 // before and after a patch. Inputs: two Pods. Output: the violations, each with the field path and the
 // field error the apiserver prints (`spec: Forbidden: pod updates may not change fields other than ...`);
 // empty when the update would be accepted. updateRejection() turns them into the 422 Invalid Status.
@@ -14,8 +14,8 @@
 // started; labels, annotations and the rest may change. Ignored, as the apiserver silently resets them:
 // status, creationTimestamp, generation. Not modelled: node-affinity additions on gated Pods (reported
 // as a spec change), quantity equivalence ("1" vs "1000m" counts as a change), admission plugins.
-import type { Pod, Status } from "../../generated/client.js";
-import { podFailure } from "./errors.js";
+import type { Pod } from "../operation/patch-pod.js";
+import { invalidStatus, type Status } from "../status/status.js";
 import { cloneJson, isJsonObject, member, type JsonObject, type JsonValue } from "./json.js";
 
 export interface PodUpdateViolation {
@@ -230,9 +230,7 @@ export function checkPodUpdate(before: Pod, after: Pod): PodUpdateViolation[] {
 
 /** The 422 Invalid Status the apiserver answers with for these violations. */
 export function updateRejection(pod: Pod, violations: PodUpdateViolation[]): Status {
-  const name = pod.metadata?.name ?? "";
-  const errors = violations.map((violation) => violation.message);
-  const summary = errors.length === 1 ? (errors[0] ?? "") : `[${errors.join(", ")}]`;
+  // Each violation's message is `<field>: <detail>`; the cause keeps the detail, as the apiserver's does.
   const causes = violations.map(({ field, reason, message }) => ({ reason, field, message: message.slice(field.length + 2) }));
-  return podFailure(422, `Pod "${name}" is invalid: ${summary}`, causes, name);
+  return invalidStatus({ kind: "Pod", name: pod.metadata?.name ?? "" }, causes);
 }

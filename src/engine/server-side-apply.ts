@@ -14,7 +14,7 @@
 // without `protocol`) are matched literally, not as their default.
 import { badPatch } from "./errors.js";
 import { childPath, indexPath, isJsonObject, member, setMember, type JsonObject, type JsonValue } from "./json.js";
-import { fieldShape, objectNode, podNode, type FieldShape, type ObjectNode } from "./metadata.js";
+import { fieldShape, objectNode, podNode, type PropertyShape, type ObjectNode } from "./metadata.js";
 
 export function serverSideApply(pod: JsonObject, config: JsonObject): JsonObject {
   if (config.apiVersion !== "v1" || config.kind !== "Pod") {
@@ -38,7 +38,7 @@ function applyObject(live: JsonObject, config: JsonObject, node: ObjectNode, pat
   return live;
 }
 
-function applyValue(current: JsonValue | undefined, value: JsonValue, shape: FieldShape | undefined, path: string): JsonValue {
+function applyValue(current: JsonValue | undefined, value: JsonValue, shape: PropertyShape | undefined, path: string): JsonValue {
   if (shape === undefined || current === undefined) return value;
   if ((shape.kind === "object" || shape.kind === "map") && isJsonObject(current) && isJsonObject(value)) {
     if (shape.kind === "map" && shape.mapType === "atomic") return value;

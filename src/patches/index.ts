@@ -1,12 +1,12 @@
 // Typed patches for the Pod: a JSON Patch builder with paths checked at compile time, the pointer
 // helper, and merge, strategic merge and apply body types derived from the generated model.
-import type { PatchMediaType } from "../../generated/client.js";
-import type { PodApplyPatch } from "./apply-patch.js";
-import type { JsonPatchBody } from "./json-patch.js";
-import type { PodMergePatch } from "./merge-patch.js";
-import type { PodStrategicMergePatch } from "./strategic-merge-patch.js";
+import type { PatchMediaType } from "../operation/patch-pod.js";
+import type { PodApplyPatch } from "./apply.js";
+import type { JsonPatchBody } from "./json-patch-builder.js";
+import type { PodMergePatch } from "./merge.js";
+import type { PodStrategicMergePatch } from "./strategic.js";
 
-export { type ApplyPatch, type PodApplyPatch } from "./apply-patch.js";
+export { type ApplyPatch, type PodApplyPatch } from "./apply.js";
 export {
   jsonPatch,
   type JsonPatchBody,
@@ -14,10 +14,10 @@ export {
   type JsonPatchOp,
   type JsonPatchPath,
   type JsonPatchValue,
-} from "./json-patch.js";
-export { type MergePatch, type PodMergePatch } from "./merge-patch.js";
-export { escapeSegment, pointer, type EscapeSegment, type Pointer, type PointerSegment } from "./pointer.js";
-export { type PatchDirective, type PodStrategicMergePatch, type StrategicMergePatch } from "./strategic-merge-patch.js";
+} from "./json-patch-builder.js";
+export { type MergePatch, type PodMergePatch } from "./merge.js";
+export { escapeSegment, pointer, type EscapeSegment, type Pointer, type PointerSegment } from "../json-pointer/pointer.js";
+export { type PatchDirective, type PodStrategicMergePatch, type StrategicMergePatch } from "./strategic.js";
 
 /** The typed body of each patch media type; a media type the contract adds without a type here fails to compile. */
 export type TypedPatchBodies = {

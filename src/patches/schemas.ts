@@ -2,18 +2,18 @@
 // metadata of their properties, and `WithinContract`, which keeps a Pod-derived patch type inside the
 // contract's own body schema.
 import type { PodMergeMetadata } from "../../generated/merge-metadata.js";
-import type { components } from "../../generated/openapi.js";
+import type { Schemas } from "../operation/patch-pod.js";
 
-export type Schemas = components["schemas"];
+export type { Schemas };
 
 /** A schema of the Pod closure: one the merge metadata describes. */
 export type SchemaName = keyof PodMergeMetadata & keyof Schemas;
 
 /** The merge metadata of property `K` of schema `S`; `unknown` (matching no shape) for a property the metadata does not list. */
-export type FieldShape<S extends SchemaName, K> = K extends keyof PodMergeMetadata[S] ? PodMergeMetadata[S][K] : unknown;
+export type ShapeOf<S extends SchemaName, K> = K extends keyof PodMergeMetadata[S] ? PodMergeMetadata[S][K] : unknown;
 
 /** The schema name of property `K` of `S` when the metadata shapes it as an object, else `never`. */
-export type ObjectSchemaOf<S extends SchemaName, K> = FieldShape<S, K> extends { kind: "object"; schema: infer O extends SchemaName } ? O : never;
+export type ObjectSchemaOf<S extends SchemaName, K> = ShapeOf<S, K> extends { kind: "object"; schema: infer O extends SchemaName } ? O : never;
 
 /** The element type of list property `K` of schema `S`. */
 export type ListItem<S extends SchemaName, K extends keyof Schemas[S]> = NonNullable<Schemas[S][K]> extends readonly (infer E)[] ? E : never;

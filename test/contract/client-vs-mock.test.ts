@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import { generatedDir } from "../../scripts/common.js";
+import { generatedDir } from "../../tools/pipeline/common.js";
 import { createPodPatchClient, type PatchPodRequest, type PatchPodResult, type Pod, type Status } from "../../src/index.js";
 import { compileComponent, formatErrors } from "../support/pod-schema.js";
 import { contractCases, statusTriggers, validRequests, type ContractMediaType, type Trigger } from "./cases.js";

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { generatedDir } from "../../scripts/common.js";
+import { unescapeSegment } from "../../src/json-pointer/pointer.js";
+import { generatedDir } from "../../tools/pipeline/common.js";
 import { contractCases, supportingCases } from "./cases.js";
 
 type Json = Record<string, any>;
@@ -10,7 +11,7 @@ type Json = Record<string, any>;
 function declaredTriples(document: Json): string[] {
   const resolve = (node: Json): Json =>
     typeof node?.$ref === "string"
-      ? resolve(node.$ref.slice(2).split("/").reduce((at: Json, key: string) => at[key.replace(/~1/g, "/").replace(/~0/g, "~")], document))
+      ? resolve(node.$ref.slice(2).split("/").reduce((at: Json, key: string) => at[unescapeSegment(key)], document))
       : node;
   const triples: string[] = [];
   for (const pathItem of Object.values<Json>(document.paths)) {

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { stringify as toYaml } from "yaml";
-import { generatedDir } from "../../scripts/common.js";
+import { generatedDir } from "../../tools/pipeline/common.js";
 import { compileComponent, formatErrors, type Json } from "../support/pod-schema.js";
 import { validRequests } from "./cases.js";
 

@@ -23,7 +23,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { generatedDir } from "../../scripts/common.js";
+import { generatedDir } from "../../tools/pipeline/common.js";
 import { startMock, type RunningMock } from "../support/mock-process.js";
 import { compileComponent, formatErrors, type Json } from "../support/pod-schema.js";
 import { statusTriggers, supportingCases, supportingEndpoints } from "./cases.js";

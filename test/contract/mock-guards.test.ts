@@ -1,5 +1,5 @@
 /**
- * Contract tests of the mock's guards (src/mock-server.ts): raw `fetch` against the real mock
+ * Contract tests of the mock's guards (tools/servers/mock-server.ts): raw `fetch` against the real mock
  * process shared by the contract files (test/support/shared-mock.ts, which also checks its clean exit). Every error body must be a Kubernetes Status
  * valid against the spec's Status schema, every success a Pod valid against the Pod schema.
  * The valid merge and strategic patches fail on unpatched Prism (it validates every `+json` body
@@ -9,7 +9,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { stringify as toYaml } from "yaml";
-import { generatedDir } from "../../scripts/common.js";
+import { unescapeSegment } from "../../src/json-pointer/pointer.js";
+import { generatedDir } from "../../tools/pipeline/common.js";
 import { compileComponent, formatErrors, type Json } from "../support/pod-schema.js";
 
 const spec = JSON.parse(readFileSync(join(generatedDir, "openapi.json"), "utf8")) as Json;
@@ -23,7 +24,7 @@ function deref(node: Json): Json {
   return (node.$ref as string)
     .slice(2)
     .split("/")
-    .reduce<Json>((target, segment) => target[segment.replaceAll("~1", "/").replaceAll("~0", "~")] as Json, spec);
+    .reduce<Json>((target, segment) => target[unescapeSegment(segment)] as Json, spec);
 }
 
 /** The first named example of a declared response (key and value), as Prism serves it by default. */

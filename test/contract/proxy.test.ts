@@ -1,5 +1,5 @@
 /**
- * Contract tests of the validating proxy (`npm run proxy`, scripts/proxy.ts): real proxy processes
+ * Contract tests of the validating proxy (`npm run proxy`, tools/servers/proxy.ts): real proxy processes
  * in front of small upstreams this file runs on 127.0.0.1 — plain HTTP, and HTTPS with a self-signed
  * CA that also demands a client certificate (mutual TLS). The upstream answers PATCH and GET with a
  * Pod that honours the contract under `/pods/honours` and with one that breaks it under
@@ -13,8 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generate } from "selfsigned";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generatedDir } from "../../scripts/common.js";
-import { generateLoopbackCertificate } from "../../src/mock/tls.js";
+import { generatedDir } from "../../tools/pipeline/common.js";
+import { generateLoopbackCertificate } from "../../tools/servers/tls.js";
 import { startProxy, type RunningProxy } from "../support/mock-process.js";
 import { compileComponent, formatErrors, type Json } from "../support/pod-schema.js";
 

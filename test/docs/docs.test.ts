@@ -1,5 +1,5 @@
 /**
- * The docs stage end to end: runs it as `npm run docs` does (`node scripts/stage.mjs docs`), serves
+ * The docs stage end to end: runs it as `npm run docs` does (`node tools/pipeline/stage.mjs docs`), serves
  * build/docs/index.html from 127.0.0.1, renders it in headless Chromium with every request to another
  * host blocked and recorded, and checks what a reader sees (after Redoc has rendered) against
  * generated/openapi.json.
@@ -13,9 +13,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { docsOutput, projectRoot, readText, SpecError } from "../../scripts/common.js";
-import { buildDocs, externalReferences } from "../../scripts/docs.js";
-import { describeOperation, readBundle } from "../../scripts/generate.js";
+import { docsOutput, projectRoot, readText, SpecError } from "../../tools/pipeline/common.js";
+import { buildDocs, externalReferences } from "../../tools/pipeline/docs.js";
+import { describeOperation, readBundle } from "../../tools/pipeline/generate.js";
 import { chromiumMissing, launchChromium, type Chromium } from "../support/chromium.js";
 
 const operationPath = "/api/v1/namespaces/{namespace}/pods/{name}";
@@ -26,7 +26,7 @@ const { mediaTypes, statusCodes } = describeOperation(bundle);
 let stage: { stdout: string; stderr: string };
 
 beforeAll(async () => {
-  stage = await promisify(execFile)(process.execPath, ["scripts/stage.mjs", "docs"], { cwd: projectRoot });
+  stage = await promisify(execFile)(process.execPath, ["tools/pipeline/stage.mjs", "docs"], { cwd: projectRoot });
 });
 
 describe("docs stage", () => {

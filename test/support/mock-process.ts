@@ -1,8 +1,8 @@
 /**
- * Starts the real mock (`scripts/mock.ts`) or proxy (`scripts/proxy.ts`) as a child process for
+ * Starts the real mock (`tools/servers/mock.ts`) or proxy (`tools/servers/proxy.ts`) as a child process for
  * tests and benchmarks, and stops it by PID.
  *
- * `startMock(options?)` spawns `node scripts/stage.mjs mock --port 0` (plus `--tls`,
+ * `startMock(options?)` spawns `node tools/pipeline/stage.mjs mock --port 0` (plus `--tls`,
  * `--kubeconfig <path>`, `--spec <path>` when asked) in the project root and resolves once the mock
  * prints `mock listening on http(s)://127.0.0.1:<port>`, with `{ url, pid, stop(), stderr() }`.
  * `startProxy(options)` does the same for `proxy --port 0 --upstream <url> ...` and its
@@ -22,7 +22,7 @@
  */
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { projectRoot } from "../../scripts/common.js";
+import { projectRoot } from "../../tools/pipeline/common.js";
 
 export interface StartMockOptions {
   /** Spec to serve (`--spec`); default: the mock's own default, generated/openapi.json. */
@@ -112,10 +112,10 @@ export function startMock(options: StartMockOptions = {}): Promise<RunningMock> 
   if (options.spec !== undefined) args.push("--spec", options.spec);
   if (options.tls === true) args.push("--tls");
   if (options.kubeconfig !== undefined) args.push("--kubeconfig", options.kubeconfig);
-  return startListening(["scripts/stage.mjs", "mock", ...args], MOCK_LISTENING, options.timeoutMs);
+  return startListening(["tools/pipeline/stage.mjs", "mock", ...args], MOCK_LISTENING, options.timeoutMs);
 }
 
 export function startProxy(options: StartProxyOptions): Promise<RunningProxy> {
   const args = ["--port", "0", "--upstream", options.upstream, ...(options.args ?? [])];
-  return startListening(["scripts/stage.mjs", "proxy", ...args], PROXY_LISTENING, options.timeoutMs);
+  return startListening(["tools/pipeline/stage.mjs", "proxy", ...args], PROXY_LISTENING, options.timeoutMs);
 }

@@ -1,20 +1,20 @@
 /**
- * A throw-away copy of the project (spec, scripts, src/, generated/) in a temp dir, sharing node_modules,
+ * A throw-away copy of the project (spec, tools/pipeline/, tools/servers/, src/, generated/) in a temp dir, sharing node_modules,
  * so tests can break the spec and run real pipeline stages without touching the working tree.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { projectRoot, sha256 } from "../../scripts/common.js";
+import { projectRoot, sha256 } from "../../tools/pipeline/common.js";
 
-const copied = ["openapi", "scripts", "src", "generated", "redocly.yaml", "package.json", "tsconfig.json"];
+const copied = ["openapi", "tools/pipeline", "tools/servers", "src", "generated", "redocly.yaml", "package.json", "tsconfig.json"];
 
 export interface ProjectCopy {
   dir: string;
   read(path: string): string;
   write(path: string, content: string): void;
-  /** Runs a pipeline stage in the copy the way its npm script does (`node scripts/stage.mjs <stage>`). */
+  /** Runs a pipeline stage in the copy the way its npm script does (`node tools/pipeline/stage.mjs <stage>`). */
   runStage(stage: string): { code: number | null; output: string };
   /** sha256 of every file under generated/, keyed by relative path. */
   snapshotGenerated(): Record<string, string>;
@@ -30,7 +30,7 @@ export function copyProject(): ProjectCopy {
     read: (path) => readFileSync(join(dir, path), "utf8"),
     write: (path, content) => writeFileSync(join(dir, path), content),
     runStage(stage) {
-      const result = spawnSync(process.execPath, [join("scripts", "stage.mjs"), stage], {
+      const result = spawnSync(process.execPath, [join("tools", "pipeline", "stage.mjs"), stage], {
         cwd: dir,
         encoding: "utf8",
         env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },

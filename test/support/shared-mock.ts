@@ -1,6 +1,6 @@
 /**
  * vitest globalSetup of the `contract` project (vitest.config.ts): starts one mock process
- * (test/support/mock-process.ts: `node scripts/stage.mjs mock --port 0`) for every contract test file
+ * (test/support/mock-process.ts: `node tools/pipeline/stage.mjs mock --port 0`) for every contract test file
  * that talks to the plain-HTTP mock, provides its URL as `inject("mockUrl")`, and stops it by PID after
  * the last file. One process instead of one per file saves each file Prism's start-up and its compiling
  * of the body schemas on first use (about 3 s of CPU each on this machine).

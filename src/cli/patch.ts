@@ -1,0 +1,113 @@
+/**
+ * `npm run patch -- --pod <pod.json> --type <json|merge|strategic|apply> --patch <patch>`: applies a
+ * patch to a Pod locally, like `kubectl patch --local`, and predicts whether the apiserver would accept
+ * the resulting update (src/engine: applyPatch, then checkPodUpdate). Run by `node tools/pipeline/stage.mjs patch`.
+ *
+ * Inputs: --pod, a JSON file with the current Pod; --type, the patch format; --patch, inline JSON (text
+ * starting with `{` or `[`) or a file (JSON; YAML also accepted for --type apply).
+ * Outputs: stdout, the patched Pod as JSON (also when the update would be refused, to show what was
+ * attempted); stderr, each update-rule violation with the spec paths it concerns, then the Kubernetes
+ * Status the apiserver would answer with (for a patch that cannot apply, only that Status).
+ * Exit codes: 0 the update would be accepted; 1 the apiserver would refuse it (a patch error or an
+ * update-rule violation); 2 usage error (bad arguments, unreadable or unparseable --pod / --patch).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { parse as parseYaml } from "yaml";
+import { applyPatch, checkPodUpdate, PatchError, updateRejection } from "../engine/index.js";
+import type { PatchMediaType, Pod } from "../operation/patch-pod.js";
+
+const mediaTypes: Record<string, PatchMediaType> = {
+  json: "application/json-patch+json",
+  merge: "application/merge-patch+json",
+  strategic: "application/strategic-merge-patch+json",
+  apply: "application/apply-patch+yaml",
+};
+
+const usage = `usage: npm run patch -- --pod <pod.json> --type <json|merge|strategic|apply> --patch <inline JSON | file>`;
+
+export interface CliOutput {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+class UsageError extends Error {}
+
+function parseDocument(text: string, yaml: boolean, what: string): unknown {
+  try {
+    return yaml ? (parseYaml(text) as unknown) : (JSON.parse(text) as unknown);
+  } catch (error) {
+    throw new UsageError(`${what} is not valid ${yaml ? "YAML" : "JSON"}: ${(error as Error).message}`);
+  }
+}
+
+function readFile(path: string, what: string): string {
+  if (!existsSync(path)) throw new UsageError(`${what} file not found: ${path}`);
+  return readFileSync(path, "utf8");
+}
+
+/** --patch: inline JSON when it starts with `{` or `[`, a file otherwise. */
+function readPatch(value: string, type: string): unknown {
+  const inline = /^\s*[[{]/.test(value);
+  const text = inline ? value : readFile(value, "--patch");
+  return parseDocument(text, type === "apply" && !inline, inline ? "--patch" : `--patch file ${value}`);
+}
+
+function readPod(path: string): Pod {
+  const pod = parseDocument(readFile(path, "--pod"), false, `--pod file ${path}`);
+  if (typeof pod !== "object" || pod === null || Array.isArray(pod)) throw new UsageError(`--pod file ${path} must hold a JSON object (a Pod)`);
+  return pod;
+}
+
+function parseOptions(argv: string[]): { pod: Pod; patch: unknown; mediaType: PatchMediaType } {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { pod: { type: "string" }, type: { type: "string" }, patch: { type: "string" } }, strict: true }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { pod, type, patch } = values;
+  if (typeof pod !== "string" || typeof type !== "string" || typeof patch !== "string") throw new UsageError("--pod, --type and --patch are required");
+  const mediaType = mediaTypes[type];
+  if (mediaType === undefined) throw new UsageError(`--type must be one of ${Object.keys(mediaTypes).join(", ")}; got "${type}"`);
+  return { pod: readPod(pod), patch: readPatch(patch, type), mediaType };
+}
+
+/** Runs the CLI on `argv` (without node and script); returns the exit code. */
+export function runPatchCli(argv: string[], output: CliOutput): number {
+  let options: ReturnType<typeof parseOptions>;
+  try {
+    options = parseOptions(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    output.stderr(`error: ${error.message}\n${usage}\n`);
+    return 2;
+  }
+  let patched: Pod;
+  try {
+    patched = applyPatch(options.pod, options.patch, options.mediaType);
+  } catch (error) {
+    if (!(error instanceof PatchError)) throw error;
+    output.stderr(`the apiserver would refuse this patch (${error.status.code} ${error.status.reason}):\n${JSON.stringify(error.status, null, 2)}\n`);
+    return 1;
+  }
+  output.stdout(`${JSON.stringify(patched, null, 2)}\n`);
+  const violations = checkPodUpdate(options.pod, patched);
+  if (violations.length === 0) return 0;
+  const lines = violations.map((violation) =>
+    violation.changed === undefined ? `  ${violation.message}` : `  ${violation.message}\n    changed: ${violation.changed.join(", ")}`,
+  );
+  output.stderr(
+    `the apiserver would refuse this update (${violations.length} violation${violations.length === 1 ? "" : "s"}):\n${lines.join("\n")}\n` +
+      `${JSON.stringify(updateRejection(options.pod, violations), null, 2)}\n`,
+  );
+  return 1;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = runPatchCli(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  });
+}

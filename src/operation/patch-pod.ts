@@ -1,0 +1,26 @@
+// The contract's PATCH /api/v1/namespaces/{namespace}/pods/{name} as the package sees it: the run-time
+// facts the generate stage writes (generated/patch-pod-operation.ts: operation, media types, path
+// parameter rules, status codes) and every type TypeScript derives from the generated model here.
+import type { components, operations } from "../../generated/openapi.js";
+import type { patchMediaTypes, patchPodOperation } from "../../generated/patch-pod-operation.js";
+
+export { declaredStatusCodes, patchMediaTypes, patchPodOperation, pathParameterRules } from "../../generated/patch-pod-operation.js";
+
+/** The schemas of the contract, by name. */
+export type Schemas = components["schemas"];
+
+export type Pod = Schemas["Pod"];
+
+/** A request media type of the operation; the header alone picks the patch format. */
+export type PatchMediaType = (typeof patchMediaTypes)[number];
+
+type PatchOperation = operations[typeof patchPodOperation.operationId];
+
+/** The body schema of each patch media type, as generated from the spec. */
+export type PatchBodies = PatchOperation["requestBody"]["content"];
+
+/** The body type bound to one media type. */
+export type PatchBody<M extends PatchMediaType> = PatchBodies[M];
+
+/** Query options of the operation. */
+export type PatchQuery = NonNullable<PatchOperation["parameters"]["query"]>;

@@ -1,0 +1,97 @@
+/**
+ * `npm run watch` as a user meets it: the real watcher runs as a child process in a project copy while
+ * a schema is edited well, then badly, then fixed; it is stopped by its PID.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { afterEach, describe, expect, it } from "vitest";
+import { copyProject, type ProjectCopy } from "../support/project-copy.js";
+
+const schemaFile = "openapi/components/schemas/ListMeta.yaml";
+
+/** Adds a described string property `name` to the ListMeta schema. */
+function withProperty(text: string, name: string): string {
+  const edited = text.replace("\nproperties:\n", `\nproperties:\n  ${name}:\n    description: Added by the watch test.\n    type: string\n`);
+  if (edited === text) throw new Error(`test fixture drifted: ${schemaFile} has no top-level properties`);
+  return edited;
+}
+
+/** The child's output so far, and a way to wait for the next line that matches. */
+function follow(child: ChildProcess) {
+  let output = "";
+  let waiter: (() => void) | undefined;
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    waiter?.();
+  };
+  child.stdout?.on("data", onData);
+  child.stderr?.on("data", onData);
+  let seen = 0;
+  return {
+    output: () => output,
+    /** Resolves with the text from the previous match up to and including the next line matching `pattern`. */
+    next(pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output:\n${output}`)), timeoutMs);
+        waiter = () => {
+          const rest = output.slice(seen);
+          const match = new RegExp(`^.*${pattern.source}.*$`, "m").exec(rest);
+          if (!match) return;
+          clearTimeout(timer);
+          waiter = undefined;
+          seen += match.index + match[0].length;
+          resolve(rest.slice(0, match.index + match[0].length));
+        };
+        waiter();
+      });
+    },
+  };
+}
+
+describe("npm run watch", () => {
+  let project: ProjectCopy | undefined;
+  let child: ChildProcess | undefined;
+  afterEach(() => {
+    if (child?.exitCode === null) child.kill("SIGKILL");
+    project?.remove();
+  });
+
+  it("regenerates on a good edit, keeps the outputs on a bad one, recovers on the fix, stops on SIGTERM", { timeout: 300_000 }, async () => {
+    project = copyProject();
+    const original = project.read(schemaFile);
+    child = spawn(process.execPath, ["tools/pipeline/stage.mjs", "watch"], {
+      cwd: project.dir,
+      env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+    });
+    const exited = new Promise<number | null>((resolve) => child!.on("exit", resolve));
+    const lines = follow(child);
+    await lines.next(/^watching /);
+    await lines.next(/^build +ok /);
+
+    project.write(schemaFile, withProperty(original, "watchProbe"));
+    const good = await lines.next(/^build +(ok|failed) /);
+    expect(good).toContain(`run       ${schemaFile}`);
+    expect(good).toMatch(/^generate +ok +\d+ ms$/m);
+    expect(good).toMatch(/^build +ok /m);
+    expect(project.read("generated/openapi.ts")).toContain("watchProbe");
+    const afterGood = project.snapshotGenerated();
+
+    const broken = original.replace("type: object\n", "type: object\n  misaligned: true\n");
+    project.write(schemaFile, broken);
+    const bad = await lines.next(/^build +(ok|failed) /);
+    const badLine = broken.split("\n").indexOf("  misaligned: true") + 1;
+    expect(bad).toContain(`${schemaFile}:${badLine}:`);
+    expect(bad).toMatch(/^build +failed .*kept the last good outputs/m);
+    expect(project.snapshotGenerated()).toEqual(afterGood);
+
+    project.write(schemaFile, withProperty(original, "watchFixed"));
+    const fixed = await lines.next(/^build +(ok|failed) /);
+    expect(fixed).toMatch(/^build +ok /m);
+    const types = project.read("generated/openapi.ts");
+    expect(types).toContain("watchFixed");
+    expect(types).not.toContain("watchProbe");
+
+    process.kill(child.pid!, "SIGTERM");
+    expect(await exited).toBe(0);
+    expect(lines.output()).toMatch(/^watch +stopped$/m);
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * Part of the generate stage (called by tools/pipeline/generate.ts, not a CLI): derives the Pod model's
+ * merge metadata from the bundle — for every schema in the Pod closure, each property's shape
+ * (scalar, object, opaque object, list, map) and its Kubernetes patch extensions (merge key, patch
+ * strategy, list type, list-map keys, map type). The typed patch builders (compile time) and the
+ * local patch engine (run time) both read this one table instead of a hand-kept list.
+ */
+import type { PropertyShape } from "../../src/engine/metadata.js";
+import { SpecError } from "./common.js";
+
+type Json = Record<string, any>;
+
+const schemaPrefix = "#/components/schemas/";
+
+function schemaName(node: Json | undefined): string | undefined {
+  const ref = node?.$ref;
+  return typeof ref === "string" && ref.startsWith(schemaPrefix) ? ref.slice(schemaPrefix.length) : undefined;
+}
+
+/** A schema with properties is an object to descend into; one without (Quantity, Time, FieldsV1) is a leaf. */
+function hasProperties(schemas: Json, name: string): boolean {
+  return Object.keys(schemas[name]?.properties ?? {}).length > 0;
+}
+
+/** Element or value type: a schema name when it has properties, "scalar" for leaves and primitives. */
+function elementType(schemas: Json, node: Json | undefined): string {
+  const name = schemaName(node);
+  return name !== undefined && hasProperties(schemas, name) ? name : "scalar";
+}
+
+function shapeOf(schemas: Json, property: Json): PropertyShape {
+  const extensions = {
+    ...(property["x-kubernetes-patch-merge-key"] && { mergeKey: property["x-kubernetes-patch-merge-key"] as string }),
+    ...(property["x-kubernetes-patch-strategy"] && { strategy: property["x-kubernetes-patch-strategy"] as string }),
+  };
+  if (property.type === "array") {
+    return {
+      kind: "list",
+      items: elementType(schemas, property.items),
+      ...extensions,
+      ...(property["x-kubernetes-list-type"] && { listType: property["x-kubernetes-list-type"] as string }),
+      ...(property["x-kubernetes-list-map-keys"] && { listMapKeys: property["x-kubernetes-list-map-keys"] as string[] }),
+    };
+  }
+  if (property.type === "object" && property.additionalProperties !== undefined) {
+    return {
+      kind: "map",
+      values: elementType(schemas, property.additionalProperties),
+      ...extensions,
+      ...(property["x-kubernetes-map-type"] && { mapType: property["x-kubernetes-map-type"] as string }),
+    };
+  }
+  const name = schemaName(property);
+  if (name !== undefined) {
+    if (hasProperties(schemas, name)) return { kind: "object", schema: name };
+    return schemas[name]?.type === "object" ? { kind: "opaque" } : { kind: "scalar" };
+  }
+  return property.type === "object" ? { kind: "opaque" } : { kind: "scalar" };
+}
+
+/** Shapes of every property of every schema reachable from `root`, keyed by schema name. */
+export function mergeMetadata(document: Json, root = "Pod"): Record<string, Record<string, PropertyShape>> {
+  const schemas: Json = document.components?.schemas ?? {};
+  if (!schemas[root]) {
+    throw new SpecError("generate", [
+      { file: "generated/openapi.json", line: 1, column: 1, severity: "error", rule: "generate", message: `no schema ${root}` },
+    ]);
+  }
+  const table: Record<string, Record<string, PropertyShape>> = {};
+  const pending = [root];
+  while (pending.length > 0) {
+    const name = pending.pop() as string;
+    if (table[name]) continue;
+    const shapes: Record<string, PropertyShape> = {};
+    for (const [property, node] of Object.entries<Json>(schemas[name].properties ?? {})) {
+      const shape = shapeOf(schemas, node);
+      shapes[property] = shape;
+      const next = shape.kind === "object" ? shape.schema : shape.kind === "list" ? shape.items : shape.kind === "map" ? shape.values : "scalar";
+      if (next !== "scalar") pending.push(next);
+    }
+    table[name] = shapes;
+  }
+  return Object.fromEntries(Object.entries(table).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The generated TypeScript module: the table as a const, so its literal types drive compile-time checks. */
+export function mergeMetadataModule(document: Json, banner: string): string {
+  return `${banner}/** Shape and patch extensions of every property in the Pod closure, keyed by schema name. */
+export const podMergeMetadata = ${JSON.stringify(mergeMetadata(document), null, 2)} as const;
+
+export type PodMergeMetadata = typeof podMergeMetadata;
+`;
+}

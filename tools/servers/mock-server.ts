@@ -1,0 +1,206 @@
+/**
+ * Mock server for the bundled contract: a Node HTTP server on 127.0.0.1 that answers from the
+ * spec's examples through Prism, and answers every error it finds itself with a Kubernetes `Status`.
+ *
+ * Input: `startMockServer({ specPath, port, tls? })` (port 0 picks a free one; `tls` = PEM key and
+ * certificate to serve HTTPS, e.g. from tools/servers/tls.ts). Output: `{ url, close() }`.
+ * Rejects at start when the spec cannot be loaded (tools/servers/spec.ts), when a Prism internal the mock
+ * relies on is missing (tools/servers/prism-internals.ts) or when the port cannot be bound.
+ *
+ * Why Prism's programmatic core (`createInstance` of @stoplight/prism-http) behind our own front,
+ * and not prism-http-server's `createServer`: that server parses the body itself (JSON for `+json`,
+ * plain text for everything else, up to 10 MB), so an apply patch would reach validation as a
+ * string, and an oversized body would be read before anyone could refuse it. Here the front reads
+ * the body under the apiserver's 3 MiB limit, decodes it by its media type (YAML for apply) and
+ * hands Prism the parsed value; Prism still validates body, query and path against the spec and
+ * picks the mocked response (`Prefer: code=NNN`, `Prefer: example=key`).
+ *
+ * Order of checks, as the apiserver runs them: route (404; 405 with Allow) → credentials (401) →
+ * Content-Type (415) → body size (413) → PatchOptions (422) → decoding (400) → JSON Patch size (413)
+ * → Prism: contract violations (422 Invalid, one cause per violation) or the mocked response.
+ * Routing, request building and the body checks live in tools/servers/front.ts, shared with the proxy;
+ * listening and closing in tools/servers/listen.ts.
+ * Besides the PATCH, the spec has the supporting endpoints kubectl reads (discovery, GET of the Pod);
+ * they go through the same path (401 first, then Prism).
+ * Only the `Prefer` header selects responses (Prism's `__code`-style query parameters are not read).
+ * `sl-violations` is set exactly when there is something to report, as in Prism's own server.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { createInstance, type IHttpConfig } from "@stoplight/prism-http";
+import { createLogger } from "@stoplight/prism-core";
+import { failureStatus } from "../../src/status/status.js";
+import { bodyTooLargeStatus, MAX_BODY_BYTES } from "./apiserver-rules.js";
+import {
+  checkBody,
+  checkContentType,
+  findRoute,
+  isStatus,
+  routeRefusal,
+  takesBody,
+  toPrismRequest,
+  toRoute,
+  violationStatus,
+} from "./front.js";
+import { HOST, listen, type ListeningServer } from "./listen.js";
+import { installSuffixAwareMediaTypeMatch, loadSecurityValidator } from "./prism-internals.js";
+import { readBody, type BodyRead } from "./request-body.js";
+import { sendStatus, setViolationsHeader } from "./send-status.js";
+import { loadOperations, type PrismOperation } from "./spec.js";
+import { isError, toViolation } from "./violations.js";
+
+export interface MockServerOptions {
+  /** Bundled spec to serve. */
+  specPath: string;
+  /** TCP port on 127.0.0.1; 0 picks a free one. */
+  port: number;
+  /** PEM key and certificate: serve HTTPS with them instead of plain HTTP. */
+  tls?: { key: string; cert: string };
+}
+
+/** `url` is `http://127.0.0.1:<port>`, or `https://…` with `tls`. */
+export type MockServer = ListeningServer;
+
+const BASE_CONFIG: IHttpConfig = {
+  checkSecurity: true,
+  validateRequest: true,
+  validateResponse: true,
+  errors: false,
+  isProxy: false,
+  upstreamProxy: undefined,
+  mock: { dynamic: false },
+};
+
+/** `code` and `example` of a Prefer header (RFC 7240; other preferences are ignored), or why they are unusable. */
+function mockPreferences(header: string | undefined): { code?: number; exampleKey?: string } | string {
+  const preferences: { code?: number; exampleKey?: string } = {};
+  for (const item of (header ?? "").split(/[,;]/)) {
+    const [name = "", ...valueParts] = item.split("=");
+    const value = valueParts.join("=").trim().replace(/^"(.*)"$/, "$1");
+    const key = name.trim().toLowerCase();
+    if (key === "code") {
+      if (!/^\d{3}$/.test(value)) return `Prefer: code must be a three-digit HTTP status code, got "${value}"`;
+      preferences.code = Number(value);
+    } else if (key === "example") {
+      if (value === "") return "Prefer: example needs the key of a named example";
+      preferences.exampleKey = value;
+    }
+  }
+  return preferences;
+}
+
+function serialize(body: unknown): string {
+  if (body === undefined) return "";
+  return typeof body === "string" ? body : JSON.stringify(body);
+}
+
+/** Reads and checks the body of an operation that declares one; answers and returns undefined when it is refused. */
+async function acceptBody(
+  operation: PrismOperation,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+): Promise<{ value: unknown; essence: string } | undefined> {
+  const contentType = checkContentType(operation, request.headers["content-type"]);
+  if (isStatus(contentType)) {
+    sendStatus(response, contentType);
+    return undefined;
+  }
+  let read: BodyRead;
+  try {
+    read = await readBody(request, MAX_BODY_BYTES);
+  } catch {
+    response.destroy();
+    return undefined;
+  }
+  if (read.kind === "too-large") {
+    sendStatus(response, bodyTooLargeStatus());
+    return undefined;
+  }
+  const checked = checkBody(operation, contentType.essence, read.bytes, url);
+  if (isStatus(checked)) {
+    sendStatus(response, checked);
+    return undefined;
+  }
+  return { value: checked.value, essence: contentType.essence };
+}
+
+export async function startMockServer(options: MockServerOptions): Promise<MockServer> {
+  installSuffixAwareMediaTypeMatch();
+  const validateSecurity = loadSecurityValidator();
+  const operations = await loadOperations(options.specPath);
+  const routes = operations.map(toRoute);
+  const prism = createInstance(BASE_CONFIG, { logger: createLogger("mock", { level: "silent" }) });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", `http://${HOST}`);
+    const method = (request.method ?? "GET").toLowerCase();
+    const { match, allowed } = findRoute(routes, method, url.pathname);
+    if (match === undefined) {
+      sendStatus(response, routeRefusal(url.pathname, allowed), allowed.length === 0 ? {} : { headers: { allow: allowed.join(", ") } });
+      return;
+    }
+    const { operation, parameters } = match;
+    const prismRequest = toPrismRequest(operation, url, request.headers);
+    if (validateSecurity({ resource: operation, element: prismRequest })._tag === "Left") {
+      sendStatus(response, failureStatus(401, "Unauthorized"));
+      return;
+    }
+    if (takesBody(operation)) {
+      const body = await acceptBody(operation, request, response, url);
+      if (body === undefined) return;
+      prismRequest.body = body.value;
+      // Prism re-parses Content-Type; hand it the accepted media type without parameters.
+      prismRequest.headers = { ...prismRequest.headers, "content-type": body.essence };
+    }
+    const preferences = mockPreferences(prismRequest.headers?.prefer);
+    if (typeof preferences === "string") {
+      sendStatus(response, failureStatus(400, preferences));
+      return;
+    }
+    const result = await prism.request(prismRequest, operations, {
+      ...BASE_CONFIG,
+      mock: { dynamic: false, ...preferences },
+    })();
+    if (result._tag === "Left") {
+      const error: Error & { status?: number; detail?: string } = result.left;
+      if (error.status === undefined || error.status >= 500) throw error;
+      sendStatus(response, failureStatus(error.status, error.detail ?? error.message));
+      return;
+    }
+    const { output, validations } = result.right;
+    const requestViolations = validations.input.map((diagnostic) => toViolation(diagnostic, "request"));
+    const errors = validations.input.filter(isError);
+    if (errors.length > 0) {
+      sendStatus(response, violationStatus(operation, parameters, errors, prismRequest.body), {
+        violations: requestViolations,
+      });
+      return;
+    }
+    const responseViolations = validations.output.map((diagnostic) => toViolation(diagnostic, "response"));
+    setViolationsHeader(response, [...requestViolations, ...responseViolations]);
+    for (const [name, value] of Object.entries(output.headers ?? {})) {
+      if (value !== null && value !== undefined) response.setHeader(name, String(value));
+    }
+    const payload = serialize(output.body);
+    response.writeHead(output.statusCode, { "content-length": Buffer.byteLength(payload) });
+    response.end(payload);
+  }
+
+  const listener = (request: IncomingMessage, response: ServerResponse): void => {
+    handle(request, response).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      console.error(`mock: internal failure on ${request.method} ${request.url}: ${message}`);
+      try {
+        sendStatus(response, failureStatus(500, `mock failure: ${message}`));
+      } catch {
+        response.destroy();
+      }
+    });
+  };
+  const server = options.tls === undefined ? createHttpServer(listener) : createHttpsServer(options.tls, listener);
+  // Node's 5 s default lets a busy client reuse a connection the server is just closing ("fetch failed").
+  server.keepAliveTimeout = 60_000;
+  return listen(server, options.port, { tls: options.tls !== undefined });
+}
+

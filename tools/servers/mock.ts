@@ -1,0 +1,62 @@
+/**
+ * `npm run mock` — serves the bundled contract as a mock on 127.0.0.1 (tools/servers/mock-server.ts).
+ *
+ * Usage: npm run mock -- [--port N] [--spec <path>] [--tls] [--kubeconfig <path>]
+ *   --port        TCP port, default 4010; 0 picks a free one.
+ *   --spec        bundled spec to serve, default generated/openapi.json.
+ *   --tls         serve HTTPS with a self-signed certificate for 127.0.0.1/localhost generated at
+ *                 start (tools/servers/tls.ts); it lives only as long as the process.
+ *   --kubeconfig  with --tls: write a kubeconfig for kubectl there (mode 0600) before announcing the
+ *                 port: server https://127.0.0.1:<port>, the certificate as certificate-authority-data,
+ *                 token `mock-token`, namespace `default` (tools/servers/kubeconfig.ts). Overwrites the file.
+ *                 Try: KUBECONFIG=<path> kubectl patch pod web-7c9d8f6b5d-x2lqp --type=merge -p '{}'
+ * Output: exactly one stdout line once it accepts requests, `mock listening on http(s)://127.0.0.1:<port>`
+ * (tests parse it); problems go to stderr. Runs until SIGTERM or SIGINT, then closes the server.
+ * Exit codes: 0 after a signal-initiated shutdown; 2 for bad arguments or when the mock cannot start
+ * (unreadable or unbundled spec, Prism internals missing, port in use, kubeconfig not writable).
+ */
+import { writeFileSync } from "node:fs";
+import { parseServerArgs, runServerCli } from "./cli-options.js";
+import { kubeconfigYaml } from "./kubeconfig.js";
+import { startMockServer } from "./mock-server.js";
+import { generateLoopbackCertificate } from "./tls.js";
+
+const USAGE = "usage: npm run mock -- [--port N] [--spec <path>] [--tls] [--kubeconfig <path>]";
+const KUBECONFIG_TOKEN = "mock-token";
+
+interface Options {
+  port: number;
+  specPath: string;
+  tls: boolean;
+  kubeconfig: string | undefined;
+}
+
+function parseOptions(args: string[]): Options {
+  const { values, port, specPath } = parseServerArgs(args, 4010, {
+    tls: { type: "boolean", default: false },
+    kubeconfig: { type: "string" },
+  });
+  const tls = values.tls === true;
+  const kubeconfig = values.kubeconfig as string | undefined;
+  if (kubeconfig !== undefined && !tls) {
+    throw new Error("--kubeconfig needs --tls: kubectl sends a token only over TLS");
+  }
+  return { port, specPath, tls, kubeconfig };
+}
+
+async function start(options: Options) {
+  const tls = options.tls ? await generateLoopbackCertificate() : undefined;
+  const mock = await startMockServer({ specPath: options.specPath, port: options.port, ...(tls === undefined ? {} : { tls }) });
+  if (options.kubeconfig !== undefined && tls !== undefined) {
+    try {
+      const kubeconfig = kubeconfigYaml({ server: mock.url, caCert: tls.cert, token: KUBECONFIG_TOKEN, namespace: "default" });
+      writeFileSync(options.kubeconfig, kubeconfig, { mode: 0o600 });
+    } catch (error) {
+      await mock.close();
+      throw error;
+    }
+  }
+  return { server: mock, announce: `mock listening on ${mock.url}` };
+}
+
+runServerCli("mock", USAGE, parseOptions, start);

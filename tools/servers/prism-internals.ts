@@ -1,0 +1,70 @@
+/**
+ * The only two places where the mock reaches past the public API of @stoplight/prism-http (5.12.x).
+ *
+ * - installSuffixAwareMediaTypeMatch(): replaces prism-http's exported `wildcardMediaTypeMatch` with
+ *   our `mediaTypeMatches`, so every `+json` request body is validated against its own schema.
+ * - loadSecurityValidator(): Prism's own security check, so the mock can answer 401 before it
+ *   reads the body (the apiserver authenticates first), with exactly Prism's rules.
+ *
+ * Inputs: the installed Prism package. Outputs: the patched module / the validator function.
+ * Both throw a PrismInternalsError when the module cannot be loaded or the export is missing or no
+ * longer a function, so a Prism upgrade that moves them fails loudly at start-up instead of quietly
+ * bringing the bug back.
+ */
+import { createRequire } from "node:module";
+import type { IHttpRequest } from "@stoplight/prism-http";
+import type { PrismOperation } from "./spec.js";
+import { mediaTypeMatches } from "./media-type.js";
+
+export const MEDIA_TYPE_MATCH_MODULE = "@stoplight/prism-http/dist/validator/utils/wildcardMediaTypeMatch.js";
+export const MEDIA_TYPE_MATCH_EXPORT = "wildcardMediaTypeMatch";
+const SECURITY_MODULE = "@stoplight/prism-http/dist/validator/index.js";
+const SECURITY_EXPORT = "validateSecurity";
+
+/** Prism's security validator: an fp-ts Either whose Left means the security requirements are not met. */
+export type SecurityValidator = (input: { resource: PrismOperation; element: IHttpRequest }) => { _tag: "Left" | "Right" };
+
+/** Raised at start-up when a Prism internal the mock depends on is missing. */
+export class PrismInternalsError extends Error {}
+
+const requireFromHere = createRequire(import.meta.url);
+
+/** Loads a CommonJS module of Prism and returns its exports object if `exportName` is a function there. */
+function loadFunctionHolder(moduleId: string, exportName: string): Record<string, unknown> {
+  let holder: Record<string, unknown>;
+  try {
+    holder = requireFromHere(moduleId) as Record<string, unknown>;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n", 1)[0] : String(error);
+    throw new PrismInternalsError(
+      `cannot load Prism module ${moduleId} (${reason}); the installed @stoplight/prism-http no longer has it — ` +
+        "re-check tools/servers/prism-internals.ts against the new Prism version",
+    );
+  }
+  if (typeof holder[exportName] !== "function") {
+    throw new PrismInternalsError(
+      `Prism module ${moduleId} no longer exports a function ${exportName} (found ${typeof holder[exportName]}); ` +
+        "re-check tools/servers/prism-internals.ts against the new Prism version",
+    );
+  }
+  return holder;
+}
+
+/**
+ * Installs the suffix-aware matcher into Prism. Prism's callers look the export up on every call
+ * (`(0, module_1.wildcardMediaTypeMatch)(...)`), so replacing the property takes effect everywhere.
+ * `moduleId` exists so tests can prove the loud failure; production code uses the default.
+ */
+export function installSuffixAwareMediaTypeMatch(moduleId: string = MEDIA_TYPE_MATCH_MODULE): void {
+  const holder = loadFunctionHolder(moduleId, MEDIA_TYPE_MATCH_EXPORT);
+  // Prism compares `+json` media types by suffix only (stoplightio/prism #1936, #2509), so swap in an exact matcher.
+  holder[MEDIA_TYPE_MATCH_EXPORT] = mediaTypeMatches;
+  if (holder[MEDIA_TYPE_MATCH_EXPORT] !== mediaTypeMatches) {
+    throw new PrismInternalsError(`Prism's ${MEDIA_TYPE_MATCH_EXPORT} in ${moduleId} could not be replaced`);
+  }
+}
+
+/** Returns Prism's security validator (the one its own pipeline runs when `checkSecurity` is on). */
+export function loadSecurityValidator(): SecurityValidator {
+  return loadFunctionHolder(SECURITY_MODULE, SECURITY_EXPORT)[SECURITY_EXPORT] as SecurityValidator;
+}
