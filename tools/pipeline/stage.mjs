@@ -1,9 +1,9 @@
 // Launcher behind the npm scripts that run a TypeScript entry point: `node tools/pipeline/stage.mjs <stage> [args]`
 // runs the first of tools/pipeline/<stage>.ts (lint, bundle, generate, docs, build, check-drift, watch,
-// diff), tools/servers/<stage>.ts (mock, proxy) and src/cli/<stage>.ts (patch) under plain node. Why: tsx's
+// diff), tools/servers/<stage>.ts (mock, proxy), tools/apiserver/<stage>.ts (apiserver) and src/cli/<stage>.ts (patch) under plain node. Why: tsx's
 // module hooks make every import of Redocly, Prism and openapi-typescript about 3× slower
 // (docs/decisions/0005), which dominated `npm run build` and the start of every mock and proxy. esbuild
-// transpiles the .ts files of tools/pipeline/, tools/servers/, src/ and generated/ (everything the stages
+// transpiles the .ts files of tools/, src/ and generated/ (everything the stages
 // import), file by file (no bundling, so each module keeps its own import.meta.url), into .stages/ with the
 // same layout, so relative imports resolve as in the sources and bare package imports find node_modules
 // above; only files changed since their last transpile are done again. Each file is written to a temporary
@@ -15,9 +15,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** Where entry points are looked up, in order. */
-const entryFolders = [join("tools", "pipeline"), join("tools", "servers"), join("src", "cli")];
+const entryFolders = [join("tools", "pipeline"), join("tools", "servers"), join("tools", "apiserver"), join("src", "cli")];
 /** What the entry points import: transpiled into .stages/. */
-const transpiledFolders = [join("tools", "pipeline"), join("tools", "servers"), "src", "generated"];
+const transpiledFolders = ["tools", "src", "generated"];
 
 const [stage, ...args] = process.argv.slice(2);
 const entryFolder = stage === undefined ? undefined : entryFolders.find((folder) => existsSync(join(root, folder, `${stage}.ts`)));

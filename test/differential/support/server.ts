@@ -1,0 +1,84 @@
+/**
+ * Talking to the real apiserver from a differential suite: one request in, one recorded answer out, in
+ * the form the recordings keep (status, the headers that matter to a client, the body parsed when it is
+ * JSON), plus the few set-up calls the suites share (namespace, Pod creation, deletion).
+ */
+import { httpsExchange } from "../../../tools/apiserver/http.js";
+import type { ApiserverConnection } from "./live-apiserver.js";
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface ApiRequest {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Path and query, e.g. `/api/v1/namespaces/default/pods/web?dryRun=All`. */
+  path: string;
+  /** Header names lower-case; `authorization` is added unless given (set it to "" to send none). */
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface ApiAnswer {
+  status: number;
+  /** The answer's Content-Type, when it has one. */
+  contentType?: string;
+  /** The texts of every `Warning` header, in order. */
+  warnings?: string[];
+  retryAfter?: string;
+  body: Json;
+}
+
+export async function ask(server: ApiserverConnection, request: ApiRequest): Promise<ApiAnswer> {
+  const headers: Record<string, string> = { authorization: `Bearer ${server.token}`, ...request.headers };
+  if (headers.authorization === "") delete headers.authorization;
+  const answer = await httpsExchange({
+    url: `${server.url}${request.path}`,
+    method: request.method,
+    headers,
+    ca: server.caCert,
+    ...(request.body === undefined ? {} : { body: request.body }),
+  });
+  const text = answer.body.toString("utf8");
+  const contentType = answer.headers["content-type"];
+  let body: Json = text;
+  if (contentType?.startsWith("application/json") === true && text !== "") body = JSON.parse(text) as Json;
+  const warning = answer.headers.warning;
+  const warnings = warning === undefined ? [] : Array.isArray(warning) ? warning : [warning];
+  const retryAfter = answer.headers["retry-after"];
+  return {
+    status: answer.status,
+    ...(contentType === undefined ? {} : { contentType }),
+    ...(warnings.length === 0 ? {} : { warnings }),
+    ...(retryAfter === undefined ? {} : { retryAfter }),
+    body,
+  };
+}
+
+function expectStatus(answer: ApiAnswer, allowed: number[], what: string): ApiAnswer {
+  if (!allowed.includes(answer.status)) throw new Error(`${what}: HTTP ${answer.status}: ${JSON.stringify(answer.body)}`);
+  return answer;
+}
+
+/** Creates the namespace unless it exists. */
+export async function ensureNamespace(server: ApiserverConnection, namespace: string): Promise<void> {
+  const body = JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
+  const answer = await ask(server, { method: "POST", path: "/api/v1/namespaces", headers: { "content-type": "application/json" }, body });
+  expectStatus(answer, [201, 409], `create namespace ${namespace}`);
+}
+
+/** Creates a Pod (deleting any Pod of that name first, without grace) and returns it as the server stored it. */
+export async function createPod(server: ApiserverConnection, namespace: string, pod: { [key: string]: Json }): Promise<{ [key: string]: Json }> {
+  const name = (pod.metadata as { name: string }).name;
+  await deletePod(server, namespace, name);
+  const answer = await ask(server, {
+    method: "POST",
+    path: `/api/v1/namespaces/${namespace}/pods`,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(pod),
+  });
+  return expectStatus(answer, [201], `create pod ${namespace}/${name}`).body as { [key: string]: Json };
+}
+
+export async function deletePod(server: ApiserverConnection, namespace: string, name: string): Promise<void> {
+  const answer = await ask(server, { method: "DELETE", path: `/api/v1/namespaces/${namespace}/pods/${name}?gracePeriodSeconds=0` });
+  expectStatus(answer, [200, 404], `delete pod ${namespace}/${name}`);
+}
