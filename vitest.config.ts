@@ -13,11 +13,18 @@ export default defineConfig({
     projects: [
       ...folders.map((folder) => ({ extends: true as const, test: { name: folder, include: [`test/${folder}/**/*.test.ts`] } })),
       // The client-against-mock files share one mock process, started once for them (test/support/shared-mock.ts).
-      { extends: true, test: { name: "contract", include: ["test/contract/**/*.test.ts"], globalSetup: ["test/support/shared-mock.ts"] } },
+      {
+        extends: true,
+        test: { name: "contract", include: ["test/contract/**/*.test.ts"], globalSetup: ["test/support/shared-mock.ts"] },
+      },
       // Differential suites share one real control plane when its binaries are built (test/differential/support/live-apiserver.ts).
       {
         extends: true,
-        test: { name: "differential", include: ["test/differential/**/*.test.ts"], globalSetup: ["test/differential/support/live-apiserver.ts"] },
+        test: {
+          name: "differential",
+          include: ["test/differential/**/*.test.ts"],
+          globalSetup: ["test/differential/support/live-apiserver.ts"],
+        },
       },
     ],
   },

@@ -38,7 +38,13 @@ export async function benchClient(): Promise<BenchReport> {
     const calls: Record<Variant, () => Promise<unknown>> = {
       ours: async () => (await ours.patchPod(patch)).data,
       openapiFetch: async () =>
-        (await bare.PATCH("/api/v1/namespaces/{namespace}/pods/{name}", { params: { path: { namespace: patch.namespace, name: patch.name } }, body: patch.body, headers })).data,
+        (
+          await bare.PATCH("/api/v1/namespaces/{namespace}/pods/{name}", {
+            params: { path: { namespace: patch.namespace, name: patch.name } },
+            body: patch.body,
+            headers,
+          })
+        ).data,
       rawFetch: async () => (await fetch(url, { method: "PATCH", headers, body: JSON.stringify(patch.body) })).json(),
     };
     const variants = Object.keys(calls) as Variant[];
@@ -65,7 +71,8 @@ export async function benchClient(): Promise<BenchReport> {
       for (const variant of variants) perCallUs[variant].push((totalMs[variant] * 1000) / callsPerRound);
     }
     const sent = server.requests() - requestsBefore;
-    if (sent !== rounds * callsPerRound * variants.length) throw new Error(`client: expected ${rounds * callsPerRound * variants.length} requests, the server saw ${sent}`);
+    if (sent !== rounds * callsPerRound * variants.length)
+      throw new Error(`client: expected ${rounds * callsPerRound * variants.length} requests, the server saw ${sent}`);
 
     const us = Object.fromEntries(variants.map((variant) => [variant, median(perCallUs[variant])])) as Record<Variant, number>;
     const oursRatio = pairedRatio(perCallUs.ours, perCallUs.rawFetch);
@@ -73,8 +80,23 @@ export async function benchClient(): Promise<BenchReport> {
     return {
       name: "client (per PATCH on 127.0.0.1, keep-alive, merge patch, Pod read back)",
       rows: [
-        row({ benchmark: "client: createPodPatchClient vs raw fetch", unit: "µs", ours: us.ours, baseline: us.rawFetch, ratio: oursRatio, goal: "≤ 1.05×", met: oursRatio <= 1.05 }),
-        row({ benchmark: "client: bare openapi-fetch vs raw fetch", unit: "µs", ours: us.openapiFetch, baseline: us.rawFetch, ratio: pairedRatio(perCallUs.openapiFetch, perCallUs.rawFetch), goal: "—" }),
+        row({
+          benchmark: "client: createPodPatchClient vs raw fetch",
+          unit: "µs",
+          ours: us.ours,
+          baseline: us.rawFetch,
+          ratio: oursRatio,
+          goal: "≤ 1.05×",
+          met: oursRatio <= 1.05,
+        }),
+        row({
+          benchmark: "client: bare openapi-fetch vs raw fetch",
+          unit: "µs",
+          ours: us.openapiFetch,
+          baseline: us.rawFetch,
+          ratio: pairedRatio(perCallUs.openapiFetch, perCallUs.rawFetch),
+          goal: "—",
+        }),
       ],
       details: [
         `${rounds} rounds × ${callsPerRound} calls per variant after ${warmUpCalls} warm-up calls each; figures are medians of the per-round means, ratios medians of the per-round ratios`,

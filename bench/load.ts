@@ -75,7 +75,10 @@ function line(name: string, figures: LoadFigures): string {
 }
 
 export async function benchLoad(): Promise<BenchReport> {
-  const baseline = await measure("bare node:http server", await startListening(["--import", "tsx", "bench/load.ts", "--serve-baseline"], BASELINE_LISTENING));
+  const baseline = await measure(
+    "bare node:http server",
+    await startListening(["--import", "tsx", "bench/load.ts", "--serve-baseline"], BASELINE_LISTENING),
+  );
   const mock = await measure("mock", await startMock());
   const throughputRatio = mock.requestsPerSecond / baseline.requestsPerSecond;
   return {

@@ -20,11 +20,30 @@ const windowMs = 1000;
 const kubectlRuns = 20;
 
 const patches: Record<KubectlPatchType, { mediaType: PatchMediaType; body: unknown }> = {
-  json: { mediaType: "application/json-patch+json", body: [{ op: "add", path: "/spec/containers/0/image", value: "busybox:1.36" }] },
-  merge: { mediaType: "application/merge-patch+json", body: { metadata: { labels: { stage: "test" } }, spec: { activeDeadlineSeconds: 60 } } },
+  json: {
+    mediaType: "application/json-patch+json",
+    body: [{ op: "add", path: "/spec/containers/0/image", value: "busybox:1.36" }],
+  },
+  merge: {
+    mediaType: "application/merge-patch+json",
+    body: { metadata: { labels: { stage: "test" } }, spec: { activeDeadlineSeconds: 60 } },
+  },
   strategic: {
     mediaType: "application/strategic-merge-patch+json",
-    body: { spec: { containers: [{ name: "hello-world", image: "busybox:1.36", env: [{ name: "cy", value: "x" }, { name: "NEW", value: "1" }] }] } },
+    body: {
+      spec: {
+        containers: [
+          {
+            name: "hello-world",
+            image: "busybox:1.36",
+            env: [
+              { name: "cy", value: "x" },
+              { name: "NEW", value: "1" },
+            ],
+          },
+        ],
+      },
+    },
   },
 };
 

@@ -73,7 +73,12 @@ function contributions(metafile: Metafile): Array<[string, number]> {
  * Writes the bundle to a temp dir, runs it with node against the local server, and says what happened
  * (asynchronously: the server answers from this process's event loop).
  */
-async function runBundle(code: Uint8Array, server: PatchServer, dir: string, program: Program): Promise<{ patched: boolean; said: string }> {
+async function runBundle(
+  code: Uint8Array,
+  server: PatchServer,
+  dir: string,
+  program: Program,
+): Promise<{ patched: boolean; said: string }> {
   const file = join(dir, `${program}.mjs`);
   writeFileSync(file, code);
   const env = { ...process.env, KUBE_URL: server.baseUrl, KUBE_TOKEN: "bench-token" };
@@ -91,7 +96,9 @@ async function runBundle(code: Uint8Array, server: PatchServer, dir: string, pro
 
 export async function benchSize(): Promise<BenchReport> {
   progress("size: type-checking the three programs, then bundling them with esbuild");
-  execFileSync(process.execPath, [join(projectRoot, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", programsDir], { stdio: "inherit" });
+  execFileSync(process.execPath, [join(projectRoot, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", programsDir], {
+    stdio: "inherit",
+  });
   const bundles = {} as Record<Program, Bundle>;
   for (const program of Object.keys(programs) as Program[]) bundles[program] = await bundle(program);
 
@@ -111,7 +118,10 @@ export async function benchSize(): Promise<BenchReport> {
     await server.close();
   }
 
-  const undici = JSON.parse(readText(join(projectRoot, "node_modules", "undici", "package.json"))) as { version: string; engines: { node: string } };
+  const undici = JSON.parse(readText(join(projectRoot, "node_modules", "undici", "package.json"))) as {
+    version: string;
+    engines: { node: string };
+  };
   const ours = bundles.ours;
   const inputs = contributions(ours.metafile);
   const leaked = inputs.filter(([path]) => unwanted.test(path));
@@ -148,7 +158,11 @@ export async function benchSize(): Promise<BenchReport> {
         ? "no mock (tools/servers), patch engine (src/engine) or patch library (fast-json-patch, json-merge-patch) in our bundle"
         : `UNWANTED in our bundle: ${leaked.map(([path]) => path).join(", ")}`,
       `each bundle run once with this Node against 127.0.0.1: ${runs.join("; ")}`,
-      ...(clientNodeRan ? [] : [`client-node 2.0.1 pulls in undici ${undici.version} (engines: node ${undici.engines.node}), which does not load on Node ${process.versions.node} even unbundled`]),
+      ...(clientNodeRan
+        ? []
+        : [
+            `client-node 2.0.1 pulls in undici ${undici.version} (engines: node ${undici.engines.node}), which does not load on Node ${process.versions.node} even unbundled`,
+          ]),
     ],
   };
 }

@@ -8,6 +8,7 @@ import { projectRoot } from "../tools/pipeline/common.js";
 import { progress, seconds, timeCommand, type CommandRun } from "./support/measure.js";
 import { row, type BenchReport, type Row } from "./support/report.js";
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with the ESC control character.
 const withoutColours = (output: string): string => output.replace(/\u001b\[[0-9;]*m/g, "");
 
 /** vitest's summary lines (`Test Files …`, `Tests …`). */
@@ -21,9 +22,9 @@ function vitestSummary(output: string): string {
 
 /** The slowest test files from vitest's per-file lines (`✓  unit  test/x.test.ts (12 tests) 3456ms`; the project name is optional). */
 function slowestFiles(output: string, count: number): string {
-  const files = [...withoutColours(output).matchAll(/^\s*[✓×❯]\s+(?:\S+\s+)?(\S+\.test\.ts)\s+\(\d+ tests?[^)]*\)\s+(\d+)ms/gm)].map(
-    (match): [string, number] => [match[1]!, Number(match[2])],
-  );
+  const files = [
+    ...withoutColours(output).matchAll(/^\s*[✓×❯]\s+(?:\S+\s+)?(\S+\.test\.ts)\s+\(\d+ tests?[^)]*\)\s+(\d+)ms/gm),
+  ].map((match): [string, number] => [match[1]!, Number(match[2])]);
   return files
     .sort(([, a], [, b]) => b - a)
     .slice(0, count)
@@ -37,7 +38,11 @@ function outcome(run: CommandRun): string {
 
 export async function benchSuite(options: { npmTest: boolean }): Promise<BenchReport> {
   progress("suite: tsc --noEmit");
-  const tsc = timeCommand(process.execPath, [join(projectRoot, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", projectRoot], { cwd: projectRoot, check: false });
+  const tsc = timeCommand(
+    process.execPath,
+    [join(projectRoot, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", projectRoot],
+    { cwd: projectRoot, check: false },
+  );
   const rows: Row[] = [row({ benchmark: "tsc --noEmit (whole project)", unit: "s", ours: tsc.ms / 1000, goal: "—" })];
   const details = [`tsc --noEmit: ${seconds(tsc.ms)}, ${outcome(tsc)}`];
   if (options.npmTest) {

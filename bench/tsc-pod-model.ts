@@ -27,7 +27,8 @@ const tscPath = join(projectRoot, "node_modules", "typescript", "bin", "tsc");
 function usedProperties(schemas: Json, value: unknown, schema: Json, used: Map<string, Set<string>>, name?: string): void {
   if (typeof schema.$ref === "string") {
     const target = componentName(schema.$ref);
-    return usedProperties(schemas, value, schemas[target], used, target);
+    usedProperties(schemas, value, schemas[target], used, target);
+    return;
   }
   if (Array.isArray(value) && schema.items) {
     for (const item of value) usedProperties(schemas, item, schema.items, used);
@@ -53,7 +54,9 @@ function referencedSchemas(node: unknown): string[] {
   if (Array.isArray(node)) return node.flatMap(referencedSchemas);
   if (typeof node !== "object" || node === null) return [];
   return Object.entries(node).flatMap(([key, value]) =>
-    key === "$ref" && typeof value === "string" && value.startsWith("#/components/schemas/") ? [componentName(value)] : referencedSchemas(value),
+    key === "$ref" && typeof value === "string" && value.startsWith("#/components/schemas/")
+      ? [componentName(value)]
+      : referencedSchemas(value),
   );
 }
 
@@ -106,7 +109,6 @@ interface Measurement {
   runsMs: number[];
 }
 
-
 /** Generates the model's types into a temp dir next to the consumer and times `tsc --noEmit` on it. */
 async function measure(model: string, document: Json, example: unknown): Promise<Measurement> {
   // json and yaml only feed the manifest's hashes, which the benchmark does not write.
@@ -116,7 +118,10 @@ async function measure(model: string, document: Json, example: unknown): Promise
     const projectOptions = JSON.parse(readText(join(projectRoot, "tsconfig.json"))).compilerOptions as Json;
     const types = files.get(typesPath)!;
     writeFileSync(join(dir, "package.json"), `${JSON.stringify({ type: "module" })}\n`);
-    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { ...projectOptions, noEmit: true, types: [] }, files: ["consumer.ts"] }));
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { ...projectOptions, noEmit: true, types: [] }, files: ["consumer.ts"] }),
+    );
     writeFileSync(join(dir, "openapi.ts"), types);
     writeFileSync(join(dir, "patch-pod-operation.ts"), files.get(operationPath)!);
     writeFileSync(join(dir, "consumer.ts"), consumerProgram(example));
@@ -131,7 +136,10 @@ async function measure(model: string, document: Json, example: unknown): Promise
     return {
       model,
       schemas: closure.size,
-      properties: [...closure].reduce((sum, name) => sum + Object.keys(document.components.schemas[name].properties ?? {}).length, 0),
+      properties: [...closure].reduce(
+        (sum, name) => sum + Object.keys(document.components.schemas[name].properties ?? {}).length,
+        0,
+      ),
       typeLines: types.split("\n").length,
       medianMs: median(runsMs),
       runsMs,
@@ -146,12 +154,20 @@ const example = full.components.examples.PodHelloWorld.value;
 const before = await measure("before", pruneToExample(full), example);
 const after = await measure("after", full, example);
 
-console.log(`tsc --noEmit of a consumer of the Pod model, median of ${runs} runs (TypeScript ${JSON.parse(readText(join(projectRoot, "node_modules", "typescript", "package.json"))).version})`);
+console.log(
+  `tsc --noEmit of a consumer of the Pod model, median of ${runs} runs (TypeScript ${JSON.parse(readText(join(projectRoot, "node_modules", "typescript", "package.json"))).version})`,
+);
 console.table(
   Object.fromEntries(
     [before, after].map((m) => [
       m.model === "before" ? "before (CCE example subset)" : "after (full Kubernetes 1.35)",
-      { "Pod schemas": m.schemas, "Pod properties": m.properties, "openapi.ts lines": m.typeLines, "median ms": m.medianMs, "runs ms": m.runsMs.join(" ") },
+      {
+        "Pod schemas": m.schemas,
+        "Pod properties": m.properties,
+        "openapi.ts lines": m.typeLines,
+        "median ms": m.medianMs,
+        "runs ms": m.runsMs.join(" "),
+      },
     ]),
   ),
 );

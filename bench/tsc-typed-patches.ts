@@ -57,11 +57,14 @@ function runTsc(config: string, variant: string): Run {
   return { wallMs, instantiations: Number(instantiations) };
 }
 
-
 const dir = mkdtempSync(join(tmpdir(), "tsc-typed-patches-"));
 try {
   const variants = {
-    without: writeConfig(dir, "without", typedPatchTests.map((file) => join(typeTestsDir, file))),
+    without: writeConfig(
+      dir,
+      "without",
+      typedPatchTests.map((file) => join(typeTestsDir, file)),
+    ),
     with: writeConfig(dir, "with", []),
   };
   const measured: Record<keyof typeof variants, Run[]> = { without: [], with: [] };
@@ -75,11 +78,14 @@ try {
   });
   const without = summary("without");
   const withTests = summary("with");
-  const version = (JSON.parse(readText(join(projectRoot, "node_modules", "typescript", "package.json"))) as { version: string }).version;
+  const version = (JSON.parse(readText(join(projectRoot, "node_modules", "typescript", "package.json"))) as { version: string })
+    .version;
   console.log(`tsc --noEmit of the project, median of ${runs} alternating runs (TypeScript ${version})`);
   console.log(`typed-patch type tests: ${typedPatchTests.join(", ")}`);
   console.table({ "without typed-patch type tests (baseline)": without, "with typed-patch type tests": withTests });
-  console.log(`ratio with/without: ${(withTests["median ms"] / without["median ms"]).toFixed(2)}x time (goal ≤ 1.30x), ${(withTests.instantiations / without.instantiations).toFixed(2)}x instantiations`);
+  console.log(
+    `ratio with/without: ${(withTests["median ms"] / without["median ms"]).toFixed(2)}x time (goal ≤ 1.30x), ${(withTests.instantiations / without.instantiations).toFixed(2)}x instantiations`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -21,7 +21,6 @@ const rounds = 7;
 const schemaFile = "openapi/components/schemas/ListMeta.yaml";
 const env = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" };
 
-
 const project = copyProject();
 const watcher = spawn(process.execPath, ["tools/pipeline/stage.mjs", "watch"], { cwd: project.dir, env });
 let output = "";
@@ -57,7 +56,13 @@ function saveUntilFreshTypes(marker: string): Promise<number> {
       }
     });
     const started = performance.now();
-    project.write(schemaFile, original.replace("\nproperties:\n", `\nproperties:\n  ${marker}:\n    description: Added by bench/watch.ts.\n    type: string\n`));
+    project.write(
+      schemaFile,
+      original.replace(
+        "\nproperties:\n",
+        `\nproperties:\n  ${marker}:\n    description: Added by bench/watch.ts.\n    type: string\n`,
+      ),
+    );
   });
 }
 
@@ -66,7 +71,9 @@ function stageMedians(): string {
   const runs = output.split(/^run {7}/m).slice(2);
   return ["lint", "bundle", "generate", "docs"]
     .map((stage) => {
-      const times = runs.flatMap((run) => [...run.matchAll(new RegExp(`^${stage} +ok +(\\d+) ms$`, "gm"))].map((match) => Number(match[1])));
+      const times = runs.flatMap((run) =>
+        [...run.matchAll(new RegExp(`^${stage} +ok +(\\d+) ms$`, "gm"))].map((match) => Number(match[1])),
+      );
       return `${stage} ${median(times)} ms`;
     })
     .join(", ");

@@ -13,7 +13,7 @@ export {
   type PodPatchCredentials,
 } from "./client/pod-patch-client.js";
 export { patchMediaTypes, type PatchBody, type PatchMediaType, type PatchQuery, type Pod } from "./operation/patch-pod.js";
-export { type Status } from "./status/status.js";
+export type { Status } from "./status/status.js";
 export {
   escapeSegment,
   jsonPatch,

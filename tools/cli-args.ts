@@ -8,7 +8,10 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 
 export class CliUsageError extends Error {
   override name = "CliUsageError";
-  constructor(message: string, readonly usage: string) {
+  constructor(
+    message: string,
+    readonly usage: string,
+  ) {
     super(message);
   }
 }

@@ -33,7 +33,15 @@ const clusterKinds = ["ComponentStatus", "Namespace", "Node", "PersistentVolume"
 const nestedNouns = ["Source", "Reference", "Rule", "Target"];
 
 /** Schemas of the real bundle that the synthetic ones point at, as upstream's kinds share them. */
-const sharedSchemas = ["LabelSelector", "LocalObjectReference", "Toleration", "ResourceRequirements", "NodeSelector", "Time", "Quantity"];
+const sharedSchemas = [
+  "LabelSelector",
+  "LocalObjectReference",
+  "Toleration",
+  "ResourceRequirements",
+  "NodeSelector",
+  "Time",
+  "Quantity",
+];
 
 const words = (
   "the object field value server client request resource namespace selector label annotation condition status spec " +
@@ -120,13 +128,23 @@ function property(writer: Writer, own: string[]): Json {
 }
 
 function objectSchema(writer: Writer, properties: Json, required: string[] = []): Json {
-  return { description: writer.prose(2 + writer.integer(3)), type: "object", ...(required.length ? { required } : {}), properties };
+  return {
+    description: writer.prose(2 + writer.integer(3)),
+    type: "object",
+    ...(required.length ? { required } : {}),
+    properties,
+  };
 }
 
 function kindSchemas(writer: Writer, kind: string): Record<string, Json> {
   const nested = nestedNouns.map((noun) => `${kind}${noun}`);
   const fields = (count: number, own: string[]) =>
-    Object.fromEntries(Array.from({ length: count }, (_, index) => [`${writer.pick(words)}${writer.pick(words).replace(/^./, (c) => c.toUpperCase())}${index}`, property(writer, own)]));
+    Object.fromEntries(
+      Array.from({ length: count }, (_, index) => [
+        `${writer.pick(words)}${writer.pick(words).replace(/^./, (c) => c.toUpperCase())}${index}`,
+        property(writer, own),
+      ]),
+    );
   const schemas: Record<string, Json> = {
     [kind]: {
       ...objectSchema(writer, {
@@ -154,7 +172,13 @@ function kindSchemas(writer: Writer, kind: string): Record<string, Json> {
     [`${kind}Spec`]: objectSchema(writer, fields(10, nested)),
     [`${kind}Status`]: objectSchema(writer, {
       ...fields(5, nested),
-      conditions: { description: writer.prose(2), type: "array", items: { allOf: [ref(`${kind}Condition`)], default: {} }, "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["type"] },
+      conditions: {
+        description: writer.prose(2),
+        type: "array",
+        items: { allOf: [ref(`${kind}Condition`)], default: {} },
+        "x-kubernetes-list-type": "map",
+        "x-kubernetes-list-map-keys": ["type"],
+      },
       phase: { description: writer.prose(2), type: "string", enum: ["Pending", "Active", "Terminating", "Failed"] },
     }),
     [`${kind}Condition`]: objectSchema(
@@ -193,7 +217,10 @@ function sharedApiSchemas(writer: Writer): Record<string, Json> {
     }),
     BenchWatchEvent: objectSchema(
       writer,
-      { object: { description: writer.prose(3), type: "object" }, type: { description: writer.prose(1), type: "string", default: "" } },
+      {
+        object: { description: writer.prose(3), type: "object" },
+        type: { description: writer.prose(1), type: "string", default: "" },
+      },
       ["type", "object"],
     ),
   };
@@ -228,14 +255,31 @@ const deleteQuery = [
 ] as const;
 
 const objectMediaTypes = ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"];
-const watchMediaTypes = [...objectMediaTypes, "application/json;stream=watch", "application/vnd.kubernetes.protobuf;stream=watch"];
-const patchMediaTypes = ["application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml"];
+const watchMediaTypes = [
+  ...objectMediaTypes,
+  "application/json;stream=watch",
+  "application/vnd.kubernetes.protobuf;stream=watch",
+];
+const patchMediaTypes = [
+  "application/json-patch+json",
+  "application/merge-patch+json",
+  "application/strategic-merge-patch+json",
+  "application/apply-patch+yaml",
+];
 
 function content(mediaTypes: string[], schema: Json): Json {
   return Object.fromEntries(mediaTypes.map((mediaType) => [mediaType, { schema }]));
 }
 
-function operation(writer: Writer, action: string, operationId: string, kind: string, query: ReadonlyArray<readonly [string, Json]>, responses: Json, requestBody?: Json): Json {
+function operation(
+  writer: Writer,
+  action: string,
+  operationId: string,
+  kind: string,
+  query: ReadonlyArray<readonly [string, Json]>,
+  responses: Json,
+  requestBody?: Json,
+): Json {
   return {
     tags: ["core_v1"],
     description: writer.prose(1 + writer.integer(2)),
@@ -262,7 +306,10 @@ function kindPaths(writer: Writer, kind: string, namespaced: boolean): Record<st
     ...(namespaced ? [pathParameter(writer, "namespace")] : []),
     { name: "pretty", in: "query", description: writer.prose(2), schema: { type: "string", uniqueItems: true } },
   ];
-  const ok = (schema: string, mediaTypes = objectMediaTypes) => ({ description: "OK", content: content(mediaTypes, ref(schema)) });
+  const ok = (schema: string, mediaTypes = objectMediaTypes) => ({
+    description: "OK",
+    content: content(mediaTypes, ref(schema)),
+  });
   const objectBody = { required: true, content: content(objectMediaTypes, ref(kind)) };
   const deleteBody = { content: content(objectMediaTypes, ref("BenchDeleteOptions")) };
   const patchBody = { required: true, content: content(patchMediaTypes, { type: "object" }) };
@@ -270,21 +317,49 @@ function kindPaths(writer: Writer, kind: string, namespaced: boolean): Record<st
     parameters: common(true),
     get: operation(writer, "get", id("read", suffix), kind, [], { "200": ok(kind) }),
     put: operation(writer, "put", id("replace", suffix), kind, writeQuery, { "200": ok(kind), "201": ok(kind) }, objectBody),
-    patch: operation(writer, "patch", id("patch", suffix), kind, [...writeQuery, ["force", { type: "boolean" }]], { "200": ok(kind), "201": ok(kind) }, patchBody),
-    ...(suffix === "" ? { delete: operation(writer, "delete", id("delete"), kind, deleteQuery, { "200": ok(kind), "202": ok(kind) }, deleteBody) } : {}),
+    patch: operation(
+      writer,
+      "patch",
+      id("patch", suffix),
+      kind,
+      [...writeQuery, ["force", { type: "boolean" }]],
+      { "200": ok(kind), "201": ok(kind) },
+      patchBody,
+    ),
+    ...(suffix === ""
+      ? { delete: operation(writer, "delete", id("delete"), kind, deleteQuery, { "200": ok(kind), "202": ok(kind) }, deleteBody) }
+      : {}),
   });
   const paths: Record<string, Json> = {
     [`/api/v1${scope}`]: {
       parameters: common(false),
       get: operation(writer, "list", id("list"), kind, listQuery, { "200": ok(`${kind}List`, watchMediaTypes) }),
-      post: operation(writer, "post", id("create"), kind, writeQuery, { "200": ok(kind), "201": ok(kind), "202": ok(kind) }, objectBody),
-      delete: operation(writer, "deletecollection", id("deleteCollection"), kind, [...deleteQuery, ...listQuery], { "200": ok("Status") }, deleteBody),
+      post: operation(
+        writer,
+        "post",
+        id("create"),
+        kind,
+        writeQuery,
+        { "200": ok(kind), "201": ok(kind), "202": ok(kind) },
+        objectBody,
+      ),
+      delete: operation(
+        writer,
+        "deletecollection",
+        id("deleteCollection"),
+        kind,
+        [...deleteQuery, ...listQuery],
+        { "200": ok("Status") },
+        deleteBody,
+      ),
     },
     [`/api/v1${scope}/{name}`]: item(""),
     [`/api/v1${scope}/{name}/status`]: item("Status"),
     [`/api/v1/watch${scope}`]: {
       parameters: common(false),
-      get: operation(writer, "watchlist", id("watch", "List"), kind, listQuery, { "200": ok("BenchWatchEvent", watchMediaTypes) }),
+      get: operation(writer, "watchlist", id("watch", "List"), kind, listQuery, {
+        "200": ok("BenchWatchEvent", watchMediaTypes),
+      }),
     },
     [`/api/v1/watch${scope}/{name}`]: {
       parameters: common(true),
@@ -294,7 +369,9 @@ function kindPaths(writer: Writer, kind: string, namespaced: boolean): Record<st
   if (namespaced) {
     paths[`/api/v1/${resource}`] = {
       parameters: common(false).filter((parameter) => parameter.name === "pretty"),
-      get: operation(writer, "list", `listCoreV1${kind}ForAllNamespaces`, kind, listQuery, { "200": ok(`${kind}List`, watchMediaTypes) }),
+      get: operation(writer, "list", `listCoreV1${kind}ForAllNamespaces`, kind, listQuery, {
+        "200": ok(`${kind}List`, watchMediaTypes),
+      }),
     };
   }
   return paths;
@@ -330,7 +407,10 @@ export function largeSpec(bundle: Json): Json {
   }
   // A name the bundle already has (PersistentVolumeClaimSpec) keeps the real schema.
   for (const [name, schema] of Object.entries(added)) schemas[name] ??= schema;
-  const paths = [...namespacedKinds.map((kind) => kindPaths(writer, kind, true)), ...clusterKinds.map((kind) => kindPaths(writer, kind, false))];
+  const paths = [
+    ...namespacedKinds.map((kind) => kindPaths(writer, kind, true)),
+    ...clusterKinds.map((kind) => kindPaths(writer, kind, false)),
+  ];
   // A path the bundle already has (the Pod item) keeps the real path item.
   for (const [path, item] of paths.flatMap((kindPaths) => Object.entries(kindPaths))) document.paths[path] ??= item;
   document.tags = [...(document.tags ?? []), { name: "core_v1", description: writer.prose(1) }];

@@ -16,7 +16,8 @@ export interface PatchServer {
 }
 
 export async function startPatchServer(): Promise<PatchServer> {
-  const examples = (readBundle().document as { components: { examples: Record<string, { value: unknown }> } }).components.examples;
+  const examples = (readBundle().document as { components: { examples: Record<string, { value: unknown }> } }).components
+    .examples;
   const podJson = JSON.stringify(examples.PodHelloWorld?.value);
   const headers = { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(podJson)) };
   let requests = 0;

@@ -28,11 +28,12 @@ export interface BenchReport {
 
 export function row(fields: Omit<Row, "ratio"> & { ratio?: number }): Row {
   // No ratio against a baseline of 0 (a latency under the tool's 1 ms resolution, say).
-  const ratio = fields.ratio ?? (fields.baseline === undefined || fields.baseline === 0 ? undefined : fields.ours / fields.baseline);
+  const ratio =
+    fields.ratio ?? (fields.baseline === undefined || fields.baseline === 0 ? undefined : fields.ours / fields.baseline);
   return { ...fields, ...(ratio === undefined ? {} : { ratio }) };
 }
 
-const decimals: Record<Unit, number> = { s: 2, ms: 0, "µs": 0, KB: 1 };
+const decimals: Record<Unit, number> = { s: 2, ms: 0, µs: 0, KB: 1 };
 
 function figure(value: number | undefined, unit: Unit): string {
   return value === undefined ? "—" : `${value.toFixed(decimals[unit])} ${unit}`;
@@ -78,10 +79,14 @@ export function renderText(reports: BenchReport[], machine: Machine, totalMs: nu
   const header = ["benchmark", "ours", "baseline", "ratio", "goal", "met?"];
   const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
   for (const { benchmark, unit, ours, baseline, ratio, goal, met } of reports.flatMap((report) => report.rows)) {
-    lines.push(`| ${[benchmark, figure(ours, unit), figure(baseline, unit), ratioText(ratio), goal, metText(met)].join(" | ")} |`);
+    lines.push(
+      `| ${[benchmark, figure(ours, unit), figure(baseline, unit), ratioText(ratio), goal, metText(met)].join(" | ")} |`,
+    );
   }
   const details = reports.flatMap((report) => [``, `${report.name}:`, ...report.details.map((line) => `  ${line}`)]);
-  return [...lines, ...details, ``, `machine: ${machineLine(machine)}`, `bench wall time: ${(totalMs / 1000).toFixed(0)} s`].join("\n");
+  return [...lines, ...details, ``, `machine: ${machineLine(machine)}`, `bench wall time: ${(totalMs / 1000).toFixed(0)} s`].join(
+    "\n",
+  );
 }
 
 export function renderJson(reports: BenchReport[], machine: Machine, totalMs: number): string {

@@ -56,19 +56,25 @@ function readPatch(value: string, type: string): unknown {
 
 function readPod(path: string): Pod {
   const pod = parseDocument(readFile(path, "--pod"), false, `--pod file ${path}`);
-  if (typeof pod !== "object" || pod === null || Array.isArray(pod)) throw new UsageError(`--pod file ${path} must hold a JSON object (a Pod)`);
+  if (typeof pod !== "object" || pod === null || Array.isArray(pod))
+    throw new UsageError(`--pod file ${path} must hold a JSON object (a Pod)`);
   return pod;
 }
 
 function parseOptions(argv: string[]): { pod: Pod; patch: unknown; mediaType: PatchMediaType } {
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({ args: argv, options: { pod: { type: "string" }, type: { type: "string" }, patch: { type: "string" } }, strict: true }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { pod: { type: "string" }, type: { type: "string" }, patch: { type: "string" } },
+      strict: true,
+    }));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   const { pod, type, patch } = values;
-  if (typeof pod !== "string" || typeof type !== "string" || typeof patch !== "string") throw new UsageError("--pod, --type and --patch are required");
+  if (typeof pod !== "string" || typeof type !== "string" || typeof patch !== "string")
+    throw new UsageError("--pod, --type and --patch are required");
   const mediaType = mediaTypes[type];
   if (mediaType === undefined) throw new UsageError(`--type must be one of ${Object.keys(mediaTypes).join(", ")}; got "${type}"`);
   return { pod: readPod(pod), patch: readPatch(patch, type), mediaType };
@@ -89,14 +95,18 @@ export function runPatchCli(argv: string[], output: CliOutput): number {
     patched = applyPatch(options.pod, options.patch, options.mediaType);
   } catch (error) {
     if (!(error instanceof PatchError)) throw error;
-    output.stderr(`the apiserver would refuse this patch (${error.status.code} ${error.status.reason}):\n${JSON.stringify(error.status, null, 2)}\n`);
+    output.stderr(
+      `the apiserver would refuse this patch (${error.status.code} ${error.status.reason}):\n${JSON.stringify(error.status, null, 2)}\n`,
+    );
     return 1;
   }
   output.stdout(`${JSON.stringify(patched, null, 2)}\n`);
   const violations = checkPodUpdate(options.pod, patched);
   if (violations.length === 0) return 0;
   const lines = violations.map((violation) =>
-    violation.changed === undefined ? `  ${violation.message}` : `  ${violation.message}\n    changed: ${violation.changed.join(", ")}`,
+    violation.changed === undefined
+      ? `  ${violation.message}`
+      : `  ${violation.message}\n    changed: ${violation.changed.join(", ")}`,
   );
   output.stderr(
     `the apiserver would refuse this update (${violations.length} violation${violations.length === 1 ? "" : "s"}):\n${lines.join("\n")}\n` +

@@ -50,9 +50,7 @@ export type PatchPodResult =
   | { data?: undefined; error: Status; status: number; response: Response };
 
 /** `xAuthToken` for the API gateway route (X-Auth-Token), `bearerToken` for the apiserver route. */
-export type PodPatchCredentials =
-  | { xAuthToken: string; bearerToken?: never }
-  | { bearerToken: string; xAuthToken?: never };
+export type PodPatchCredentials = { xAuthToken: string; bearerToken?: never } | { bearerToken: string; xAuthToken?: never };
 
 export interface PodPatchClientOptions {
   /** Scheme, host and optional path prefix in front of `/api/v1/...`. */
@@ -104,7 +102,12 @@ export class InvalidPathParameterError extends Error {
 function checkPathParameter(parameter: PathParameter, value: unknown): void {
   const { pattern, minLength, maxLength } = pathParameterRules[parameter];
   // Length first, so the pattern never runs on an over-long value.
-  if (typeof value !== "string" || value.length < minLength || value.length > maxLength || !pathParameterPatterns[parameter].test(value)) {
+  if (
+    typeof value !== "string" ||
+    value.length < minLength ||
+    value.length > maxLength ||
+    !pathParameterPatterns[parameter].test(value)
+  ) {
     const rule = `${pathParameterKinds[parameter]}: ${minLength} to ${maxLength} characters matching ${pattern}`;
     throw new InvalidPathParameterError(parameter, String(value), rule);
   }

@@ -17,7 +17,10 @@ import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "./json
 
 /** `/spec/containers/0/image` as the field notation of Kubernetes causes, `spec.containers[0].image`. */
 export function pointerToField(pointer: string): string {
-  return pointerSegments(pointer).reduce((field, segment) => (/^(\d+|-)$/.test(segment) ? `${field}[${segment}]` : field === "" ? segment : `${field}.${segment}`), "");
+  return pointerSegments(pointer).reduce(
+    (field, segment) => (/^(\d+|-)$/.test(segment) ? `${field}[${segment}]` : field === "" ? segment : `${field}.${segment}`),
+    "",
+  );
 }
 
 /** `replace` of a member missing from an existing object, which the apiserver applies as `add`. */
@@ -39,16 +42,27 @@ function failure(error: InstanceType<typeof fastJsonPatch.JsonPatchError>, opera
   const path = isJsonObject(operation) && typeof operation.path === "string" ? operation.path : undefined;
   const reason = error.message.split("\n")[0] ?? error.name;
   const where = path === undefined ? "" : ` at "${path}"`;
-  return invalidPatch(path === undefined ? `patch[${index}]` : pointerToField(path), `jsonpatch ${op} operation ${index} does not apply${where}: ${reason}`);
+  return invalidPatch(
+    path === undefined ? `patch[${index}]` : pointerToField(path),
+    `jsonpatch ${op} operation ${index} does not apply${where}: ${reason}`,
+  );
 }
 
 export function applyJsonPatch(pod: JsonObject, patch: unknown): JsonValue {
   if (!Array.isArray(patch)) throw badPatch("", "a JSON Patch body must be an array of operations");
   let document: JsonValue = pod;
   cloneJson(patch).forEach((operation: unknown, index) => {
-    const applied = replaceCreatesMember(document, operation) && isJsonObject(operation) ? { ...operation, op: "add" } : operation;
+    const applied =
+      replaceCreatesMember(document, operation) && isJsonObject(operation) ? { ...operation, op: "add" } : operation;
     try {
-      document = fastJsonPatch.applyOperation<JsonValue>(document, applied as fastJsonPatch.Operation, true, true, true, index).newDocument;
+      document = fastJsonPatch.applyOperation<JsonValue>(
+        document,
+        applied as fastJsonPatch.Operation,
+        true,
+        true,
+        true,
+        index,
+      ).newDocument;
     } catch (error) {
       if (error instanceof fastJsonPatch.JsonPatchError) throw failure(error, operation, index);
       throw error;

@@ -95,7 +95,10 @@ function metadataViolations(before: JsonObject, after: JsonObject): PodUpdateVio
     const added = listOf(member(after, "finalizers")).filter((finalizer) => !old.includes(finalizer));
     if (added.length > 0) {
       violations.push(
-        forbidden("metadata.finalizers", `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`),
+        forbidden(
+          "metadata.finalizers",
+          `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`,
+        ),
       );
     }
   }
@@ -103,8 +106,13 @@ function metadataViolations(before: JsonObject, after: JsonObject): PodUpdateVio
 }
 
 /** ValidateContainerUpdates; `stop` when the count changed, as upstream returns at once. */
-function containerViolations(before: JsonValue[], after: JsonValue[], field: string): { violations: PodUpdateViolation[]; stop: boolean } {
-  if (before.length !== after.length) return { violations: [forbidden(field, "pod updates may not add or remove containers")], stop: true };
+function containerViolations(
+  before: JsonValue[],
+  after: JsonValue[],
+  field: string,
+): { violations: PodUpdateViolation[]; stop: boolean } {
+  if (before.length !== after.length)
+    return { violations: [forbidden(field, "pod updates may not add or remove containers")], stop: true };
   const violations = after.flatMap((container, index) => {
     const image = member(objectOf(container), "image");
     const imageField = `${field}[${index}].image`;
@@ -115,11 +123,17 @@ function containerViolations(before: JsonValue[], after: JsonValue[], field: str
 }
 
 /** activeDeadlineSeconds: set from nil, or lowered; `stop` where upstream returns at once. */
-function deadlineViolations(before: JsonValue | undefined, after: JsonValue | undefined): { violations: PodUpdateViolation[]; stop: boolean } {
+function deadlineViolations(
+  before: JsonValue | undefined,
+  after: JsonValue | undefined,
+): { violations: PodUpdateViolation[]; stop: boolean } {
   const field = "spec.activeDeadlineSeconds";
   if (after === undefined || after === null) {
     const removed = before !== undefined && before !== null;
-    return { violations: removed ? [invalid(field, null, "must not update from a positive integer to nil value")] : [], stop: false };
+    return {
+      violations: removed ? [invalid(field, null, "must not update from a positive integer to nil value")] : [],
+      stop: false,
+    };
   }
   if (typeof after !== "number" || after < 1 || after > maxInt32) {
     return { violations: [invalid(field, after, `must be between 1 and ${maxInt32}, inclusive`)], stop: true };
@@ -162,7 +176,14 @@ function schedulingGateViolations(before: JsonValue[], after: JsonValue[]): PodU
   const old = new Set(before.map((gate) => member(objectOf(gate), "name")));
   return after.flatMap((gate, index) => {
     const name = member(objectOf(gate), "name");
-    return old.has(name) ? [] : [forbidden(`spec.schedulingGates[${index}].name`, `only deletion is allowed, but found new scheduling gate '${String(name)}'`)];
+    return old.has(name)
+      ? []
+      : [
+          forbidden(
+            `spec.schedulingGates[${index}].name`,
+            `only deletion is allowed, but found new scheduling gate '${String(name)}'`,
+          ),
+        ];
   });
 }
 
@@ -192,7 +213,9 @@ function mungedSpec(before: JsonObject, after: JsonObject, violations: PodUpdate
     const oldSelector = objectOf(member(before, "nodeSelector"));
     const newSelector = objectOf(member(munged, "nodeSelector"));
     if (Object.entries(oldSelector).some(([key, value]) => member(newSelector, key) !== value)) {
-      violations.push(invalid("spec.nodeSelector", newSelector, "only additions to spec.nodeSelector are allowed (no mutations or deletions)"));
+      violations.push(
+        invalid("spec.nodeSelector", newSelector, "only additions to spec.nodeSelector are allowed (no mutations or deletions)"),
+      );
     }
     if (member(before, "nodeSelector") === undefined) delete munged.nodeSelector;
     else munged.nodeSelector = oldSelector;
@@ -211,7 +234,9 @@ function specViolations(before: JsonObject, after: JsonObject): PodUpdateViolati
   violations.push(...deadline.violations);
   if (deadline.stop) return violations;
   violations.push(...tolerationViolations(listOf(member(before, "tolerations")), listOf(member(after, "tolerations"))));
-  violations.push(...schedulingGateViolations(listOf(member(before, "schedulingGates")), listOf(member(after, "schedulingGates"))));
+  violations.push(
+    ...schedulingGateViolations(listOf(member(before, "schedulingGates")), listOf(member(after, "schedulingGates"))),
+  );
 
   const changed = differences(normalized(before), normalized(mungedSpec(before, after, violations)), "spec");
   if (changed.length > 0) violations.push({ ...forbidden("spec", updatableSpecFieldsMessage), changed });

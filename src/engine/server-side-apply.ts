@@ -23,7 +23,10 @@ export function serverSideApply(pod: JsonObject, config: JsonObject): JsonObject
   const name = isJsonObject(config.metadata) ? member(config.metadata, "name") : undefined;
   const podName = isJsonObject(pod.metadata) ? member(pod.metadata, "name") : undefined;
   if (name !== undefined && podName !== undefined && name !== podName) {
-    throw badPatch("metadata.name", `the name of the object (${String(name)}) does not match the name of the Pod (${String(podName)})`);
+    throw badPatch(
+      "metadata.name",
+      `the name of the object (${String(name)}) does not match the name of the Pod (${String(podName)})`,
+    );
   }
   return applyObject(pod, config, podNode, "");
 }
@@ -31,7 +34,8 @@ export function serverSideApply(pod: JsonObject, config: JsonObject): JsonObject
 function applyObject(live: JsonObject, config: JsonObject, node: ObjectNode, path: string): JsonObject {
   for (const [key, value] of Object.entries(config)) {
     const fieldPath = childPath(path, key);
-    if (key.startsWith("$")) throw badPatch(fieldPath, `"${key}" is a strategic merge patch directive, not part of an apply configuration`);
+    if (key.startsWith("$"))
+      throw badPatch(fieldPath, `"${key}" is a strategic merge patch directive, not part of an apply configuration`);
     if (value === null) continue;
     setMember(live, key, applyValue(member(live, key), value, fieldShape(node, key), fieldPath));
   }
@@ -53,7 +57,13 @@ function applyValue(current: JsonValue | undefined, value: JsonValue, shape: Pro
   return value;
 }
 
-function applyListMap(live: JsonValue[], config: JsonValue[], keys: readonly string[], node: ObjectNode, path: string): JsonValue[] {
+function applyListMap(
+  live: JsonValue[],
+  config: JsonValue[],
+  keys: readonly string[],
+  node: ObjectNode,
+  path: string,
+): JsonValue[] {
   const merged = [...live];
   config.forEach((element, index) => {
     const elementPath = indexPath(path, index);

@@ -21,16 +21,7 @@
 // - the final order follows upstream's normalisation ($setElementOrder, then patch order, then live order).
 // Upstream walks the patch's keys in Go's random map order; this walks them in the patch's own order.
 import { invalidPatch } from "./errors.js";
-import {
-  childPath,
-  indexPath,
-  isJsonObject,
-  member,
-  pruneNulls,
-  setMember,
-  type JsonObject,
-  type JsonValue,
-} from "./json.js";
+import { childPath, indexPath, isJsonObject, member, pruneNulls, setMember, type JsonObject, type JsonValue } from "./json.js";
 import { fieldShape, objectNode, patchStrategy, type PropertyShape, type ObjectNode } from "./metadata.js";
 
 const directiveMarker = "$patch";
@@ -78,7 +69,8 @@ function mergeMap(original: JsonObject, patch: JsonObject, node: ObjectNode, pat
     }
     if (isJsonObject(current) && isJsonObject(patchValue)) {
       const shape = knownField(node, key, fieldPath);
-      const merged = patchStrategy(shape) === "replace" ? patchValue : mergeMap(current, patchValue, objectNode(shape), fieldPath);
+      const merged =
+        patchStrategy(shape) === "replace" ? patchValue : mergeMap(current, patchValue, objectNode(shape), fieldPath);
       setMember(original, key, merged);
     } else if (Array.isArray(current) && Array.isArray(patchValue)) {
       const shape = knownField(node, key, fieldPath);
@@ -250,14 +242,21 @@ function elementKind(lists: JsonValue[][], fieldPath: string): ValueKind | undef
   for (const element of lists.flat()) {
     const current = kindOf(element);
     if (current === "list") throw invalidPatch(fieldPath, "lists of lists are not supported");
-    if (kind !== undefined && kind !== current) throw invalidPatch(fieldPath, `list element types are not identical: ${show(lists)}`);
+    if (kind !== undefined && kind !== current)
+      throw invalidPatch(fieldPath, `list element types are not identical: ${show(lists)}`);
     kind = current;
   }
   return kind;
 }
 
 /** mergeSlice: a `merge`-strategy list — a set of scalars, or maps matched on the merge key. */
-function mergeList(original: JsonValue[], patch: JsonValue[], shape: PropertyShape, isDeleteList: boolean, fieldPath: string): JsonValue[] {
+function mergeList(
+  original: JsonValue[],
+  patch: JsonValue[],
+  shape: PropertyShape,
+  isDeleteList: boolean,
+  fieldPath: string,
+): JsonValue[] {
   if (original.length === 0 && patch.length === 0) return original;
   const kind = elementKind([original, patch], fieldPath) ?? "null";
   const mergeKey = shape.kind === "list" ? (shape.mergeKey ?? "") : "";
@@ -302,7 +301,13 @@ function applyListDirectives(original: JsonValue[], patch: JsonValue[], mergeKey
 }
 
 /** mergeSliceWithoutSpecialElements: merge each patch element into the live one with its key, or append it. */
-function mergeElements(live: JsonValue[], patch: JsonValue[], mergeKey: string, node: ObjectNode, fieldPath: string): JsonValue[] {
+function mergeElements(
+  live: JsonValue[],
+  patch: JsonValue[],
+  mergeKey: string,
+  node: ObjectNode,
+  fieldPath: string,
+): JsonValue[] {
   const merged = [...live];
   patch.forEach((element, patchIndex) => {
     const map = asMap(element, fieldPath);
@@ -387,7 +392,13 @@ function sortByOrder(toSort: JsonValue[], order: JsonValue[], mergeKey: string, 
 }
 
 /** mergeSortedSlice: a live-only element goes first only when both it and the patch element are live and it came first. */
-function interleave(left: JsonValue[], right: JsonValue[], serverOrder: JsonValue[], mergeKey: string, kind: ValueKind): JsonValue[] {
+function interleave(
+  left: JsonValue[],
+  right: JsonValue[],
+  serverOrder: JsonValue[],
+  mergeKey: string,
+  kind: ValueKind,
+): JsonValue[] {
   const result: JsonValue[] = [];
   let i = 0;
   let j = 0;

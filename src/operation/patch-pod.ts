@@ -4,7 +4,12 @@
 import type { components, operations } from "../../generated/openapi.js";
 import type { patchMediaTypes, patchPodOperation } from "../../generated/patch-pod-operation.js";
 
-export { declaredStatusCodes, patchMediaTypes, patchPodOperation, pathParameterRules } from "../../generated/patch-pod-operation.js";
+export {
+  declaredStatusCodes,
+  patchMediaTypes,
+  patchPodOperation,
+  pathParameterRules,
+} from "../../generated/patch-pod-operation.js";
 
 /** The schemas of the contract, by name. */
 export type Schemas = components["schemas"];

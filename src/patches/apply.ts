@@ -15,7 +15,12 @@ type ApplyMember<S extends SchemaName, K extends keyof Schemas[S]> =
     ? ApplyPatch<O>
     : ShapeOf<S, K> extends { kind: "map"; values: infer Values extends SchemaName }
       ? { [key: string]: ApplyPatch<Values> }
-      : ShapeOf<S, K> extends { kind: "list"; listType: "map"; items: infer Item extends SchemaName; listMapKeys: readonly (infer Key)[] }
+      : ShapeOf<S, K> extends {
+            kind: "list";
+            listType: "map";
+            items: infer Item extends SchemaName;
+            listMapKeys: readonly (infer Key)[];
+          }
         ? (ApplyPatch<Item> & Pick<Schemas[Item], Key & keyof Schemas[Item]>)[]
         : Schemas[S][K];
 

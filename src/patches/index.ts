@@ -6,7 +6,7 @@ import type { JsonPatchBody } from "./json-patch-builder.js";
 import type { PodMergePatch } from "./merge.js";
 import type { PodStrategicMergePatch } from "./strategic.js";
 
-export { type ApplyPatch, type PodApplyPatch } from "./apply.js";
+export type { ApplyPatch, PodApplyPatch } from "./apply.js";
 export {
   jsonPatch,
   type JsonPatchBody,
@@ -15,9 +15,9 @@ export {
   type JsonPatchPath,
   type JsonPatchValue,
 } from "./json-patch-builder.js";
-export { type MergePatch, type PodMergePatch } from "./merge.js";
+export type { MergePatch, PodMergePatch } from "./merge.js";
 export { escapeSegment, pointer, type EscapeSegment, type Pointer, type PointerSegment } from "../json-pointer/pointer.js";
-export { type PatchDirective, type PodStrategicMergePatch, type StrategicMergePatch } from "./strategic.js";
+export type { PatchDirective, PodStrategicMergePatch, StrategicMergePatch } from "./strategic.js";
 
 /** The typed body of each patch media type; a media type the contract adds without a type here fails to compile. */
 export type TypedPatchBodies = {

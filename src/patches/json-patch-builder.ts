@@ -24,22 +24,27 @@ type Failed<Message extends string> = { failed: Message };
 type Location<At extends string> = At extends "" ? "the root" : At;
 
 /** One step of a pointer: the member `Segment` of `T`, reached at `At`. */
-type Step<T, Segment extends string, At extends string, Last extends boolean, Op extends JsonPatchOp> =
-  T extends readonly (infer Element)[]
-    ? Segment extends "-"
-      ? [Last, Op] extends [true, "add"]
-        ? Found<Element>
-        : Failed<`"-" (append) may only end the path of an add, at ${Location<At>}`>
-      : IsIndex<Segment> extends true
-        ? Found<Element>
-        : Failed<`"${Segment}" is not an index of the list at ${Location<At>}`>
-    : T extends object
-      ? UnescapeSegment<Segment> extends infer Key extends string
-        ? Key extends keyof T
-          ? Found<Exclude<T[Key], undefined>>
-          : Failed<`no member "${Key}" at ${Location<At>}`>
-        : Failed<`"~" must be written "~0" (and "/" in a key "~1"), in "${Segment}" at ${Location<At>}`>
-      : Failed<`${Location<At>} is a scalar and has no member "${Segment}"`>;
+type Step<
+  T,
+  Segment extends string,
+  At extends string,
+  Last extends boolean,
+  Op extends JsonPatchOp,
+> = T extends readonly (infer Element)[]
+  ? Segment extends "-"
+    ? [Last, Op] extends [true, "add"]
+      ? Found<Element>
+      : Failed<`"-" (append) may only end the path of an add, at ${Location<At>}`>
+    : IsIndex<Segment> extends true
+      ? Found<Element>
+      : Failed<`"${Segment}" is not an index of the list at ${Location<At>}`>
+  : T extends object
+    ? UnescapeSegment<Segment> extends infer Key extends string
+      ? Key extends keyof T
+        ? Found<Exclude<T[Key], undefined>>
+        : Failed<`no member "${Key}" at ${Location<At>}`>
+      : Failed<`"~" must be written "~0" (and "/" in a key "~1"), in "${Segment}" at ${Location<At>}`>
+    : Failed<`${Location<At>} is a scalar and has no member "${Segment}"`>;
 
 /** Walks pointer `Rest` from `T`; `At` is the part already walked. */
 type Resolve<T, Rest extends string, At extends string, Op extends JsonPatchOp> = string extends Rest
@@ -62,7 +67,10 @@ export type JsonPatchValue<T, P extends string, Op extends JsonPatchOp> =
 
 /** An immutable builder: every operation returns a new builder with that operation appended. */
 export type JsonPatchBuilder<T> = {
-  readonly [Op in JsonPatchOp]: <P extends string>(path: JsonPatchPath<T, P, Op>, value: JsonPatchValue<T, P, Op>) => JsonPatchBuilder<T>;
+  readonly [Op in JsonPatchOp]: <P extends string>(
+    path: JsonPatchPath<T, P, Op>,
+    value: JsonPatchValue<T, P, Op>,
+  ) => JsonPatchBuilder<T>;
 } & {
   /** The operations in order, as the body of an `application/json-patch+json` request. */
   build(): JsonPatchBody;

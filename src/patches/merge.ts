@@ -17,6 +17,8 @@ type MergeBody = Schemas["PodMergePatch"];
 export type PodMergePatch = WithinContract<
   MergeBody,
   {
-    [K in keyof MergeBody]: [ObjectSchemaOf<"Pod", K>] extends [never] ? MergeBody[K] : MergePatch<Schemas[ObjectSchemaOf<"Pod", K>]>;
+    [K in keyof MergeBody]: [ObjectSchemaOf<"Pod", K>] extends [never]
+      ? MergeBody[K]
+      : MergePatch<Schemas[ObjectSchemaOf<"Pod", K>]>;
   }
 >;

@@ -13,13 +13,16 @@ export type SchemaName = keyof PodMergeMetadata & keyof Schemas;
 export type ShapeOf<S extends SchemaName, K> = K extends keyof PodMergeMetadata[S] ? PodMergeMetadata[S][K] : unknown;
 
 /** The schema name of property `K` of `S` when the metadata shapes it as an object, else `never`. */
-export type ObjectSchemaOf<S extends SchemaName, K> = ShapeOf<S, K> extends { kind: "object"; schema: infer O extends SchemaName } ? O : never;
+export type ObjectSchemaOf<S extends SchemaName, K> =
+  ShapeOf<S, K> extends { kind: "object"; schema: infer O extends SchemaName } ? O : never;
 
 /** The element type of list property `K` of schema `S`. */
-export type ListItem<S extends SchemaName, K extends keyof Schemas[S]> = NonNullable<Schemas[S][K]> extends readonly (infer E)[] ? E : never;
+export type ListItem<S extends SchemaName, K extends keyof Schemas[S]> =
+  NonNullable<Schemas[S][K]> extends readonly (infer E)[] ? E : never;
 
 /** The value type of map property `K` of schema `S`. */
-export type MapValue<S extends SchemaName, K extends keyof Schemas[S]> = NonNullable<Schemas[S][K]>[string & keyof NonNullable<Schemas[S][K]>];
+export type MapValue<S extends SchemaName, K extends keyof Schemas[S]> = NonNullable<Schemas[S][K]>[string &
+  keyof NonNullable<Schemas[S][K]>];
 
 /** The members `T` requires; an index signature requires none. */
 type RequiredKeys<T> = { [K in keyof T]-?: string extends K ? never : object extends Pick<T, K> ? never : K }[keyof T];
@@ -64,4 +67,6 @@ type WithinContractMembers<Contract, Mine, Keys> = {
   [K in keyof Mine as K extends Keys ? K : never]: WithinContractMember<Contract, Mine, K>;
 };
 
-type WithinContractMember<Contract, Mine, K extends keyof Mine> = K extends keyof Contract ? WithinContract<Contract[K], Mine[K]> : Mine[K];
+type WithinContractMember<Contract, Mine, K extends keyof Mine> = K extends keyof Contract
+  ? WithinContract<Contract[K], Mine[K]>
+  : Mine[K];

@@ -34,7 +34,9 @@ type RetainsKeys<Shape> = Shape extends { strategy: RetainKeysStrategy } ? true 
 type RetainKeysDirective<Keys, Retain extends boolean> = Retain extends true ? { $retainKeys?: Keys[] } : unknown;
 
 /** The merge key of a `Item` element, required and non-null. */
-type MergeKeyOf<Item extends SchemaName, Key extends string> = { [P in Key & keyof Schemas[Item]]-?: NonNullable<Schemas[Item][P]> };
+type MergeKeyOf<Item extends SchemaName, Key extends string> = {
+  [P in Key & keyof Schemas[Item]]-?: NonNullable<Schemas[Item][P]>;
+};
 
 type ListsWithShape<S extends SchemaName, Shape> = {
   [K in keyof PodMergeMetadata[S]]: PodMergeMetadata[S][K] extends Shape ? K : never;
@@ -86,6 +88,8 @@ type StrategicMember<S extends SchemaName, K extends keyof Schemas[S]> =
 export type PodStrategicMergePatch = WithinContract<
   StrategicBody,
   {
-    [K in keyof StrategicBody]: [ObjectSchemaOf<"Pod", K>] extends [never] ? StrategicBody[K] : StrategicMergePatch<ObjectSchemaOf<"Pod", K>>;
+    [K in keyof StrategicBody]: [ObjectSchemaOf<"Pod", K>] extends [never]
+      ? StrategicBody[K]
+      : StrategicMergePatch<ObjectSchemaOf<"Pod", K>>;
   }
 >;

@@ -36,10 +36,30 @@ function run(argv: string[]): { code: number; stdout: string; stderr: string } {
 
 describe("accepted updates exit 0 with the patched Pod on stdout", () => {
   it.each([
-    ["strategic patch from a file", ["--type", "strategic", "--patch", imagePatch], (out: Pod) => out.spec?.containers[0]?.image, "busybox:1.36"],
-    ["inline JSON Patch (CCE's example)", ["--type", "json", "--patch", '[{"op":"add","path":"/spec/containers/0/image","value":"busybox:1.37"}]'], (out: Pod) => out.spec?.containers[0]?.image, "busybox:1.37"],
-    ["inline merge patch on labels", ["--type", "merge", "--patch", '{"metadata":{"labels":{"name":null,"x":"1"}}}'], (out: Pod) => out.metadata?.labels, { x: "1" }],
-    ["apply configuration in YAML", ["--type", "apply", "--patch", applyYaml], (out: Pod) => out.metadata?.labels, { name: "brace", stage: "test" }],
+    [
+      "strategic patch from a file",
+      ["--type", "strategic", "--patch", imagePatch],
+      (out: Pod) => out.spec?.containers[0]?.image,
+      "busybox:1.36",
+    ],
+    [
+      "inline JSON Patch (CCE's example)",
+      ["--type", "json", "--patch", '[{"op":"add","path":"/spec/containers/0/image","value":"busybox:1.37"}]'],
+      (out: Pod) => out.spec?.containers[0]?.image,
+      "busybox:1.37",
+    ],
+    [
+      "inline merge patch on labels",
+      ["--type", "merge", "--patch", '{"metadata":{"labels":{"name":null,"x":"1"}}}'],
+      (out: Pod) => out.metadata?.labels,
+      { x: "1" },
+    ],
+    [
+      "apply configuration in YAML",
+      ["--type", "apply", "--patch", applyYaml],
+      (out: Pod) => out.metadata?.labels,
+      { name: "brace", stage: "test" },
+    ],
   ] as [string, string[], (out: Pod) => unknown, unknown][])("%s", (_name, args, read, expected) => {
     const { code, stdout, stderr } = run(["--pod", pod, ...args]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
@@ -49,16 +69,32 @@ describe("accepted updates exit 0 with the patched Pod on stdout", () => {
 
 describe("refused updates exit 1 with the Status on stderr", () => {
   it("prints the patched Pod, the violation and the 422 Status for a forbidden spec change", () => {
-    const { code, stdout, stderr } = run(["--pod", pod, "--type", "merge", "--patch", '{"spec":{"containers":[{"name":"hello-world","image":"x"}]}}']);
+    const { code, stdout, stderr } = run([
+      "--pod",
+      pod,
+      "--type",
+      "merge",
+      "--patch",
+      '{"spec":{"containers":[{"name":"hello-world","image":"x"}]}}',
+    ]);
     expect(code).toBe(1);
     expect(JSON.parse(stdout).spec.containers).toEqual([{ name: "hello-world", image: "x" }]);
-    expect(stderr).toContain("the apiserver would refuse this update (1 violation):\n  spec: Forbidden: pod updates may not change fields other than");
+    expect(stderr).toContain(
+      "the apiserver would refuse this update (1 violation):\n  spec: Forbidden: pod updates may not change fields other than",
+    );
     expect(stderr).toMatch(/changed: spec\.containers\[0\]\.env.*spec\.containers\[0\]\.imagePullPolicy/);
     expect(stderr).toContain('"message": "Pod \\"hello-world\\" is invalid: spec: Forbidden:');
   });
 
   it("prints only the Status when the patch cannot apply", () => {
-    const { code, stdout, stderr } = run(["--pod", pod, "--type", "json", "--patch", '[{"op":"test","path":"/spec/restartPolicy","value":"Never"}]']);
+    const { code, stdout, stderr } = run([
+      "--pod",
+      pod,
+      "--type",
+      "json",
+      "--patch",
+      '[{"op":"test","path":"/spec/restartPolicy","value":"Never"}]',
+    ]);
     expect({ code, stdout }).toEqual({ code: 1, stdout: "" });
     const status = JSON.parse(stderr.slice(stderr.indexOf("{")));
     expect(status).toMatchObject({ code: 422, reason: "Invalid", details: { causes: [{ field: "spec.restartPolicy" }] } });
@@ -74,11 +110,19 @@ describe("refused updates exit 1 with the Status on stderr", () => {
 describe("usage errors exit 2 and print nothing on stdout", () => {
   it.each([
     ["no arguments", [], "--pod, --type and --patch are required"],
-    ["an unknown type", ["--pod", pod, "--type", "put", "--patch", "{}"], '--type must be one of json, merge, strategic, apply; got "put"'],
+    [
+      "an unknown type",
+      ["--pod", pod, "--type", "put", "--patch", "{}"],
+      '--type must be one of json, merge, strategic, apply; got "put"',
+    ],
     ["an unknown option", ["--pod", pod, "--type", "merge", "--patch", "{}", "--force"], "Unknown option '--force'"],
     ["a missing pod file", ["--pod", join(dir, "none.json"), "--type", "merge", "--patch", "{}"], "--pod file not found"],
     ["a pod file that is not JSON", ["--pod", notJson, "--type", "merge", "--patch", "{}"], "is not valid JSON"],
-    ["a pod file that is not an object", ["--pod", file("list.json", "[]"), "--type", "merge", "--patch", "{}"], "must hold a JSON object"],
+    [
+      "a pod file that is not an object",
+      ["--pod", file("list.json", "[]"), "--type", "merge", "--patch", "{}"],
+      "must hold a JSON object",
+    ],
     ["a missing patch file", ["--pod", pod, "--type", "merge", "--patch", "none.json"], "--patch file not found: none.json"],
     ["inline patch that is not JSON", ["--pod", pod, "--type", "merge", "--patch", "{oops"], "--patch is not valid JSON"],
   ])("%s", (_name, args, message) => {
@@ -90,7 +134,12 @@ describe("usage errors exit 2 and print nothing on stdout", () => {
 });
 
 describe("as a process", () => {
-  const cli = (args: string[]) => spawnSync(process.execPath, ["tools/pipeline/stage.mjs", "patch", ...args], { cwd: projectRoot, encoding: "utf8", timeout: 30_000 });
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, ["tools/pipeline/stage.mjs", "patch", ...args], {
+      cwd: projectRoot,
+      encoding: "utf8",
+      timeout: 30_000,
+    });
 
   it("exits 1 for a refused update, Pod on stdout and Status on stderr", () => {
     const result = cli(["--pod", pod, "--type", "strategic", "--patch", '{"spec":{"hostNetwork":true}}']);

@@ -155,7 +155,10 @@ describe("request on the wire", () => {
 });
 
 describe("credentials and headers", () => {
-  const cases: [string, { given: Pick<PodPatchClientOptions, "credentials" | "headers">; want: Record<string, string | undefined> }][] = [
+  const cases: [
+    string,
+    { given: Pick<PodPatchClientOptions, "credentials" | "headers">; want: Record<string, string | undefined> },
+  ][] = [
     [
       "xAuthToken → X-Auth-Token",
       { given: { credentials: { xAuthToken: token } }, want: { "x-auth-token": token, authorization: undefined } },
@@ -165,10 +168,7 @@ describe("credentials and headers", () => {
       { given: { credentials: { bearerToken: token } }, want: { authorization: `Bearer ${token}`, "x-auth-token": undefined } },
     ],
     ["no credentials → neither header", { given: {}, want: { authorization: undefined, "x-auth-token": undefined } }],
-    [
-      "default headers are sent",
-      { given: { headers: { "X-Project-Id": "p-123" } }, want: { "x-project-id": "p-123" } },
-    ],
+    ["default headers are sent", { given: { headers: { "X-Project-Id": "p-123" } }, want: { "x-project-id": "p-123" } }],
   ];
 
   test.each(cases)("%s", async (_name, { given, want }) => {
@@ -313,7 +313,10 @@ describe("errors are always a Kubernetes Status", () => {
     ],
     [
       "empty 503",
-      { given: { status: 503, body: "" }, want: statusOf(503, "ServiceUnavailable", "HTTP 503 Service Unavailable (empty body)") },
+      {
+        given: { status: 503, body: "" },
+        want: statusOf(503, "ServiceUnavailable", "HTTP 503 Service Unavailable (empty body)"),
+      },
     ],
     ["plain-text 400", { given: { status: 400, body: "bad" }, want: statusOf(400, "BadRequest", "bad") }],
     ["plain-text 403", { given: { status: 403, body: "no" }, want: statusOf(403, "Forbidden", "no") }],

@@ -84,13 +84,19 @@ const invalidBodies: Array<[string, { request: PatchPodRequest; field: string }]
   [
     "JSON Patch path without a leading slash",
     {
-      request: { ...validRequests["application/json-patch+json"], body: [{ op: "replace", path: "spec/containers/0/image", value: "x" }] },
+      request: {
+        ...validRequests["application/json-patch+json"],
+        body: [{ op: "replace", path: "spec/containers/0/image", value: "x" }],
+      },
       field: "path",
     },
   ],
   [
     "merge patch with activeDeadlineSeconds 0",
-    { request: { ...validRequests["application/merge-patch+json"], body: { spec: { activeDeadlineSeconds: 0 } } }, field: "activeDeadlineSeconds" },
+    {
+      request: { ...validRequests["application/merge-patch+json"], body: { spec: { activeDeadlineSeconds: 0 } } },
+      field: "activeDeadlineSeconds",
+    },
   ],
   [
     "strategic merge patch with a negative activeDeadlineSeconds",

@@ -126,7 +126,10 @@ const jsonPatchOperations = fc.array(
   fc.record(
     {
       op: fc.constantFrom("add", "replace", "remove", "move", "copy", "test", "Add", ""),
-      path: fc.oneof(fc.constantFrom("/metadata/labels/tier", "/spec/containers/0/image", "/", "", "/spec/activeDeadlineSeconds"), fc.string()),
+      path: fc.oneof(
+        fc.constantFrom("/metadata/labels/tier", "/spec/containers/0/image", "/", "", "/spec/activeDeadlineSeconds"),
+        fc.string(),
+      ),
       value: someJson,
       from: fc.string(),
     },
@@ -215,7 +218,8 @@ describe("size limits → 413 for every media type", () => {
 
   it("a JSON Patch of 10001 operations, while 10000 pass", async () => {
     const operation = { op: "add", path: "/metadata/labels/tier", value: "web" };
-    const patch = (count: number): Uint8Array<ArrayBuffer> => new TextEncoder().encode(JSON.stringify(Array.from({ length: count }, () => operation)));
+    const patch = (count: number): Uint8Array<ArrayBuffer> =>
+      new TextEncoder().encode(JSON.stringify(Array.from({ length: count }, () => operation)));
     const tooMany = await send("application/json-patch+json", patch(10_001), UNTIMED_MS);
     expect(tooMany.status).toBe(413);
     expect(problemWith(tooMany)).toBeUndefined();

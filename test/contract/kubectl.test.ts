@@ -35,7 +35,8 @@ const POD = spec.components.examples.PodWebRunning.value.metadata as { name: str
 
 const KUBECTL = process.env.KUBECTL ?? "kubectl";
 const probe = spawnSync(KUBECTL, ["version", "--client"], { encoding: "utf8", timeout: 30_000 });
-const kubectlMissing = probe.status === 0 ? undefined : `${KUBECTL} not runnable (${probe.error?.message ?? probe.stderr.trim()})`;
+const kubectlMissing =
+  probe.status === 0 ? undefined : `${KUBECTL} not runnable (${probe.error?.message ?? probe.stderr.trim()})`;
 const mustRunKubectl = process.env.CI === "true";
 
 let dir: string;
@@ -68,7 +69,9 @@ function send(method: string, path: string, headers: Record<string, string>, bod
     const outgoing = httpsRequest(`${mock.url}${path}`, { method, headers, ca: caCert }, (response) => {
       let text = "";
       response.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: JSON.parse(text) as Json }));
+      response.on("end", () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: JSON.parse(text) as Json }),
+      );
     });
     outgoing.on("error", reject);
     outgoing.end(body);
@@ -76,19 +79,22 @@ function send(method: string, path: string, headers: Record<string, string>, bod
 }
 
 describe("supporting endpoints over TLS (the kubeconfig's CA, every declared code)", () => {
-  it.each(supportingCases.map((c) => [`${c.operationId} → ${c.status}`, c] as const))("%s", async (_name, { operationId, status }) => {
-    const endpoint = supportingEndpoints[operationId];
-    const { trigger, reason } = statusTriggers[status]!;
-    const headers: Record<string, string> = { Accept: "application/json" };
-    if (trigger.kind !== "no-token") headers.Authorization = "Bearer mock-token";
-    if (trigger.kind === "prefer") headers.Prefer = `code=${status}`;
-    const reply = await send("GET", endpoint.path, headers);
-    expect(reply.status, JSON.stringify(reply.body)).toBe(status);
-    const validate = status < 300 ? compileComponent(spec, endpoint.schema) : validateStatus;
-    expect(validate(reply.body), formatErrors(validate.errors)).toBe(true);
-    if (status >= 300) expect(reply.body).toMatchObject({ kind: "Status", code: status, reason });
-    if (trigger.kind !== "no-token") expect(reply.headers["sl-violations"]).toBeUndefined();
-  });
+  it.each(supportingCases.map((c) => [`${c.operationId} → ${c.status}`, c] as const))(
+    "%s",
+    async (_name, { operationId, status }) => {
+      const endpoint = supportingEndpoints[operationId];
+      const { trigger, reason } = statusTriggers[status]!;
+      const headers: Record<string, string> = { Accept: "application/json" };
+      if (trigger.kind !== "no-token") headers.Authorization = "Bearer mock-token";
+      if (trigger.kind === "prefer") headers.Prefer = `code=${status}`;
+      const reply = await send("GET", endpoint.path, headers);
+      expect(reply.status, JSON.stringify(reply.body)).toBe(status);
+      const validate = status < 300 ? compileComponent(spec, endpoint.schema) : validateStatus;
+      expect(validate(reply.body), formatErrors(validate.errors)).toBe(true);
+      if (status >= 300) expect(reply.body).toMatchObject({ kind: "Status", code: status, reason });
+      if (trigger.kind !== "no-token") expect(reply.headers["sl-violations"]).toBeUndefined();
+    },
+  );
 });
 
 interface Run {
@@ -100,7 +106,10 @@ interface Run {
 /** Runs kubectl with the mock's kubeconfig, a private HOME and discovery cache, and a time limit. */
 function kubectl(args: string[]): Promise<Run> {
   const env = { ...process.env, KUBECONFIG: kubeconfig, HOME: dir };
-  const child = spawn(KUBECTL, ["--cache-dir", join(dir, "cache"), "--request-timeout=20s", ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(KUBECTL, ["--cache-dir", join(dir, "cache"), "--request-timeout=20s", ...args], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
@@ -128,10 +137,25 @@ describe.skipIf(kubectlMissing !== undefined && !mustRunKubectl)(
     });
 
     it.each<[label: string, args: string[], contentType: string, dryRun: boolean]>([
-      ["--type=json", ["--type=json", "-p", '[{"op":"replace","path":"/spec/containers/0/image","value":"nginx:1.27"}]'], "application/json-patch+json", false],
+      [
+        "--type=json",
+        ["--type=json", "-p", '[{"op":"replace","path":"/spec/containers/0/image","value":"nginx:1.27"}]'],
+        "application/json-patch+json",
+        false,
+      ],
       ["--type=merge", ["--type=merge", "-p", '{"metadata":{"labels":{"tier":"web"}}}'], "application/merge-patch+json", false],
-      ["the default (strategic) type", ["-p", '{"spec":{"containers":[{"name":"nginx","image":"nginx:1.27"}]}}'], "application/strategic-merge-patch+json", false],
-      ["--dry-run=server", ["--dry-run=server", "-p", '{"metadata":{"labels":{"tier":"web"}}}'], "application/strategic-merge-patch+json", true],
+      [
+        "the default (strategic) type",
+        ["-p", '{"spec":{"containers":[{"name":"nginx","image":"nginx:1.27"}]}}'],
+        "application/strategic-merge-patch+json",
+        false,
+      ],
+      [
+        "--dry-run=server",
+        ["--dry-run=server", "-p", '{"metadata":{"labels":{"tier":"web"}}}'],
+        "application/strategic-merge-patch+json",
+        true,
+      ],
     ])("%s prints pod/<name> patched", async (_label, args, contentType, dryRun) => {
       const run = await kubectl(["patch", "pod", POD.name, "-n", POD.namespace, "-v=8", ...args]);
       expect(run, run.stderr).toMatchObject({ code: 0, stdout: `pod/${POD.name} patched\n` });
@@ -142,7 +166,12 @@ describe.skipIf(kubectlMissing !== undefined && !mustRunKubectl)(
     });
 
     it.each<[label: string, args: string[], contentType: string, body: string]>([
-      ["a merge patch whose spec is a list", ["--type=merge", "-p", '{"spec":[]}'], "application/merge-patch+json", '{"spec":[]}'],
+      [
+        "a merge patch whose spec is a list",
+        ["--type=merge", "-p", '{"spec":[]}'],
+        "application/merge-patch+json",
+        '{"spec":[]}',
+      ],
       [
         "a JSON Patch path without a leading slash",
         ["--type=json", "-p", '[{"op":"add","path":"metadata/labels/tier","value":"web"}]'],

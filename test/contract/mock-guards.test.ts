@@ -155,13 +155,26 @@ describe("body that violates the media type's schema → 422 Invalid naming the 
   it.each<[label: string, contentType: string, body: unknown, field: string]>([
     ["JSON Patch op remove", JSON_PATCH, [{ op: "remove", path: "/metadata/labels/a" }], "[0].op"],
     ["JSON Patch path without /", JSON_PATCH, [{ op: "add", path: "metadata/labels/a", value: "b" }], "[0].path"],
-    ["JSON Patch second op without value", JSON_PATCH, [{ op: "add", path: "/a", value: 1 }, { op: "add", path: "/b" }], "[1].value"],
+    [
+      "JSON Patch second op without value",
+      JSON_PATCH,
+      [
+        { op: "add", path: "/a", value: 1 },
+        { op: "add", path: "/b" },
+      ],
+      "[1].value",
+    ],
     ["JSON Patch as an object", JSON_PATCH, { op: "add", path: "/a", value: 1 }, ""],
     ["merge patch spec as a list", MERGE_PATCH, { spec: [] }, "spec"],
     ["merge patch unknown top-level key", MERGE_PATCH, { metdata: { labels: { a: "b" } } }, "metdata"],
     ["merge patch as a JSON Patch array", MERGE_PATCH, [{ op: "add", path: "/a", value: 1 }], ""],
     ["strategic label value not a string", STRATEGIC, { metadata: { labels: { a: 1 } } }, "metadata.labels.a"],
-    ["strategic container image not a string", STRATEGIC, { spec: { containers: [{ name: "c", image: 5 }] } }, "spec.containers[0].image"],
+    [
+      "strategic container image not a string",
+      STRATEGIC,
+      { spec: { containers: [{ name: "c", image: 5 }] } },
+      "spec.containers[0].image",
+    ],
     ["apply without metadata.name", APPLY, { apiVersion: "v1", kind: "Pod", metadata: { labels: { a: "b" } } }, "metadata.name"],
     ["apply with kind Deployment", APPLY, { apiVersion: "v1", kind: "Deployment", metadata: { name: "x" } }, "kind"],
   ])("%s", async (_label, contentType, value, field) => {
@@ -206,7 +219,13 @@ describe("body that violates the media type's schema → 422 Invalid naming the 
 describe("patch options (ValidatePatchOptions) → 422 PatchOptions", () => {
   it.each<[label: string, contentType: string, body: string, query: string, field: string]>([
     ["apply without fieldManager", APPLY, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: hello-world\n", "", "fieldManager"],
-    ["apply with an empty fieldManager", APPLY, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: hello-world\n", "?fieldManager=", "fieldManager"],
+    [
+      "apply with an empty fieldManager",
+      APPLY,
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: hello-world\n",
+      "?fieldManager=",
+      "fieldManager",
+    ],
     ["force=true on a merge patch", MERGE_PATCH, "{}", "?force=true", "force"],
     ["force=false on a strategic patch", STRATEGIC, "{}", "?force=false", "force"],
     ["force=true on a JSON Patch", JSON_PATCH, "[]", "?force=true", "force"],
@@ -250,7 +269,12 @@ describe("size limits → 413 RequestEntityTooLarge", () => {
       body: stream,
       duplex: "half",
     } as RequestInit);
-    const reply: Reply = { status: response.status, headers: response.headers, body: (await response.json()) as Json, elapsedMs: 0 };
+    const reply: Reply = {
+      status: response.status,
+      headers: response.headers,
+      body: (await response.json()) as Json,
+      elapsedMs: 0,
+    };
     expectStatus(reply, 413, "RequestEntityTooLarge");
   });
 
@@ -284,7 +308,12 @@ describe("credentials", () => {
       headers: { ...cleaned, "Content-Type": MERGE_PATCH },
       body: new TextEncoder().encode("{}"),
     });
-    const reply: Reply = { status: response.status, headers: response.headers, body: (await response.json()) as Json, elapsedMs: 0 };
+    const reply: Reply = {
+      status: response.status,
+      headers: response.headers,
+      body: (await response.json()) as Json,
+      elapsedMs: 0,
+    };
     if (expected === 200) expectPod(reply);
     else expect(reply.body).toEqual(responseExample(401).value);
   });

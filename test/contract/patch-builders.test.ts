@@ -31,12 +31,19 @@ const jsonPatchBody = jsonPatch()
   .add("/spec/containers/-", { name: "sidecar", image: "busybox:1.36", env: [{ name: "MODE", value: "on" }] })
   .add("/spec/tolerations/-", { key: "dedicated", operator: "Equal", value: "web", effect: "NoSchedule" })
   .replace("/spec/activeDeadlineSeconds", 600)
-  .add("/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/0/podAffinityTerm/labelSelector/matchExpressions/0/values/0", "web")
+  .add(
+    "/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/0/podAffinityTerm/labelSelector/matchExpressions/0/values/0",
+    "web",
+  )
   .build();
 
 const mergeBody: PodMergePatch = {
   metadata: { labels: { release: "canary", tier: null }, annotations: { "kubernetes.io/change-cause": null } },
-  spec: { activeDeadlineSeconds: null, containers: [{ name: "web", image: "nginx:1.27" }], securityContext: { runAsNonRoot: true } },
+  spec: {
+    activeDeadlineSeconds: null,
+    containers: [{ name: "web", image: "nginx:1.27" }],
+    securityContext: { runAsNonRoot: true },
+  },
 };
 
 const strategicBody: PodStrategicMergePatch = {
@@ -54,7 +61,10 @@ const strategicBody: PodStrategicMergePatch = {
         name: "web",
         image: "nginx:1.27",
         "$setElementOrder/env": [{ name: "MODE" }],
-        env: [{ name: "MODE", value: "on" }, { name: "OLD", $patch: "delete" }],
+        env: [
+          { name: "MODE", value: "on" },
+          { name: "OLD", $patch: "delete" },
+        ],
       },
       { name: "sidecar", $patch: "delete" },
     ],
@@ -73,21 +83,49 @@ const applyBody: PodApplyPatch = {
 const typedRequests: [kind: string, request: PatchPodRequest][] = [
   ["JSON Patch from the builder", { namespace, name, contentType: "application/json-patch+json", body: jsonPatchBody }],
   ["merge patch", { namespace, name, contentType: "application/merge-patch+json", body: mergeBody }],
-  ["strategic merge patch with directives", { namespace, name, contentType: "application/strategic-merge-patch+json", body: strategicBody }],
-  ["apply patch", { namespace, name, contentType: "application/apply-patch+yaml", body: applyBody, query: { fieldManager: "patch-builders" } }],
+  [
+    "strategic merge patch with directives",
+    { namespace, name, contentType: "application/strategic-merge-patch+json", body: strategicBody },
+  ],
+  [
+    "apply patch",
+    { namespace, name, contentType: "application/apply-patch+yaml", body: applyBody, query: { fieldManager: "patch-builders" } },
+  ],
 ];
 
 /** Bodies the typed patches refuse; the casts stand for a caller who went around the types. */
 const refusedRequests: [kind: string, request: PatchPodRequest][] = [
-  ["JSON Patch `remove`", { namespace, name, contentType: "application/json-patch+json", body: [{ op: "remove", path: "/metadata/labels/app" }] as never }],
-  ["merge patch deleting all labels", { namespace, name, contentType: "application/merge-patch+json", body: { metadata: { labels: null } } as never }],
+  [
+    "JSON Patch `remove`",
+    {
+      namespace,
+      name,
+      contentType: "application/json-patch+json",
+      body: [{ op: "remove", path: "/metadata/labels/app" }] as never,
+    },
+  ],
+  [
+    "merge patch deleting all labels",
+    { namespace, name, contentType: "application/merge-patch+json", body: { metadata: { labels: null } } as never },
+  ],
   [
     "strategic `$patch: replace` entry in containers",
-    { namespace, name, contentType: "application/strategic-merge-patch+json", body: { spec: { containers: [{ $patch: "replace" }] } } as never },
+    {
+      namespace,
+      name,
+      contentType: "application/strategic-merge-patch+json",
+      body: { spec: { containers: [{ $patch: "replace" }] } } as never,
+    },
   ],
   [
     "apply without `kind`",
-    { namespace, name, contentType: "application/apply-patch+yaml", body: { apiVersion: "v1", metadata: { name } } as never, query: { fieldManager: "patch-builders" } },
+    {
+      namespace,
+      name,
+      contentType: "application/apply-patch+yaml",
+      body: { apiVersion: "v1", metadata: { name } } as never,
+      query: { fieldManager: "patch-builders" },
+    },
   ],
 ];
 

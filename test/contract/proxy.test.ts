@@ -6,7 +6,13 @@
  * `/pods/breaks`, and records every request it gets (headers and body bytes).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer as createHttpServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -46,10 +52,19 @@ function answer(request: IncomingMessage, response: ServerResponse, received: Re
   const chunks: Buffer[] = [];
   request.on("data", (chunk: Buffer) => chunks.push(chunk));
   request.on("end", () => {
-    received.push({ method: request.method ?? "", url: request.url ?? "", headers: request.headers, body: Buffer.concat(chunks) });
+    received.push({
+      method: request.method ?? "",
+      url: request.url ?? "",
+      headers: request.headers,
+      body: Buffer.concat(chunks),
+    });
     const pod = request.url?.startsWith(BREAKS) ? badPod : goodPod;
     const body = JSON.stringify(pod);
-    response.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-upstream": "yes" });
+    response.writeHead(200, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(body),
+      "x-upstream": "yes",
+    });
     response.end(body);
   });
 }
@@ -61,7 +76,11 @@ async function listen(server: Server, protocol: "http" | "https", received: Rece
 
 function startHttpUpstream(): Promise<Upstream> {
   const received: Received[] = [];
-  return listen(createHttpServer((request, response) => answer(request, response, received)), "http", received);
+  return listen(
+    createHttpServer((request, response) => answer(request, response, received)),
+    "http",
+    received,
+  );
 }
 
 /** HTTPS upstream with its own self-signed CA that accepts only clients presenting `clientCa`'s certificate. */
@@ -103,7 +122,10 @@ beforeAll(async () => {
   [reporting, blocking, mutualTls, unverified] = await Promise.all([
     startProxy({ upstream: plain.url }),
     startProxy({ upstream: plain.url, args: ["--errors"] }),
-    startProxy({ upstream: secure.url, args: ["--upstream-ca", files.ca, "--upstream-cert", files.cert, "--upstream-key", files.key] }),
+    startProxy({
+      upstream: secure.url,
+      args: ["--upstream-ca", files.ca, "--upstream-cert", files.cert, "--upstream-key", files.key],
+    }),
     startProxy({ upstream: secure.url, args: ["--upstream-cert", files.cert, "--upstream-key", files.key] }),
   ]);
 });
@@ -124,9 +146,14 @@ interface Reply {
   text: string;
 }
 
-async function patch(proxy: RunningProxy, path: string, init: { contentType?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+async function patch(
+  proxy: RunningProxy,
+  path: string,
+  init: { contentType?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { "X-Auth-Token": TOKEN, ...init.headers };
-  if (init.contentType !== undefined || init.headers?.["Content-Type"] === undefined) headers["Content-Type"] = init.contentType ?? MERGE_PATCH;
+  if (init.contentType !== undefined || init.headers?.["Content-Type"] === undefined)
+    headers["Content-Type"] = init.contentType ?? MERGE_PATCH;
   const response = await fetch(`${proxy.url}${path}`, {
     method: "PATCH",
     headers,
@@ -138,7 +165,10 @@ async function patch(proxy: RunningProxy, path: string, init: { contentType?: st
 /** Waits until the proxy's stderr has a line containing `needle` (lines are written before the answer, but arrive on another pipe). */
 async function reportedLine(proxy: RunningProxy, needle: string): Promise<string> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const line = proxy.stderr().split("\n").find((candidate) => candidate.includes(needle));
+    const line = proxy
+      .stderr()
+      .split("\n")
+      .find((candidate) => candidate.includes(needle));
     if (line !== undefined) return line;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -186,14 +216,31 @@ describe("reporting proxy (no --errors)", () => {
     const reply = await patch(reporting, `${HONOURS}-bad-request`, { contentType: "application/json-patch+json", body });
     expect(reply.status).toBe(200);
     expect(plain.received.length).toBe(before + 1);
-    expect(await reportedLine(reporting, `${HONOURS}-bad-request at body.0.op [enum] Error:`)).toMatch(/^violation: request PATCH /);
+    expect(await reportedLine(reporting, `${HONOURS}-bad-request at body.0.op [enum] Error:`)).toMatch(
+      /^violation: request PATCH /,
+    );
   });
 
   it.each<[label: string, contentType: string, body: string, query: string]>([
-    ["JSON Patch", "application/json-patch+json", '[ {"op":"replace", "path":"/spec/containers/0/image", "value":"nginx:1.27"} ]', ""],
+    [
+      "JSON Patch",
+      "application/json-patch+json",
+      '[ {"op":"replace", "path":"/spec/containers/0/image", "value":"nginx:1.27"} ]',
+      "",
+    ],
     ["merge patch with charset", `${MERGE_PATCH}; charset=utf-8`, '{"metadata":{"labels":{"tier":null}}}\n', ""],
-    ["strategic merge patch", "application/strategic-merge-patch+json", '{"spec":{"containers":[{"name":"hello-world","image":"nginx"}]}}', ""],
-    ["apply patch (YAML stays YAML)", "application/apply-patch+yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: honours # kept\n", "?fieldManager=tests"],
+    [
+      "strategic merge patch",
+      "application/strategic-merge-patch+json",
+      '{"spec":{"containers":[{"name":"hello-world","image":"nginx"}]}}',
+      "",
+    ],
+    [
+      "apply patch (YAML stays YAML)",
+      "application/apply-patch+yaml",
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: honours # kept\n",
+      "?fieldManager=tests",
+    ],
   ])("forwards the %s bytes, Content-Type and credentials untouched", async (label, contentType, body, query) => {
     const before = plain.received.length;
     const path = `${HONOURS}-${label.split(" ")[0]?.toLowerCase()}`;

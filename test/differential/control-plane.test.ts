@@ -3,7 +3,17 @@
 // temporary directory or kubeconfig behind. Needs the built binaries; without them it skips (the reason is
 // in its name), and fails instead under POD_PATCH_FORBID_SKIPS=1.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -19,7 +29,10 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const childPids = (pid: number): number[] => {
   try {
-    return execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
+    return execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
@@ -55,7 +68,9 @@ describe.skipIf(!runnable)(title, () => {
       expect(lstatSync(kubeconfig).isSymbolicLink()).toBe(false);
       expect(statSync(kubeconfig).mode & 0o777).toBe(0o600);
       expect(readFileSync(victim, "utf8")).toBe("unchanged\n");
-      const version = execFileSync(binariesFor().kubectl, ["--kubeconfig", kubeconfig, "version", "-o", "json"], { encoding: "utf8" });
+      const version = execFileSync(binariesFor().kubectl, ["--kubeconfig", kubeconfig, "version", "-o", "json"], {
+        encoding: "utf8",
+      });
       expect((JSON.parse(version) as { serverVersion: { gitVersion: string } }).serverVersion.gitVersion).toMatch(/^v1\.35\./);
       const processes = childPids(child.pid ?? -1);
       expect(processes).toHaveLength(2);
@@ -72,7 +87,14 @@ describe.skipIf(!runnable)(title, () => {
   it("answers --help with usage and exit 0, an unknown flag with exit 2, starting nothing", () => {
     const run = (args: string[]) => {
       try {
-        return { code: 0, out: execFileSync(process.execPath, ["tools/pipeline/stage.mjs", "apiserver", ...args], { cwd: projectRoot, encoding: "utf8", stdio: "pipe" }) };
+        return {
+          code: 0,
+          out: execFileSync(process.execPath, ["tools/pipeline/stage.mjs", "apiserver", ...args], {
+            cwd: projectRoot,
+            encoding: "utf8",
+            stdio: "pipe",
+          }),
+        };
       } catch (error) {
         const failed = error as { status: number; stderr: string };
         return { code: failed.status, out: failed.stderr };

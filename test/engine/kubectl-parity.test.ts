@@ -12,7 +12,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyPatch, PatchError } from "../../src/engine/index.js";
 import type { PatchMediaType, Pod } from "../../src/operation/patch-pod.js";
-import { createSandbox, findKubectl, kubectlPatch, mapConcurrently, type KubectlOutcome, type KubectlSandbox } from "../fixtures/engine/kubectl.js";
+import {
+  createSandbox,
+  findKubectl,
+  kubectlPatch,
+  mapConcurrently,
+  type KubectlOutcome,
+  type KubectlSandbox,
+} from "../fixtures/engine/kubectl.js";
 import { caseKey, fromRecorded, readRecordedOutcomes } from "../fixtures/engine/kubectl-outcomes.js";
 import { basePods, parityCases, type KubectlPatchType, type ParityCase } from "../fixtures/engine/parity-cases.js";
 
@@ -38,7 +45,10 @@ function ours(pod: Pod, patch: unknown, type: KubectlPatchType): KubectlOutcome 
 /** kubectl's recorded answer to a case; throws, naming the fix, when there is none. */
 function recorded(testCase: ParityCase): KubectlOutcome {
   const outcome = recording.outcomes[caseKey(testCase)];
-  if (outcome === undefined) throw new Error(`no kubectl answer recorded for "${testCase.type} ${testCase.kind} — ${testCase.name}": run \`npm run record:kubectl\``);
+  if (outcome === undefined)
+    throw new Error(
+      `no kubectl answer recorded for "${testCase.type} ${testCase.kind} — ${testCase.name}": run \`npm run record:kubectl\``,
+    );
   return fromRecorded(basePods[testCase.pod], outcome);
 }
 
@@ -52,9 +62,10 @@ describe("the parity cases", () => {
   it("each have kubectl's answer recorded, and the recording holds nothing else", () => {
     const keys = parityCases.map(caseKey);
     expect(new Set(keys).size, "two cases with the same Pod, type and patch").toBe(keys.length);
-    expect(Object.keys(recording.outcomes).sort(), `kubectl-outcomes.json is stale (${recording.kubectl}): run \`npm run record:kubectl\``).toEqual(
-      [...keys].sort(),
-    );
+    expect(
+      Object.keys(recording.outcomes).sort(),
+      `kubectl-outcomes.json is stale (${recording.kubectl}): run \`npm run record:kubectl\``,
+    ).toEqual([...keys].sort());
   });
 });
 
@@ -77,7 +88,10 @@ describe(`applyPatch equals kubectl patch --local (recorded from ${recording.kub
 const liveCases =
   process.env.KUBECTL_PARITY === "all"
     ? parityCases
-    : parityCases.filter((testCase, index) => parityCases.findIndex((other) => other.kind === testCase.kind && other.type === testCase.type) === index);
+    : parityCases.filter(
+        (testCase, index) =>
+          parityCases.findIndex((other) => other.kind === testCase.kind && other.type === testCase.type) === index,
+      );
 
 if (missing !== undefined && process.env.CI === "true") {
   it("finds kubectl under CI", () => {

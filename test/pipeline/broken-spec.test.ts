@@ -66,17 +66,20 @@ describe("a broken spec", () => {
   let project: ProjectCopy | undefined;
   afterEach(() => project?.remove());
 
-  it.each(cases)("%s: build exits non-zero at file:line and leaves generated/ untouched", (_name, { file, breakIt, mentions }) => {
-    project = copyProject();
-    const before = project.snapshotGenerated();
-    const { text, line } = breakIt(project.read(file));
-    project.write(file, text);
+  it.each(cases)(
+    "%s: build exits non-zero at file:line and leaves generated/ untouched",
+    (_name, { file, breakIt, mentions }) => {
+      project = copyProject();
+      const before = project.snapshotGenerated();
+      const { text, line } = breakIt(project.read(file));
+      project.write(file, text);
 
-    const { code, output } = project.runStage("build");
+      const { code, output } = project.runStage("build");
 
-    expect(code, output).toBe(1);
-    expect(output).toContain(`${file}:${line}:`);
-    expect(output).toContain(mentions);
-    expect(project.snapshotGenerated()).toEqual(before);
-  });
+      expect(code, output).toBe(1);
+      expect(output).toContain(`${file}:${line}:`);
+      expect(output).toContain(mentions);
+      expect(project.snapshotGenerated()).toEqual(before);
+    },
+  );
 });

@@ -26,26 +26,60 @@ const readAndPatch = ["GET /api/v1/namespaces/{namespace}/pods/{name}", patchPod
 
 type Classification = Pick<Change, "rule" | "impact" | "bump" | "operations">;
 
-const breaking = (rule: string, operations: string[]): Classification => ({ rule, impact: "breaking", bump: "major", operations });
-const compatible = (rule: string, bump: "minor" | "patch", operations: string[]): Classification => ({ rule, impact: "non-breaking", bump, operations });
+const breaking = (rule: string, operations: string[]): Classification => ({
+  rule,
+  impact: "breaking",
+  bump: "major",
+  operations,
+});
+const compatible = (rule: string, bump: "minor" | "patch", operations: string[]): Classification => ({
+  rule,
+  impact: "non-breaking",
+  bump,
+  operations,
+});
 
 /** given: the patch file that makes the revision; want: every change reported, in report order. */
 const cases: Array<[string, { given: string; want: Classification[] }]> = [
   ["removed response field", { given: "removed-response-field", want: [breaking("property-removed", readAndPatch)] }],
-  ["removed request field (project rule)", { given: "removed-request-field", want: [breaking("project/request-property-removed", [patchPod])] }],
+  [
+    "removed request field (project rule)",
+    { given: "removed-request-field", want: [breaking("project/request-property-removed", [patchPod])] },
+  ],
   ["narrowed request enum", { given: "narrowed-request-enum", want: [breaking("enum-values-removed", [patchPod])] }],
-  ["narrowed enum in a schema shared by request and response", { given: "narrowed-shared-enum", want: [breaking("enum-values-removed", readAndPatch)] }],
-  ["narrowed response-only enum: clients never see the value again", { given: "narrowed-response-enum", want: [compatible("default", "patch", readAndPatch)] }],
-  ["widened response enum: breaks exhaustive switches", { given: "widened-response-enum", want: [breaking("enum-values-added", readAndPatch)] }],
-  ["widened request-only enum (project rule)", { given: "widened-request-enum", want: [compatible("project/request-enum-values-added", "minor", [patchPod])] }],
+  [
+    "narrowed enum in a schema shared by request and response",
+    { given: "narrowed-shared-enum", want: [breaking("enum-values-removed", readAndPatch)] },
+  ],
+  [
+    "narrowed response-only enum: clients never see the value again",
+    { given: "narrowed-response-enum", want: [compatible("default", "patch", readAndPatch)] },
+  ],
+  [
+    "widened response enum: breaks exhaustive switches",
+    { given: "widened-response-enum", want: [breaking("enum-values-added", readAndPatch)] },
+  ],
+  [
+    "widened request-only enum (project rule)",
+    { given: "widened-request-enum", want: [compatible("project/request-enum-values-added", "minor", [patchPod])] },
+  ],
   ["new required parameter", { given: "new-required-parameter", want: [breaking("parameter-became-required", [patchPod])] }],
   ["new optional parameter", { given: "new-optional-parameter", want: [compatible("default", "minor", [patchPod])] }],
   ["removed request media type", { given: "removed-request-media-type", want: [breaking("media-type-removed", [patchPod])] }],
   ["added request media type", { given: "added-request-media-type", want: [compatible("default", "minor", [patchPod])] }],
   ["added optional response field", { given: "added-optional-field", want: [compatible("default", "minor", readAndPatch)] }],
-  ["tightened pattern on a path parameter", { given: "tightened-path-pattern", want: [breaking("schema-constraint-changed", readAndPatch)] }],
-  ["tightened maxLength on a path parameter", { given: "tightened-path-max-length", want: [breaking("schema-constraint-changed", readAndPatch)] }],
-  ["loosened maxLength on a path parameter", { given: "loosened-path-max-length", want: [compatible("default", "patch", readAndPatch)] }],
+  [
+    "tightened pattern on a path parameter",
+    { given: "tightened-path-pattern", want: [breaking("schema-constraint-changed", readAndPatch)] },
+  ],
+  [
+    "tightened maxLength on a path parameter",
+    { given: "tightened-path-max-length", want: [breaking("schema-constraint-changed", readAndPatch)] },
+  ],
+  [
+    "loosened maxLength on a path parameter",
+    { given: "loosened-path-max-length", want: [compatible("default", "patch", readAndPatch)] },
+  ],
   ["removed error response", { given: "removed-error-response", want: [breaking("response-removed", [patchPod])] }],
   ["reworded description", { given: "description-only", want: [compatible("default", "patch", [])] }],
 ];
@@ -83,7 +117,8 @@ describe("npm run diff -- <ref>", () => {
 
   it("lists a removed response field as breaking and exits 1; an unknown ref exits 2", { timeout: 120_000 }, () => {
     project = copyProject();
-    const git = (...args: string[]) => expect(run("git", ["-c", "user.name=test", "-c", "user.email=test@example.test", ...args]).code).toBe(0);
+    const git = (...args: string[]) =>
+      expect(run("git", ["-c", "user.name=test", "-c", "user.email=test@example.test", ...args]).code).toBe(0);
     git("init", "--quiet");
     git("add", "-A");
     git("commit", "--quiet", "-m", "contract");
@@ -96,7 +131,9 @@ describe("npm run diff -- <ref>", () => {
     const diff = run("npm", ["run", "--silent", "diff", "--", "HEAD"]);
 
     expect(diff.code, diff.output).toBe(1);
-    expect(diff.stdout).toMatch(/\| Property `nominatedNodeName` of `\w+` was removed\. \(property-removed\) \| [^|]*PATCH[^|]*\/api\/v1\/namespaces\/\{namespace\}\/pods\/\{name\}[^|]* \| breaking \| major \|/);
+    expect(diff.stdout).toMatch(
+      /\| Property `nominatedNodeName` of `\w+` was removed\. \(property-removed\) \| [^|]*PATCH[^|]*\/api\/v1\/namespaces\/\{namespace\}\/pods\/\{name\}[^|]* \| breaking \| major \|/,
+    );
     expect(diff.stdout).toContain("overall: major — 1 breaking, 0 non-breaking change(s) since HEAD");
     expect(project.read(file)).toBe(edited);
 

@@ -29,7 +29,9 @@ function offline(command: string, cwd: string): { code: number | null; output: s
 
 const probe = spawnSync("unshare", ["-rn", "sh", "-c", "ip link set lo up"], { encoding: "utf8" });
 const unavailable =
-  probe.status === 0 ? undefined : `network namespaces not available (unshare -rn: ${probe.error?.message ?? probe.stderr.trim()})`;
+  probe.status === 0
+    ? undefined
+    : `network namespaces not available (unshare -rn: ${probe.error?.message ?? probe.stderr.trim()})`;
 
 describe.skipIf(unavailable !== undefined)(
   `offline, in a network namespace with only loopback${unavailable === undefined ? "" : ` — skipped: ${unavailable}`}`,
@@ -45,7 +47,12 @@ describe.skipIf(unavailable !== undefined)(
         "node -e \"require('node:net').connect(443, '192.0.2.1').on('error', (e) => console.log('connect:', e.code)).on('connect', () => console.log('connect: OK'))\"";
       const result = offline(`ip -o link show | cut -d: -f2 && ${connect}`, projectRoot);
       expect(result.code, result.output).toBe(0);
-      expect(result.output.split("\n").map((line) => line.trim()).filter(Boolean)).toEqual(["lo", "connect: ENETUNREACH"]);
+      expect(
+        result.output
+          .split("\n")
+          .map((line) => line.trim())
+          .filter(Boolean),
+      ).toEqual(["lo", "connect: ENETUNREACH"]);
     });
 
     it(
@@ -59,9 +66,17 @@ describe.skipIf(unavailable !== undefined)(
       OFFLINE_TIMEOUT_MS,
     );
 
-    it.runIf(process.env.CI === "true")("under CI, this whole test run has no network but loopback (.ci/run starts it in a namespace)", () => {
-      const interfaces = Object.entries(networkInterfaces()).filter(([, addresses]) => addresses?.some((address) => !address.internal));
-      expect(interfaces.map(([name]) => name), "interfaces with a non-loopback address").toEqual([]);
-    });
+    it.runIf(process.env.CI === "true")(
+      "under CI, this whole test run has no network but loopback (.ci/run starts it in a namespace)",
+      () => {
+        const interfaces = Object.entries(networkInterfaces()).filter(([, addresses]) =>
+          addresses?.some((address) => !address.internal),
+        );
+        expect(
+          interfaces.map(([name]) => name),
+          "interfaces with a non-loopback address",
+        ).toEqual([]);
+      },
+    );
   },
 );

@@ -110,13 +110,19 @@ let packedFiles: string[];
 beforeAll(() => {
   packDir = mkdtempSync(join(tmpdir(), "pod-patch-pack-"));
   scratchDir = mkdtempSync(join(tmpdir(), "pod-patch-scratch-"));
-  const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", packDir, ".", ...runtimeDependencyFolders()], projectRoot)) as Array<{
+  const packed = JSON.parse(
+    run("npm", ["pack", "--json", "--pack-destination", packDir, ".", ...runtimeDependencyFolders()], projectRoot),
+  ) as Array<{
     filename: string;
     files: { path: string }[];
   }>;
   packedFiles = packed[0]!.files.map((file) => file.path);
   writeFileSync(join(scratchDir, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }));
-  run("npm", ["install", "--offline", "--no-audit", "--no-fund", ...packed.map((tarball) => join(packDir, tarball.filename))], scratchDir);
+  run(
+    "npm",
+    ["install", "--offline", "--no-audit", "--no-fund", ...packed.map((tarball) => join(packDir, tarball.filename))],
+    scratchDir,
+  );
 }, timeout);
 
 afterAll(() => {

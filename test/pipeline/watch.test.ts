@@ -10,7 +10,10 @@ const schemaFile = "openapi/components/schemas/ListMeta.yaml";
 
 /** Adds a described string property `name` to the ListMeta schema. */
 function withProperty(text: string, name: string): string {
-  const edited = text.replace("\nproperties:\n", `\nproperties:\n  ${name}:\n    description: Added by the watch test.\n    type: string\n`);
+  const edited = text.replace(
+    "\nproperties:\n",
+    `\nproperties:\n  ${name}:\n    description: Added by the watch test.\n    type: string\n`,
+  );
   if (edited === text) throw new Error(`test fixture drifted: ${schemaFile} has no top-level properties`);
   return edited;
 }
@@ -31,7 +34,10 @@ function follow(child: ChildProcess) {
     /** Resolves with the text from the previous match up to and including the next line matching `pattern`. */
     next(pattern: RegExp, timeoutMs = 60_000): Promise<string> {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output:\n${output}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output:\n${output}`)),
+          timeoutMs,
+        );
         waiter = () => {
           const rest = output.slice(seen);
           const match = new RegExp(`^.*${pattern.source}.*$`, "m").exec(rest);
@@ -55,7 +61,9 @@ describe("npm run watch", () => {
     project?.remove();
   });
 
-  it("regenerates on a good edit, keeps the outputs on a bad one, recovers on the fix, stops on SIGTERM", { timeout: 300_000 }, async () => {
+  it("regenerates on a good edit, keeps the outputs on a bad one, recovers on the fix, stops on SIGTERM", {
+    timeout: 300_000,
+  }, async () => {
     project = copyProject();
     const original = project.read(schemaFile);
     child = spawn(process.execPath, ["tools/pipeline/stage.mjs", "watch"], {

@@ -32,7 +32,11 @@ interface Expectation {
 }
 
 const valid = corpus("valid");
-const invalid = corpus("invalid").map(([name, { $expect, ...pod }]): [string, Json, Expectation] => [name, pod, $expect as Expectation]);
+const invalid = corpus("invalid").map(([name, { $expect, ...pod }]): [string, Json, Expectation] => [
+  name,
+  pod,
+  $expect as Expectation,
+]);
 
 describe("valid Pods", () => {
   it("are numerous enough to mean something", () => {
@@ -59,7 +63,10 @@ describe("invalid Pods", () => {
     expect(validatePod(pod)).toBe(false);
     const errors = validatePod.errors ?? [];
     const report = formatErrors(errors);
-    expect(errors.map((error) => [errorField(error), error.keyword]), report).toContainEqual([expected.field, expected.keyword]);
+    expect(
+      errors.map((error) => [errorField(error), error.keyword]),
+      report,
+    ).toContainEqual([expected.field, expected.keyword]);
     // One defect per file: every error (oneOf branches included) is about the expected field.
     expect(formatErrors(errors.filter((error) => errorField(error) !== expected.field)), "errors about other fields").toBe("");
   });
@@ -75,7 +82,10 @@ describe("the valid corpus covers", () => {
     const kinds = propertiesOf("Volume").filter((property) => property !== "name");
     const used = new Set(pods.flatMap((pod) => (pod.spec.volumes ?? []).flatMap((volume: Json) => Object.keys(volume))));
     expect(kinds).toHaveLength(30);
-    expect(kinds.filter((kind) => !used.has(kind)), "volume source kinds no valid Pod uses").toEqual([]);
+    expect(
+      kinds.filter((kind) => !used.has(kind)),
+      "volume source kinds no valid Pod uses",
+    ).toEqual([]);
   });
 
   it("every container state, as state and as lastState", () => {
@@ -84,7 +94,10 @@ describe("the valid corpus covers", () => {
       ["initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses"].flatMap((list) => pod.status?.[list] ?? []),
     );
     const seen = (field: "state" | "lastState") => new Set(statuses.flatMap((status: Json) => Object.keys(status[field] ?? {})));
-    expect(states.filter((state) => !seen("state").has(state)), "container states no valid Pod reports").toEqual([]);
+    expect(
+      states.filter((state) => !seen("state").has(state)),
+      "container states no valid Pod reports",
+    ).toEqual([]);
     expect(seen("lastState").size, "no valid Pod reports a lastState").toBeGreaterThan(0);
   });
 });

@@ -27,7 +27,9 @@ const shortName = (upstreamId: string): string => upstreamId.slice(upstreamId.la
 const inventoryRef: RefReader = (node) => (typeof node.ref === "string" ? shortName(node.ref) : undefined);
 
 /** The inventory's schemas keyed by short name (the fixture's `ref`s rewritten the same way). */
-const upstreamSchemas: Json = Object.fromEntries(Object.entries(inventory.schemas).map(([id, schema]) => [shortName(id), schema]));
+const upstreamSchemas: Json = Object.fromEntries(
+  Object.entries(inventory.schemas).map(([id, schema]) => [shortName(id), schema]),
+);
 
 /**
  * Differences from upstream that the contract makes on purpose (docs/decisions/0002-closed-value-sets.md).
@@ -56,7 +58,8 @@ interface Comparison {
   coverage: { schemas: [number, number]; properties: [number, number]; extensions: [number, number] };
 }
 
-const show = (value: unknown): string => (value === undefined ? "(none)" : typeof value === "string" ? value : JSON.stringify(value));
+const show = (value: unknown): string =>
+  value === undefined ? "(none)" : typeof value === "string" ? value : JSON.stringify(value);
 const typesOf = (node: Json): string[] | undefined =>
   node.type === undefined ? undefined : [node.type].flat().map(String).sort();
 const extensionKeys = (node: Json): string[] => Object.keys(node).filter((key) => key.startsWith("x-kubernetes-"));
@@ -100,10 +103,18 @@ function compareClosure(schemas: Json, root: string): Comparison {
         compareNode(`${location}.${name}`, want, have);
       }
     }
-    for (const [keyword, suffix] of [["items", "[]"], ["additionalProperties", "{}"]] as const) {
+    for (const [keyword, suffix] of [
+      ["items", "[]"],
+      ["additionalProperties", "{}"],
+    ] as const) {
       if (expected[keyword] === undefined && actual[keyword] === undefined) continue;
       if (expected[keyword] === undefined || actual[keyword] === undefined) {
-        differ(location, keyword, expected[keyword] === undefined ? undefined : "a schema", actual[keyword] === undefined ? undefined : "a schema");
+        differ(
+          location,
+          keyword,
+          expected[keyword] === undefined ? undefined : "a schema",
+          actual[keyword] === undefined ? undefined : "a schema",
+        );
       } else compareNode(`${location}${suffix}`, expected[keyword], actual[keyword]);
     }
     const wantBranches: Json[] = expected.oneOf ?? [];
@@ -152,27 +163,62 @@ describe("the inventory fixture", () => {
 });
 
 describe("generated/openapi.json against Kubernetes 1.35", () => {
-  it.each(["Pod", "Status"])("the closure of components.schemas.%s has upstream's schemas, properties, types, formats, required lists and extensions", (root) => {
-    const { differences, coverage } = compareClosure(bundleSchemas, root);
-    console.log(
-      `${root} closure: schemas ${ratio(coverage.schemas)}, properties ${ratio(coverage.properties)}, extensions ${ratio(coverage.extensions)}`,
-    );
-    expect(differences).toEqual([]);
-  });
+  it.each(["Pod", "Status"])(
+    "the closure of components.schemas.%s has upstream's schemas, properties, types, formats, required lists and extensions",
+    (root) => {
+      const { differences, coverage } = compareClosure(bundleSchemas, root);
+      console.log(
+        `${root} closure: schemas ${ratio(coverage.schemas)}, properties ${ratio(coverage.properties)}, extensions ${ratio(coverage.extensions)}`,
+      );
+      expect(differences).toEqual([]);
+    },
+  );
 });
 
 /** Each row breaks one fact of an in-memory copy of the bundle and names the line the comparison must report. */
 const mutations: Array<[string, (schemas: Json) => void, string]> = [
   ["a removed property", (s) => delete s.PodSpec.properties.hostname, "PodSpec.hostname: missing property"],
-  ["an added property", (s) => (s.Container.properties.color = { type: "string" }), "Container.color: extra property, not in Kubernetes 1.35"],
-  ["a changed format", (s) => (s.ContainerPort.properties.containerPort.format = "int64"), "ContainerPort.containerPort: format expected int32, got int64"],
-  ["a changed type", (s) => (s.PodSpec.properties.hostNetwork.type = "string"), "PodSpec.hostNetwork: type expected [\"boolean\"], got [\"string\"]"],
-  ["a dropped list extension", (s) => delete s.PodSpec.properties.tolerations["x-kubernetes-list-type"], "PodSpec.tolerations: x-kubernetes-list-type expected atomic, got (none)"],
-  ["a changed map key", (s) => (s.PodSpec.properties.containers["x-kubernetes-list-map-keys"] = ["image"]), "PodSpec.containers: x-kubernetes-list-map-keys expected [\"name\"], got [\"image\"]"],
-  ["a retargeted item ref", (s) => (s.PodSpec.properties.initContainers.items.$ref = "#/components/schemas/EphemeralContainer"), "PodSpec.initContainers[]: ref expected Container, got EphemeralContainer"],
-  ["a changed required list", (s) => (s.Container.required = []), "Container: required expected [\"name\"], got []"],
-  ["Time no longer nullable", (s) => (s.Time.type = "string"), "Time: type: deliberate difference no longer found (the apiserver serialises an unset time as null, e.g. lastProbeTime); update deliberateDifferences"],
-  ["Time widened beyond null", (s) => (s.Time.type = ["string", "null", "integer"]), "Time: type expected [\"string\"], got [\"integer\",\"null\",\"string\"]"],
+  [
+    "an added property",
+    (s) => (s.Container.properties.color = { type: "string" }),
+    "Container.color: extra property, not in Kubernetes 1.35",
+  ],
+  [
+    "a changed format",
+    (s) => (s.ContainerPort.properties.containerPort.format = "int64"),
+    "ContainerPort.containerPort: format expected int32, got int64",
+  ],
+  [
+    "a changed type",
+    (s) => (s.PodSpec.properties.hostNetwork.type = "string"),
+    'PodSpec.hostNetwork: type expected ["boolean"], got ["string"]',
+  ],
+  [
+    "a dropped list extension",
+    (s) => delete s.PodSpec.properties.tolerations["x-kubernetes-list-type"],
+    "PodSpec.tolerations: x-kubernetes-list-type expected atomic, got (none)",
+  ],
+  [
+    "a changed map key",
+    (s) => (s.PodSpec.properties.containers["x-kubernetes-list-map-keys"] = ["image"]),
+    'PodSpec.containers: x-kubernetes-list-map-keys expected ["name"], got ["image"]',
+  ],
+  [
+    "a retargeted item ref",
+    (s) => (s.PodSpec.properties.initContainers.items.$ref = "#/components/schemas/EphemeralContainer"),
+    "PodSpec.initContainers[]: ref expected Container, got EphemeralContainer",
+  ],
+  ["a changed required list", (s) => (s.Container.required = []), 'Container: required expected ["name"], got []'],
+  [
+    "Time no longer nullable",
+    (s) => (s.Time.type = "string"),
+    "Time: type: deliberate difference no longer found (the apiserver serialises an unset time as null, e.g. lastProbeTime); update deliberateDifferences",
+  ],
+  [
+    "Time widened beyond null",
+    (s) => (s.Time.type = ["string", "null", "integer"]),
+    'Time: type expected ["string"], got ["integer","null","string"]',
+  ],
   [
     "a schema dropped from the closure",
     (s) => {

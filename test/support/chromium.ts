@@ -35,7 +35,11 @@ export async function launchChromium(): Promise<Chromium> {
   if (chromiumMissing) throw new Error(chromiumMissing);
   const profile = mkdtempSync(join(tmpdir(), "pod-patch-chromium-"));
   try {
-    const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args: chromiumFlags });
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: chromiumPath,
+      headless: true,
+      args: chromiumFlags,
+    });
     return {
       context,
       async close() {

@@ -6,7 +6,9 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 
-export type Json = Record<string, any>;
+import type { OpenApiNode } from "../../tools/pipeline/common.js";
+
+export type Json = OpenApiNode;
 
 const componentPrefix = "#/components/schemas/";
 

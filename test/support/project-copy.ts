@@ -8,7 +8,16 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { projectRoot, sha256 } from "../../tools/pipeline/common.js";
 
-const copied = ["openapi", "tools/pipeline", "tools/servers", "src", "generated", "redocly.yaml", "package.json", "tsconfig.json"];
+const copied = [
+  "openapi",
+  "tools/pipeline",
+  "tools/servers",
+  "src",
+  "generated",
+  "redocly.yaml",
+  "package.json",
+  "tsconfig.json",
+];
 
 export interface ProjectCopy {
   dir: string;

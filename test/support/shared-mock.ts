@@ -24,7 +24,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     const code = await mock.stop();
     const problems = [
-      ...(mock.stderr() === "" ? [] : [`the shared mock wrote to stderr (internal failures are logged there):\n${mock.stderr()}`]),
+      ...(mock.stderr() === ""
+        ? []
+        : [`the shared mock wrote to stderr (internal failures are logged there):\n${mock.stderr()}`]),
       ...(code === 0 ? [] : [`the shared mock exited with ${code} after SIGTERM (expected 0)`]),
     ];
     if (problems.length === 0) return;

@@ -30,7 +30,8 @@ async function main(): Promise<number> {
   if (parsed === "help") return 0;
   const { values } = parsed;
   const port = Number(values.port);
-  if (!/^\d+$/.test(values.port) || port > 65_535) throw new CliUsageError(`--port must be an integer from 0 to 65535, got "${values.port}"`, USAGE);
+  if (!/^\d+$/.test(values.port) || port > 65_535)
+    throw new CliUsageError(`--port must be an integer from 0 to 65535, got "${values.port}"`, USAGE);
   if (!availableMinors().includes(values.version)) {
     throw new CliUsageError(`--version must be one of ${availableMinors().join(", ")}, got "${values.version}"`, USAGE);
   }

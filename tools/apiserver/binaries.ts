@@ -144,7 +144,13 @@ async function buildInto(
   mkdirSync(dirname(target), { recursive: true });
   const partial = `${target}.partial-${process.pid}`;
   try {
-    await run(`build ${goPackage}`, ["build", "-trimpath", "-ldflags", ldflags, "-o", partial, goPackage], moduleDir, BUILD_TIMEOUT_MS, log);
+    await run(
+      `build ${goPackage}`,
+      ["build", "-trimpath", "-ldflags", ldflags, "-o", partial, goPackage],
+      moduleDir,
+      BUILD_TIMEOUT_MS,
+      log,
+    );
     renameSync(partial, target);
   } finally {
     rmSync(partial, { force: true });
@@ -155,7 +161,10 @@ async function buildInto(
  * Builds whatever of the minor's binaries is missing from the cache (nothing when all are there).
  * `log` receives progress lines.
  */
-export async function ensureBinaries(minor: string = defaultMinor, log: (line: string) => void = console.error): Promise<ControlPlaneBinaries> {
+export async function ensureBinaries(
+  minor: string = defaultMinor,
+  log: (line: string) => void = console.error,
+): Promise<ControlPlaneBinaries> {
   const binaries = binariesFor(minor);
   if (missingBinaries(binaries).length === 0) return binaries;
   const kubernetesDir = kubernetesModuleDir(minor);
@@ -163,7 +172,13 @@ export async function ensureBinaries(minor: string = defaultMinor, log: (line: s
   const kubernetesFlags = `-s -w ${versionFlags(binaries.kubernetesVersion)}`;
   if (!existsSync(binaries.kubeApiserver) || !existsSync(binaries.kubectl)) {
     log(`building Kubernetes ${binaries.kubernetesVersion} (kube-apiserver, kubectl) into ${dirname(binaries.kubeApiserver)}`);
-    await run(`download Go modules of Kubernetes ${binaries.kubernetesVersion}`, ["mod", "download"], kubernetesDir, DOWNLOAD_TIMEOUT_MS, log);
+    await run(
+      `download Go modules of Kubernetes ${binaries.kubernetesVersion}`,
+      ["mod", "download"],
+      kubernetesDir,
+      DOWNLOAD_TIMEOUT_MS,
+      log,
+    );
     if (!existsSync(binaries.kubeApiserver)) {
       await buildInto(binaries.kubeApiserver, "k8s.io/kubernetes/cmd/kube-apiserver", kubernetesDir, kubernetesFlags, log);
     }

@@ -90,11 +90,16 @@ export function writePrivateFile(path: string, content: string): void {
   }
 }
 
-export function controlPlaneKubeconfig(plane: Pick<ControlPlane, "url" | "caCert" | "token">, name = "pod-patch-apiserver"): string {
+export function controlPlaneKubeconfig(
+  plane: Pick<ControlPlane, "url" | "caCert" | "token">,
+  name = "pod-patch-apiserver",
+): string {
   return stringify({
     apiVersion: "v1",
     kind: "Config",
-    clusters: [{ name, cluster: { server: plane.url, "certificate-authority-data": Buffer.from(plane.caCert).toString("base64") } }],
+    clusters: [
+      { name, cluster: { server: plane.url, "certificate-authority-data": Buffer.from(plane.caCert).toString("base64") } },
+    ],
     users: [{ name, user: { token: plane.token } }],
     contexts: [{ name, context: { cluster: name, user: name, namespace: "default" } }],
     "current-context": name,
@@ -152,13 +157,20 @@ function readCaCertificate(certDir: string): string | undefined {
   }
 }
 
-async function waitUntilReady(url: string, token: string, certDir: string, processes: ManagedProcess[]): Promise<{ caCert: string; version: string }> {
+async function waitUntilReady(
+  url: string,
+  token: string,
+  certDir: string,
+  processes: ManagedProcess[],
+): Promise<{ caCert: string; version: string }> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let lastProblem = "no answer yet";
   while (Date.now() < deadline) {
     const dead = processes.find((process) => process.child.exitCode !== null || process.child.signalCode !== null);
     if (dead !== undefined) {
-      throw new ControlPlaneError(`${dead.name} exited during start-up (${dead.child.exitCode ?? dead.child.signalCode}); its log ends:\n${logTail(dead)}`);
+      throw new ControlPlaneError(
+        `${dead.name} exited during start-up (${dead.child.exitCode ?? dead.child.signalCode}); its log ends:\n${logTail(dead)}`,
+      );
     }
     const caCert = readCaCertificate(certDir);
     if (caCert !== undefined) {

@@ -29,7 +29,12 @@ export function httpsExchange(exchange: HttpsExchange): Promise<HttpsAnswer> {
   return new Promise((resolveAnswer, reject) => {
     const req = request(
       exchange.url,
-      { method: exchange.method ?? "GET", ca: exchange.ca, headers: exchange.headers ?? {}, timeout: exchange.timeoutMs ?? 30_000 },
+      {
+        method: exchange.method ?? "GET",
+        ca: exchange.ca,
+        headers: exchange.headers ?? {},
+        timeout: exchange.timeoutMs ?? 30_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -37,7 +42,9 @@ export function httpsExchange(exchange: HttpsExchange): Promise<HttpsAnswer> {
         res.on("error", reject);
       },
     );
-    req.on("timeout", () => req.destroy(new Error(`no answer from ${new URL(exchange.url).origin} within ${exchange.timeoutMs ?? 30_000} ms`)));
+    req.on("timeout", () =>
+      req.destroy(new Error(`no answer from ${new URL(exchange.url).origin} within ${exchange.timeoutMs ?? 30_000} ms`)),
+    );
     req.on("error", reject);
     req.end(exchange.body);
   });

@@ -25,7 +25,10 @@ import { lintSpec, type SpecSource } from "./lint.js";
  * and runs on the other core, with `docs: "after-types"` (watch, where fresh types matter most) it
  * starts once they are written. Nothing is written until lint, bundle and generate succeeded.
  */
-export async function buildAll(source: SpecSource = {}, docs: "alongside-types" | "after-types" = "alongside-types"): Promise<void> {
+export async function buildAll(
+  source: SpecSource = {},
+  docs: "alongside-types" | "after-types" = "alongside-types",
+): Promise<void> {
   const started = performance.now();
   const config = source.config ?? (await loadRedoclyConfig());
   const shared = { ...source, config, resolver: source.resolver ?? new BaseResolver(config.resolve) };

@@ -7,7 +7,17 @@
  */
 import { bundle, stringifyYaml } from "@redocly/openapi-core";
 import { join } from "node:path";
-import { commitFiles, generatedDir, isEntryPoint, loadRedoclyConfig, runStage, SpecError, specRoot, timed, type FileSet } from "./common.js";
+import {
+  commitFiles,
+  generatedDir,
+  isEntryPoint,
+  loadRedoclyConfig,
+  runStage,
+  SpecError,
+  specRoot,
+  timed,
+  type FileSet,
+} from "./common.js";
 import { rootSyntaxError, type SpecSource, toSpecProblem } from "./lint.js";
 
 export const bundleJsonPath = join(generatedDir, "openapi.json");
@@ -24,7 +34,12 @@ export interface BundledSpec {
 /** Bundles the split spec into one document, in memory (see SpecSource for the defaults). */
 export async function bundleSpec(source: SpecSource = {}): Promise<BundledSpec> {
   const config = source.config ?? (await loadRedoclyConfig());
-  const result = await bundle({ ref: source.root ?? specRoot, config, externalRefResolver: source.resolver, dereference: false }).catch((error: unknown) => {
+  const result = await bundle({
+    ref: source.root ?? specRoot,
+    config,
+    externalRefResolver: source.resolver,
+    dereference: false,
+  }).catch((error: unknown) => {
     throw rootSyntaxError("bundle", error) ?? error;
   });
   const errors = result.problems.filter((problem) => problem.severity === "error");

@@ -26,7 +26,8 @@ export async function findDrift(): Promise<string[]> {
   const onDisk = existsSync(generatedDir) ? readdirSync(generatedDir, { recursive: true, withFileTypes: true }) : [];
   for (const entry of onDisk) {
     const path = join(entry.parentPath, entry.name);
-    if (entry.isFile() && !expected.has(path) && !handWritten.has(entry.name)) drift.push(`unexpected ${relativeToProject(path)}`);
+    if (entry.isFile() && !expected.has(path) && !handWritten.has(entry.name))
+      drift.push(`unexpected ${relativeToProject(path)}`);
   }
   return drift;
 }

@@ -12,6 +12,13 @@ import { fileURLToPath } from "node:url";
  * The folder of package.json above this module: tools/pipeline/ in the sources, .stages/tools/pipeline/
  * when tools/pipeline/stage.mjs runs the transpiled copy.
  */
+/**
+ * A node of an OpenAPI document walked without a static type: its shape is what JSON Schema says, which
+ * TypeScript cannot follow through `$ref`s. One alias for every tool that walks the bundle.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above.
+export type OpenApiNode = Record<string, any>;
+
 export const projectRoot = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
 
 function findProjectRoot(from: string): string {

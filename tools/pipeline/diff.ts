@@ -18,6 +18,7 @@ import { loadConfig } from "@redocly/openapi-core";
 import { unescapeSegment } from "../../src/json-pointer/pointer.js";
 import { bundleSpec } from "./bundle.js";
 import { isEntryPoint, projectRoot, redoclyCli, redoclyEnv, SpecError } from "./common.js";
+import type { OpenApiNode } from "./common.js";
 
 const usage = "usage: npm run diff -- <git-ref> [--json]   (for example: npm run diff -- main)";
 /** `redocly diff` finds nothing without a ruleset; diff-recommended rates every rule it has. */
@@ -25,7 +26,6 @@ const diffConfig = "extends:\n  - diff-recommended\ntelemetry: off\n";
 const httpMethods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 export type Bump = "major" | "minor" | "patch";
-type Json = Record<string, any>;
 type Side = "request" | "response";
 
 const bumpRank: Record<Bump, number> = { patch: 0, minor: 1, major: 2 };
@@ -69,12 +69,12 @@ function segments(pointer: string): string[] {
   return pointer.replace(/^#\//, "").split("/").map(unescapeSegment);
 }
 
-function at(document: Json, pointer: string): unknown {
-  return segments(pointer).reduce((node: any, key) => node?.[key], document);
+function at(document: OpenApiNode, pointer: string): unknown {
+  return segments(pointer).reduce((node: OpenApiNode | undefined, key) => node?.[key], document);
 }
 
 /** Every `#/components/<kind>/<name>` reachable from `node`, following references transitively. */
-function reachableComponents(document: Json, node: unknown, found: Set<string>): Set<string> {
+function reachableComponents(document: OpenApiNode, node: unknown, found: Set<string>): Set<string> {
   if (Array.isArray(node)) {
     for (const item of node) reachableComponents(document, item, found);
   } else if (typeof node === "object" && node !== null) {
@@ -94,16 +94,16 @@ function reachableComponents(document: Json, node: unknown, found: Set<string>):
 }
 
 /** Operations of one path item, as [`METHOD /path`, operation]. */
-function operationsOf(document: Json, path: string): Array<[string, Json]> {
-  const item = (document.paths?.[path] ?? {}) as Json;
+function operationsOf(document: OpenApiNode, path: string): Array<[string, OpenApiNode]> {
+  const item = (document.paths?.[path] ?? {}) as OpenApiNode;
   return httpMethods.filter((method) => item[method]).map((method) => [`${method.toUpperCase()} ${path}`, item[method]]);
 }
 
 /** For each component: the operations that reach it, and from which side (request or response). */
-function componentUsage(document: Json): Map<string, Map<string, Set<Side>>> {
+function componentUsage(document: OpenApiNode): Map<string, Map<string, Set<Side>>> {
   const usage = new Map<string, Map<string, Set<Side>>>();
   for (const path of Object.keys(document.paths ?? {})) {
-    const item = document.paths[path] as Json;
+    const item = document.paths[path] as OpenApiNode;
     for (const [operation, definition] of operationsOf(document, path)) {
       const roots: Array<[Side, unknown]> = [
         ["request", [item.parameters, definition.parameters, definition.requestBody]],
@@ -122,7 +122,10 @@ function componentUsage(document: Json): Map<string, Map<string, Set<Side>>> {
 }
 
 /** Operations and sides a change at `pointer` reaches, looked up in both revisions. */
-function reach(pointer: string, documents: Array<{ document: Json; usage: Map<string, Map<string, Set<Side>>> }>): Map<string, Set<Side>> {
+function reach(
+  pointer: string,
+  documents: Array<{ document: OpenApiNode; usage: Map<string, Map<string, Set<Side>>> }>,
+): Map<string, Set<Side>> {
   const found = new Map<string, Set<Side>>();
   const add = (operation: string, sides: Iterable<Side>) => {
     found.set(operation, new Set([...(found.get(operation) ?? []), ...sides]));
@@ -153,7 +156,8 @@ function brief(value: unknown): string {
  */
 function projectVerdict(change: RedoclyChange, sides: Set<Side>): { ruleId: string; impact: Bump; message: string } | undefined {
   const name = segments(change.path).at(-1);
-  const removedProperty = change.kind === "removed" && change.typeName === "Schema" && /\/properties\/[^/]+$/.test(change.base?.pointer ?? "");
+  const removedProperty =
+    change.kind === "removed" && change.typeName === "Schema" && /\/properties\/[^/]+$/.test(change.base?.pointer ?? "");
   if (removedProperty && sides.has("request")) {
     return {
       ruleId: "project/request-property-removed",
@@ -176,7 +180,7 @@ function projectVerdict(change: RedoclyChange, sides: Set<Side>): { ruleId: stri
 }
 
 /** Turns redocly's report into the project's classification, with every affected operation. */
-function classify(report: { changes: RedoclyChange[] }, base: Json, revision: Json): Change[] {
+function classify(report: { changes: RedoclyChange[] }, base: OpenApiNode, revision: OpenApiNode): Change[] {
   const documents = [base, revision].map((document) => ({ document, usage: componentUsage(document) }));
   const changes = report.changes.map((change): Change => {
     const pointer = change.revision?.pointer ?? change.base?.pointer ?? change.path;
@@ -191,7 +195,7 @@ function classify(report: { changes: RedoclyChange[] }, base: Json, revision: Js
     const subject = `${change.kind} ${change.typeName} \`${name}\``;
     const detail = change.property ? `: ${change.property} ${brief(change.base?.value)} → ${brief(change.revision?.value)}` : "";
     return {
-      change: verdict?.message ?? `${subject[0]!.toUpperCase()}${subject.slice(1)}${detail}`,
+      change: verdict?.message ?? `${subject.charAt(0).toUpperCase()}${subject.slice(1)}${detail}`,
       rule: verdict?.ruleId ?? "default",
       operations: [...reached.keys()].sort(),
       pointer,
@@ -203,24 +207,50 @@ function classify(report: { changes: RedoclyChange[] }, base: Json, revision: Js
 }
 
 /** Runs `redocly diff` on two bundled documents and classifies every change. */
-export function diffDocuments(base: Json, revision: Json, labels = { base: "base", revision: "revision" }): DiffReport {
+export function diffDocuments(
+  base: OpenApiNode,
+  revision: OpenApiNode,
+  labels = { base: "base", revision: "revision" },
+): DiffReport {
   const folder = mkdtempSync(join(tmpdir(), "pod-patch-diff-"));
   try {
-    const paths = { base: join(folder, "base.json"), revision: join(folder, "revision.json"), config: join(folder, "redocly.yaml"), report: join(folder, "report.json") };
+    const paths = {
+      base: join(folder, "base.json"),
+      revision: join(folder, "revision.json"),
+      config: join(folder, "redocly.yaml"),
+      report: join(folder, "report.json"),
+    };
     writeFileSync(paths.base, JSON.stringify(base, null, 2));
     writeFileSync(paths.revision, JSON.stringify(revision, null, 2));
     writeFileSync(paths.config, diffConfig);
     // --fail-on none: redocly's exit code would mix "breaking" with "crashed"; the report decides here.
-    const args = [redoclyCli, "diff", paths.base, paths.revision, "--config", paths.config, "--format", "json", "--output", paths.report, "--fail-on", "none"];
+    const args = [
+      redoclyCli,
+      "diff",
+      paths.base,
+      paths.revision,
+      "--config",
+      paths.config,
+      "--format",
+      "json",
+      "--output",
+      paths.report,
+      "--fail-on",
+      "none",
+    ];
     const result = spawnSync(process.execPath, args, {
       cwd: folder,
       encoding: "utf8",
       env: redoclyEnv,
     });
-    if (result.status !== 0) throw new Error(`diff: redocly diff failed (exit ${result.status})\n${result.stdout}${result.stderr}`);
+    if (result.status !== 0)
+      throw new Error(`diff: redocly diff failed (exit ${result.status})\n${result.stdout}${result.stderr}`);
     const report = JSON.parse(readFileSync(paths.report, "utf8")) as { reportVersion?: unknown; changes: RedoclyChange[] };
     // The command is experimental: refuse a report format this code was not written against.
-    if (report.reportVersion !== "1") throw new Error(`diff: redocly diff wrote report version ${String(report.reportVersion)}, expected 1; revisit tools/pipeline/diff.ts`);
+    if (report.reportVersion !== "1")
+      throw new Error(
+        `diff: redocly diff wrote report version ${String(report.reportVersion)}, expected 1; revisit tools/pipeline/diff.ts`,
+      );
     const changes = classify(report, base, revision);
     const top = changes[0]?.bump;
     return { ...labels, bump: top ?? "none", breaking: changes.filter((change) => change.impact === "breaking").length, changes };
@@ -251,13 +281,14 @@ function extractSpec(ref: string, folder: string): void {
 }
 
 /** Bundles the spec at `ref` and in the working tree. */
-async function bundleBoth(ref: string): Promise<{ base: Json; revision: Json }> {
+async function bundleBoth(ref: string): Promise<{ base: OpenApiNode; revision: OpenApiNode }> {
   const folder = mkdtempSync(join(tmpdir(), "pod-patch-diff-ref-"));
   try {
     extractSpec(ref, folder);
     const config = await loadConfig({ configPath: join(folder, "redocly.yaml") });
     const base = await bundleSpec({ root: join(folder, "openapi", "openapi.yaml"), config }).catch((error: unknown) => {
-      if (error instanceof SpecError) throw new Error(`diff: the spec at ${ref} does not bundle (paths below are in a copy of ${ref}):\n${error.message}`);
+      if (error instanceof SpecError)
+        throw new Error(`diff: the spec at ${ref} does not bundle (paths below are in a copy of ${ref}):\n${error.message}`);
       throw error;
     });
     const revision = await bundleSpec();
@@ -298,7 +329,8 @@ async function main(argv: string[]): Promise<number> {
   const json = argv.includes("--json");
   const positional = argv.filter((argument) => argument !== "--json");
   const [ref] = positional;
-  if (positional.length !== 1 || ref === undefined || ref.startsWith("-")) throw new UsageError(`expected one git ref and at most --json, got: ${argv.join(" ") || "nothing"}`);
+  if (positional.length !== 1 || ref === undefined || ref.startsWith("-"))
+    throw new UsageError(`expected one git ref and at most --json, got: ${argv.join(" ") || "nothing"}`);
   const { base, revision } = await bundleBoth(ref);
   const report = diffDocuments(base, revision, { base: ref, revision: "working tree" });
   console.log(json ? JSON.stringify(report, null, 2) : formatReport(report));

@@ -29,7 +29,6 @@ import {
   type FileSet,
 } from "./common.js";
 
-
 /**
  * Redoc 3 always renders an "API docs by Redocly" <img> from cdn.redoc.ly and has no option to drop it;
  * pointing it at an empty data: URL makes the image fail locally, and Redoc then hides it.
@@ -46,7 +45,9 @@ const externalLoads: Array<[string, RegExp]> = [
 ];
 
 function bundleProblem(bundlePath: string, message: string): SpecError {
-  return new SpecError("docs", [{ file: relativeToProject(bundlePath), line: 1, column: 1, severity: "error", rule: "docs", message }]);
+  return new SpecError("docs", [
+    { file: relativeToProject(bundlePath), line: 1, column: 1, severity: "error", rule: "docs", message },
+  ]);
 }
 
 /** Every place in the page that would load from another host, as `kind: excerpt`. */
@@ -60,7 +61,9 @@ export function externalReferences(html: string): string[] {
 function dropRedoclyLogo(html: string): string {
   const found = html.match(redoclyLogo)?.length ?? 0;
   if (found !== 2) {
-    throw new Error(`docs: expected Redoc's 2 logo addresses on cdn.redoc.ly in the page, found ${found}; Redoc changed — revisit redoclyLogo in tools/pipeline/docs.ts`);
+    throw new Error(
+      `docs: expected Redoc's 2 logo addresses on cdn.redoc.ly in the page, found ${found}; Redoc changed — revisit redoclyLogo in tools/pipeline/docs.ts`,
+    );
   }
   return html.replace(redoclyLogo, "data:,");
 }
@@ -85,7 +88,19 @@ async function renderWithRedocly(bundlePath: string, title: string): Promise<str
   try {
     // --inlineBundle embeds Redoc's scripts (by default the page loads them from cdn.redocly.com);
     // disableTelemetry stops Redoc reporting usage from the reader's browser.
-    const args = [redoclyCli, "build-docs", bundlePath, "--config", redoclyConfigPath, "--output", page, "--title", title, "--inlineBundle", "--openapi.disableTelemetry=true"];
+    const args = [
+      redoclyCli,
+      "build-docs",
+      bundlePath,
+      "--config",
+      redoclyConfigPath,
+      "--output",
+      page,
+      "--title",
+      title,
+      "--inlineBundle",
+      "--openapi.disableTelemetry=true",
+    ];
     await promisify(execFile)(process.execPath, args, {
       cwd: projectRoot,
       env: redoclyEnv,
@@ -104,7 +119,8 @@ export async function buildDocs(bundlePath: string = bundleJsonPath): Promise<Fi
   const html = dropRedoclyLogo(await renderWithRedocly(bundlePath, readTitle(bundlePath)));
   const external = externalReferences(html);
   if (external.length > 0) throw new Error(`docs: the page would load from other hosts:\n${external.join("\n")}`);
-  if (!html.includes('"disableTelemetry":true')) throw new Error("docs: Redoc's disableTelemetry option is missing from the page");
+  if (!html.includes('"disableTelemetry":true'))
+    throw new Error("docs: Redoc's disableTelemetry option is missing from the page");
   return new Map([[docsOutput, html]]);
 }
 

@@ -4,8 +4,24 @@
  * Output: one line per problem on stderr as `file:line:col severity rule: message`; writes no file.
  * Exit codes: 0 when there are no errors and no warnings, 1 when the spec has problems, 2 on a crash.
  */
-import { type BaseResolver, type Config, getLineColLocation, lint, type NormalizedProblem, YamlParseError } from "@redocly/openapi-core";
-import { isEntryPoint, loadRedoclyConfig, relativeToProject, runStage, SpecError, specRoot, type SpecProblem, timed } from "./common.js";
+import {
+  type BaseResolver,
+  type Config,
+  getLineColLocation,
+  lint,
+  type NormalizedProblem,
+  YamlParseError,
+} from "@redocly/openapi-core";
+import {
+  isEntryPoint,
+  loadRedoclyConfig,
+  relativeToProject,
+  runStage,
+  SpecError,
+  specRoot,
+  type SpecProblem,
+  timed,
+} from "./common.js";
 
 /** Converts Redocly's problem (JSON pointer into a source) into file:line:col. */
 export function toSpecProblem(problem: NormalizedProblem): SpecProblem {
@@ -53,9 +69,11 @@ export interface SpecSource {
 /** Lints the spec; resolves when it is clean, rejects with a SpecError listing every problem. */
 export async function lintSpec(source: SpecSource = {}): Promise<void> {
   const config = source.config ?? (await loadRedoclyConfig());
-  const problems = await lint({ ref: source.root ?? specRoot, config, externalRefResolver: source.resolver }).catch((error: unknown) => {
-    throw rootSyntaxError("lint", error) ?? error;
-  });
+  const problems = await lint({ ref: source.root ?? specRoot, config, externalRefResolver: source.resolver }).catch(
+    (error: unknown) => {
+      throw rootSyntaxError("lint", error) ?? error;
+    },
+  );
   const reported = problems.map(toSpecProblem);
   if (reported.length > 0) throw new SpecError("lint", reported);
 }

@@ -7,28 +7,27 @@
  */
 import type { PropertyShape } from "../../src/engine/metadata.js";
 import { SpecError } from "./common.js";
-
-type Json = Record<string, any>;
+import type { OpenApiNode } from "./common.js";
 
 const schemaPrefix = "#/components/schemas/";
 
-function schemaName(node: Json | undefined): string | undefined {
+function schemaName(node: OpenApiNode | undefined): string | undefined {
   const ref = node?.$ref;
   return typeof ref === "string" && ref.startsWith(schemaPrefix) ? ref.slice(schemaPrefix.length) : undefined;
 }
 
 /** A schema with properties is an object to descend into; one without (Quantity, Time, FieldsV1) is a leaf. */
-function hasProperties(schemas: Json, name: string): boolean {
+function hasProperties(schemas: OpenApiNode, name: string): boolean {
   return Object.keys(schemas[name]?.properties ?? {}).length > 0;
 }
 
 /** Element or value type: a schema name when it has properties, "scalar" for leaves and primitives. */
-function elementType(schemas: Json, node: Json | undefined): string {
+function elementType(schemas: OpenApiNode, node: OpenApiNode | undefined): string {
   const name = schemaName(node);
   return name !== undefined && hasProperties(schemas, name) ? name : "scalar";
 }
 
-function shapeOf(schemas: Json, property: Json): PropertyShape {
+function shapeOf(schemas: OpenApiNode, property: OpenApiNode): PropertyShape {
   const extensions = {
     ...(property["x-kubernetes-patch-merge-key"] && { mergeKey: property["x-kubernetes-patch-merge-key"] as string }),
     ...(property["x-kubernetes-patch-strategy"] && { strategy: property["x-kubernetes-patch-strategy"] as string }),
@@ -59,8 +58,8 @@ function shapeOf(schemas: Json, property: Json): PropertyShape {
 }
 
 /** Shapes of every property of every schema reachable from `root`, keyed by schema name. */
-export function mergeMetadata(document: Json, root = "Pod"): Record<string, Record<string, PropertyShape>> {
-  const schemas: Json = document.components?.schemas ?? {};
+export function mergeMetadata(document: OpenApiNode, root = "Pod"): Record<string, Record<string, PropertyShape>> {
+  const schemas: OpenApiNode = document.components?.schemas ?? {};
   if (!schemas[root]) {
     throw new SpecError("generate", [
       { file: "generated/openapi.json", line: 1, column: 1, severity: "error", rule: "generate", message: `no schema ${root}` },
@@ -72,10 +71,17 @@ export function mergeMetadata(document: Json, root = "Pod"): Record<string, Reco
     const name = pending.pop() as string;
     if (table[name]) continue;
     const shapes: Record<string, PropertyShape> = {};
-    for (const [property, node] of Object.entries<Json>(schemas[name].properties ?? {})) {
+    for (const [property, node] of Object.entries<OpenApiNode>(schemas[name].properties ?? {})) {
       const shape = shapeOf(schemas, node);
       shapes[property] = shape;
-      const next = shape.kind === "object" ? shape.schema : shape.kind === "list" ? shape.items : shape.kind === "map" ? shape.values : "scalar";
+      const next =
+        shape.kind === "object"
+          ? shape.schema
+          : shape.kind === "list"
+            ? shape.items
+            : shape.kind === "map"
+              ? shape.values
+              : "scalar";
       if (next !== "scalar") pending.push(next);
     }
     table[name] = shapes;
@@ -84,7 +90,7 @@ export function mergeMetadata(document: Json, root = "Pod"): Record<string, Reco
 }
 
 /** The generated TypeScript module: the table as a const, so its literal types drive compile-time checks. */
-export function mergeMetadataModule(document: Json, banner: string): string {
+export function mergeMetadataModule(document: OpenApiNode, banner: string): string {
   return `${banner}/** Shape and patch extensions of every property in the Pod closure, keyed by schema name. */
 export const podMergeMetadata = ${JSON.stringify(mergeMetadata(document), null, 2)} as const;
 

@@ -20,7 +20,8 @@ const entryFolders = [join("tools", "pipeline"), join("tools", "servers"), join(
 const transpiledFolders = ["tools", "src", "generated"];
 
 const [stage, ...args] = process.argv.slice(2);
-const entryFolder = stage === undefined ? undefined : entryFolders.find((folder) => existsSync(join(root, folder, `${stage}.ts`)));
+const entryFolder =
+  stage === undefined ? undefined : entryFolders.find((folder) => existsSync(join(root, folder, `${stage}.ts`)));
 if (entryFolder === undefined) {
   const expected = entryFolders.map((folder) => `${folder}/<stage>.ts`).join(", ");
   console.error(`stage: no pipeline stage ${JSON.stringify(stage ?? "")} (expected one of ${expected})`);

@@ -27,7 +27,9 @@ const specFile = /\.(ya?ml|json|m?js)$/;
 async function rebuild(changed: string[]): Promise<void> {
   console.log(`\nrun       ${changed.map(relativeToProject).join(", ")}`);
   if (changed.some((path) => path.startsWith(rulesDir))) {
-    console.log("note      lint plugins are loaded once per process (Node 20 cannot re-import an ES module); restart `npm run watch` to use the edited rules");
+    console.log(
+      "note      lint plugins are loaded once per process (Node 20 cannot re-import an ES module); restart `npm run watch` to use the edited rules",
+    );
   }
   const started = performance.now();
   try {
@@ -35,8 +37,12 @@ async function rebuild(changed: string[]): Promise<void> {
     await buildAll({ config: await loadConfig({ configPath: redoclyConfigPath }) }, "after-types");
   } catch (error) {
     // stdout like every other line of the run, so that the problems stay next to it when piped.
-    console.log(error instanceof SpecError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error));
-    console.log(`build     failed ${Math.round(performance.now() - started)} ms — kept the last good outputs; waiting for the next edit`);
+    console.log(
+      error instanceof SpecError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error),
+    );
+    console.log(
+      `build     failed ${Math.round(performance.now() - started)} ms — kept the last good outputs; waiting for the next edit`,
+    );
   }
 }
 

@@ -25,7 +25,10 @@ try {
     const outcome = await kubectlPatch(kubectl, sandbox, testCase.pod, testCase.type, JSON.stringify(testCase.patch));
     return [caseKey(testCase), toRecorded(basePods[testCase.pod], outcome)] as const;
   });
-  const version = execFileSync(kubectl, ["version", "--client", "--kubeconfig", sandbox.kubeconfig], { encoding: "utf8", env: { PATH: process.env.PATH ?? "", HOME: sandbox.dir } });
+  const version = execFileSync(kubectl, ["version", "--client", "--kubeconfig", sandbox.kubeconfig], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "", HOME: sandbox.dir },
+  });
   const recording: RecordedOutcomes = {
     note: "What `kubectl patch --local` answered for each case of parity-cases.ts; written by `npm run record:kubectl`, do not edit.",
     kubectl: version.split("\n")[0]?.trim() ?? "",

@@ -33,7 +33,11 @@ export function checkPatchOptions(essence: string, query: URLSearchParams): Stat
     causes.push({ reason: "FieldValueRequired", field: "fieldManager", message: "Required value: is required for apply patch" });
   }
   if (!isApply(essence) && query.has("force")) {
-    causes.push({ reason: "FieldValueForbidden", field: "force", message: "Forbidden: may not be specified for non-apply patch" });
+    causes.push({
+      reason: "FieldValueForbidden",
+      field: "force",
+      message: "Forbidden: may not be specified for non-apply patch",
+    });
   }
   return causes.length === 0 ? undefined : invalidStatus({ kind: "PatchOptions", group: "meta.k8s.io", name: "" }, causes);
 }
@@ -41,8 +45,5 @@ export function checkPatchOptions(essence: string, query: URLSearchParams): Stat
 /** 413 for a JSON Patch with more operations than the apiserver applies. */
 export function checkJsonPatchSize(essence: string, body: unknown): Status | undefined {
   if (essence !== JSON_PATCH || !Array.isArray(body) || body.length <= MAX_JSON_PATCH_OPERATIONS) return undefined;
-  return failureStatus(
-    413,
-    `The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${body.length}`,
-  );
+  return failureStatus(413, `The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${body.length}`);
 }

@@ -34,9 +34,7 @@ export interface RouteMatch {
 
 export function toRoute(operation: PrismOperation): Route {
   const parts = operation.path.split(/(\{[^}]+\})/);
-  const source = parts
-    .map((part) => (part.startsWith("{") ? "([^/]+)" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
-    .join("");
+  const source = parts.map((part) => (part.startsWith("{") ? "([^/]+)" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("");
   const parameterNames = parts.filter((part) => part.startsWith("{")).map((part) => part.slice(1, -1));
   return { operation, pattern: new RegExp(`^${source}$`), parameterNames };
 }

@@ -76,7 +76,10 @@ function mockPreferences(header: string | undefined): { code?: number; exampleKe
   const preferences: { code?: number; exampleKey?: string } = {};
   for (const item of (header ?? "").split(/[,;]/)) {
     const [name = "", ...valueParts] = item.split("=");
-    const value = valueParts.join("=").trim().replace(/^"(.*)"$/, "$1");
+    const value = valueParts
+      .join("=")
+      .trim()
+      .replace(/^"(.*)"$/, "$1");
     const key = name.trim().toLowerCase();
     if (key === "code") {
       if (!/^\d{3}$/.test(value)) return `Prefer: code must be a three-digit HTTP status code, got "${value}"`;
@@ -137,7 +140,11 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     const method = (request.method ?? "GET").toLowerCase();
     const { match, allowed } = findRoute(routes, method, url.pathname);
     if (match === undefined) {
-      sendStatus(response, routeRefusal(url.pathname, allowed), allowed.length === 0 ? {} : { headers: { allow: allowed.join(", ") } });
+      sendStatus(
+        response,
+        routeRefusal(url.pathname, allowed),
+        allowed.length === 0 ? {} : { headers: { allow: allowed.join(", ") } },
+      );
       return;
     }
     const { operation, parameters } = match;
@@ -203,4 +210,3 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   server.keepAliveTimeout = 60_000;
   return listen(server, options.port, { tls: options.tls !== undefined });
 }
-

@@ -45,7 +45,14 @@ import { installSuffixAwareMediaTypeMatch } from "./prism-internals.js";
 import { readBody, type BodyRead } from "./request-body.js";
 import { loadOperations, type PrismOperation } from "./spec.js";
 import { sendStatus, setViolationsHeader, type Violation } from "./send-status.js";
-import { createUpstream, endToEndHeaders, send, type ForwardedRequest, type UpstreamReply, type UpstreamTls } from "./upstream.js";
+import {
+  createUpstream,
+  endToEndHeaders,
+  send,
+  type ForwardedRequest,
+  type UpstreamReply,
+  type UpstreamTls,
+} from "./upstream.js";
 import { isError, toCause, toViolation, violationLine } from "./violations.js";
 
 export interface ProxyServerOptions {
@@ -150,7 +157,10 @@ export async function startProxyServer(options: ProxyServerOptions): Promise<Pro
 
   /** Reports a failed upstream call and answers it with a 502 Status. */
   const answerUpstreamFailure = (response: ServerResponse, exchange: string, error: unknown): void => {
-    const status = failureStatus(502, `upstream ${upstream.url.origin} failed: ${error instanceof Error ? error.message : String(error)}`);
+    const status = failureStatus(
+      502,
+      `upstream ${upstream.url.origin} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
     options.report(`upstream: ${exchange}: ${status.message}`);
     sendStatus(response, status);
   };
@@ -221,11 +231,9 @@ export async function startProxyServer(options: ProxyServerOptions): Promise<Pro
     if (options.errors && outputErrors.length > 0) {
       const causes = outputErrors.map((diagnostic) => toCause(diagnostic, output.body, []));
       const listed = causes.map((cause) => (cause.field === undefined ? cause.message : `${cause.field}: ${cause.message}`));
-      const status = failureStatus(
-        502,
-        `the upstream's ${reply.statusCode} answer breaks the contract: ${listed.join("; ")}`,
-        { causes },
-      );
+      const status = failureStatus(502, `the upstream's ${reply.statusCode} answer breaks the contract: ${listed.join("; ")}`, {
+        causes,
+      });
       sendStatus(response, status, { violations: responseViolations });
       return;
     }

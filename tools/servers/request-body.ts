@@ -120,7 +120,9 @@ function yamlMayNestDeeper(text: string, limit: number): boolean {
 function valueNestsDeeper(value: unknown, limit: number): boolean {
   const pending: Array<[node: unknown, depth: number]> = [[value, 0]];
   while (pending.length > 0) {
-    const [node, depth] = pending.pop()!;
+    const next = pending.pop();
+    if (next === undefined) break;
+    const [node, depth] = next;
     if (node === null || typeof node !== "object") continue;
     if (depth + 1 > limit) return true;
     for (const child of Object.values(node)) pending.push([child, depth + 1]);
@@ -140,7 +142,10 @@ export function decodeBody(essence: string, bytes: Buffer): DecodedBody {
   try {
     const text = utf8.decode(bytes);
     if (syntax === "text") return { ok: true, value: text };
-    const tooDeep = { ok: false as const, message: `the body could not be decoded as ${essence}: it nests deeper than ${MAX_NESTING_DEPTH} levels` };
+    const tooDeep = {
+      ok: false as const,
+      message: `the body could not be decoded as ${essence}: it nests deeper than ${MAX_NESTING_DEPTH} levels`,
+    };
     if (syntax === "yaml" && yamlMayNestDeeper(text, MAX_NESTING_DEPTH)) return tooDeep;
     const value: unknown = syntax === "json" ? JSON.parse(text) : parseYaml(text, { logLevel: "error" });
     return valueNestsDeeper(value, MAX_NESTING_DEPTH) ? tooDeep : { ok: true, value };

@@ -86,7 +86,9 @@ export function send(upstream: Upstream, forwarded: ForwardedRequest): Promise<U
   const headers: OutgoingHttpHeaders = {
     ...endToEndHeaders(forwarded.headers),
     host: upstream.url.host,
-    ...(forwarded.body.length > 0 || forwarded.headers["content-length"] !== undefined ? { "content-length": forwarded.body.length } : {}),
+    ...(forwarded.body.length > 0 || forwarded.headers["content-length"] !== undefined
+      ? { "content-length": forwarded.body.length }
+      : {}),
   };
   const options = {
     method: forwarded.method,
@@ -103,7 +105,9 @@ export function send(upstream: Upstream, forwarded: ForwardedRequest): Promise<U
       const chunks: Buffer[] = [];
       reply.on("data", (chunk: Buffer) => chunks.push(chunk));
       reply.on("error", reject);
-      reply.on("end", () => resolve({ statusCode: reply.statusCode ?? 502, headers: reply.headers, body: Buffer.concat(chunks) }));
+      reply.on("end", () =>
+        resolve({ statusCode: reply.statusCode ?? 502, headers: reply.headers, body: Buffer.concat(chunks) }),
+      );
     });
     outgoing.on("error", reject);
     outgoing.end(forwarded.body);

@@ -90,14 +90,18 @@ export function recordedAnswers<C extends { id: string }>(
     const index = indexOf.get(testCase.id) ?? -1;
     const live = server !== null && (server.mode !== "subset" || pick(testCase, index));
     if (!live) {
-      if (recorded === undefined) throw new Error(`${suite}: case ${testCase.id} has no recorded answer; run: npm run record:apiserver`);
+      if (recorded === undefined)
+        throw new Error(`${suite}: case ${testCase.id} has no recorded answer; run: npm run record:apiserver`);
       return recorded;
     }
     const answered = normalizeJson(await askLive(server, testCase));
     if (recordMode) {
       fresh[testCase.id] = answered;
     } else {
-      expect(answered, `${suite}/${testCase.id}: the live ${server.version} answer differs from the recording of ${recording?.server}; run: npm run record:apiserver`).toEqual(recorded);
+      expect(
+        answered,
+        `${suite}/${testCase.id}: the live ${server.version} answer differs from the recording of ${recording?.server}; run: npm run record:apiserver`,
+      ).toEqual(recorded);
     }
     return answered;
   };

@@ -61,12 +61,21 @@ function expectStatus(answer: ApiAnswer, allowed: number[], what: string): ApiAn
 /** Creates the namespace unless it exists. */
 export async function ensureNamespace(server: ApiserverConnection, namespace: string): Promise<void> {
   const body = JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
-  const answer = await ask(server, { method: "POST", path: "/api/v1/namespaces", headers: { "content-type": "application/json" }, body });
+  const answer = await ask(server, {
+    method: "POST",
+    path: "/api/v1/namespaces",
+    headers: { "content-type": "application/json" },
+    body,
+  });
   expectStatus(answer, [201, 409], `create namespace ${namespace}`);
 }
 
 /** Creates a Pod (deleting any Pod of that name first, without grace) and returns it as the server stored it. */
-export async function createPod(server: ApiserverConnection, namespace: string, pod: { [key: string]: Json }): Promise<{ [key: string]: Json }> {
+export async function createPod(
+  server: ApiserverConnection,
+  namespace: string,
+  pod: { [key: string]: Json },
+): Promise<{ [key: string]: Json }> {
   const name = (pod.metadata as { name: string }).name;
   await deletePod(server, namespace, name);
   const answer = await ask(server, {
@@ -79,6 +88,9 @@ export async function createPod(server: ApiserverConnection, namespace: string, 
 }
 
 export async function deletePod(server: ApiserverConnection, namespace: string, name: string): Promise<void> {
-  const answer = await ask(server, { method: "DELETE", path: `/api/v1/namespaces/${namespace}/pods/${name}?gracePeriodSeconds=0` });
+  const answer = await ask(server, {
+    method: "DELETE",
+    path: `/api/v1/namespaces/${namespace}/pods/${name}?gracePeriodSeconds=0`,
+  });
   expectStatus(answer, [200, 404], `delete pod ${namespace}/${name}`);
 }
