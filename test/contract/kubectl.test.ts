@@ -13,8 +13,8 @@
  * kubectl sends the patch as given. Those supporting endpoints are in the contract (tag
  * `Supporting`); the first describe block checks each of their declared codes over TLS.
  *
- * Without kubectl the kubectl tests are skipped with the reason in their name — except when
- * CI=true, where a missing kubectl fails the suite.
+ * Without kubectl the kubectl tests are skipped with the reason in their name, and fail instead under
+ * POD_PATCH_FORBID_SKIPS=1 (test/support/skips.ts).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -25,6 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { generatedDir } from "../../tools/pipeline/common.js";
 import { startMock, type RunningMock } from "../support/mock-process.js";
+import { describeNeeding } from "../support/skips.js";
 import { compileComponent, formatErrors, type Json } from "../support/pod-schema.js";
 import { statusTriggers, supportingCases, supportingEndpoints } from "./cases.js";
 
@@ -37,7 +38,6 @@ const KUBECTL = process.env.KUBECTL ?? "kubectl";
 const probe = spawnSync(KUBECTL, ["version", "--client"], { encoding: "utf8", timeout: 30_000 });
 const kubectlMissing =
   probe.status === 0 ? undefined : `${KUBECTL} not runnable (${probe.error?.message ?? probe.stderr.trim()})`;
-const mustRunKubectl = process.env.CI === "true";
 
 let dir: string;
 let kubeconfig: string;
@@ -129,13 +129,10 @@ function loggedHeader(stderr: string, name: string): string | undefined {
   return new RegExp(`\\] +${name}: (.+)$`, "m").exec(stderr.slice(patchAt))?.[1]?.trim();
 }
 
-describe.skipIf(kubectlMissing !== undefined && !mustRunKubectl)(
-  `kubectl patch against the mock${kubectlMissing === undefined ? "" : ` — skipped: ${kubectlMissing}`}`,
+describeNeeding(
+  "kubectl patch against the mock",
+  kubectlMissing === undefined ? undefined : `${kubectlMissing}: install kubectl or set KUBECTL`,
   () => {
-    it("has kubectl (CI=true needs it)", () => {
-      expect(kubectlMissing, "install kubectl or set KUBECTL").toBeUndefined();
-    });
-
     it.each<[label: string, args: string[], contentType: string, dryRun: boolean]>([
       [
         "--type=json",

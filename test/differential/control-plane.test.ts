@@ -16,13 +16,12 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 import { binariesFor } from "../../tools/apiserver/binaries.js";
-import { missingApiserverBinaries, skipsForbidden } from "./support/mode.js";
+import { describeNeeding } from "../support/skips.js";
+import { missingApiserverBinaries } from "./support/mode.js";
 
 const missing = missingApiserverBinaries();
-const runnable = missing.length === 0 || skipsForbidden();
-const title = runnable ? "npm run apiserver" : `npm run apiserver — skipped: binaries not built (${missing.join(", ")})`;
 const projectRoot = new URL("../../", import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), "apiserver-cli-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -40,7 +39,7 @@ const childPids = (pid: number): number[] => {
 const alive = (pid: number): boolean => existsSync(`/proc/${pid}`);
 const ourTempDirs = (): string[] => readdirSync(tmpdir()).filter((name) => name.startsWith("pod-patch-apiserver-"));
 
-describe.skipIf(!runnable)(title, () => {
+describeNeeding("npm run apiserver", missing.length === 0 ? undefined : `binaries not built (${missing.join(", ")})`, () => {
   it("prints one ready line, writes a private kubeconfig in place of a symlink, and stops everything on SIGTERM", async () => {
     const victim = join(scratch, "victim");
     writeFileSync(victim, "unchanged\n", { mode: 0o644 });

@@ -3,7 +3,8 @@
  * build/docs/index.html from 127.0.0.1, renders it in headless Chromium with every request to another
  * host blocked and recorded, and checks what a reader sees (after Redoc has rendered) against
  * generated/openapi.json.
- * Without Chromium the browser tests are skipped with the reason; under CI=true they fail instead.
+ * Without Chromium the browser tests are skipped with the reason in their name, and fail instead under
+ * POD_PATCH_FORBID_SKIPS=1 (test/support/skips.ts).
  */
 import { execFile } from "node:child_process";
 import { createServer, type Server } from "node:http";
@@ -17,6 +18,7 @@ import { docsOutput, projectRoot, readText, SpecError } from "../../tools/pipeli
 import { buildDocs, externalReferences } from "../../tools/pipeline/docs.js";
 import { describeOperation, readBundle } from "../../tools/pipeline/generate.js";
 import { chromiumMissing, launchChromium, type Chromium } from "../support/chromium.js";
+import { describeNeeding } from "../support/skips.js";
 
 const operationPath = "/api/v1/namespaces/{namespace}/pods/{name}";
 const operationSummary = "Update a specified Pod";
@@ -62,14 +64,10 @@ describe("docs stage", () => {
   });
 });
 
-// Under CI=true a missing Chromium fails the suite (launchChromium throws); elsewhere it is skipped, saying so.
-const skipBrowser = chromiumMissing !== undefined && process.env.CI !== "true";
-if (skipBrowser) console.warn(`docs page tests SKIPPED: ${chromiumMissing}`);
-
 /** For expect.poll on what Redoc renders: as long as Playwright's own timeout here, not vitest's 1 s. */
 const rendered = { timeout: 10_000 };
 
-describe.skipIf(skipBrowser)("docs page rendered in Chromium", () => {
+describeNeeding("docs page rendered in Chromium", chromiumMissing, () => {
   let chromium: Chromium | undefined;
   let server: Server | undefined;
   let page: Page;

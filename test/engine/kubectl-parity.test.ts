@@ -6,8 +6,8 @@
  * kubectl's answers come from test/fixtures/engine/kubectl-outcomes.json, recorded from the real
  * binary by `npm run record:kubectl` (a case without a recording fails and says to record). Live
  * kubectl then re-answers the first case of every kind × patch type (KUBECTL_PARITY=all: every case)
- * and must answer as recorded; that part is skipped with the reason when kubectl is absent, except
- * under CI=true, where its absence fails.
+ * and must answer as recorded; that part is skipped with the reason when kubectl is absent, and fails
+ * instead under POD_PATCH_FORBID_SKIPS=1 (test/support/skips.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyPatch, PatchError } from "../../src/engine/index.js";
@@ -22,6 +22,7 @@ import {
 } from "../fixtures/engine/kubectl.js";
 import { caseKey, fromRecorded, readRecordedOutcomes } from "../fixtures/engine/kubectl-outcomes.js";
 import { basePods, parityCases, type KubectlPatchType, type ParityCase } from "../fixtures/engine/parity-cases.js";
+import { describeNeeding } from "../support/skips.js";
 
 const mediaTypes: Record<KubectlPatchType, PatchMediaType> = {
   json: "application/json-patch+json",
@@ -93,13 +94,7 @@ const liveCases =
           parityCases.findIndex((other) => other.kind === testCase.kind && other.type === testCase.type) === index,
       );
 
-if (missing !== undefined && process.env.CI === "true") {
-  it("finds kubectl under CI", () => {
-    throw new Error(`kubectl parity cannot run in CI: ${missing}`);
-  });
-}
-
-describe.skipIf(missing !== undefined)(`live kubectl answers as recorded${missing ? ` (skipped: ${missing})` : ""}`, () => {
+describeNeeding("live kubectl answers as recorded", missing, () => {
   let sandbox: KubectlSandbox;
   let live: KubectlOutcome[] = [];
 

@@ -5,17 +5,15 @@
  *   are built): replay every case and re-ask the live server a subset; `all`: re-ask every case live;
  *   `record`: ask every case live and rewrite the recordings (`npm run record:apiserver`).
  * - `POD_PATCH_FORBID_SKIPS=1` — a test that would skip for want of something (the binaries, kubectl,
- *   Chromium) fails instead. `.ci/run` sets it.
+ *   Chromium) fails instead. `.ci/run` sets it; test/support/skips.ts is its one home.
  */
 import { binariesFor, missingBinaries } from "../../../tools/apiserver/binaries.js";
+
+export { skipsForbidden } from "../../support/skips.js";
 
 export type LiveMode = "off" | "subset" | "all" | "record";
 
 const modes: readonly LiveMode[] = ["off", "subset", "all", "record"];
-
-export function skipsForbidden(): boolean {
-  return process.env.POD_PATCH_FORBID_SKIPS === "1";
-}
 
 /** The binaries that are missing for the default Kubernetes minor (empty when all are built). */
 export function missingApiserverBinaries(): string[] {
