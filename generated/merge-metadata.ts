@@ -203,7 +203,10 @@ export const podMergeMetadata = {
       "listType": "map",
       "listMapKeys": [
         "name"
-      ]
+      ],
+      "keyDefaults": {
+        "name": ""
+      }
     },
     "envFrom": {
       "kind": "list",
@@ -236,7 +239,11 @@ export const podMergeMetadata = {
       "listMapKeys": [
         "containerPort",
         "protocol"
-      ]
+      ],
+      "keyDefaults": {
+        "containerPort": 0,
+        "protocol": "TCP"
+      }
     },
     "readinessProbe": {
       "kind": "object",
@@ -290,7 +297,10 @@ export const podMergeMetadata = {
       "listType": "map",
       "listMapKeys": [
         "devicePath"
-      ]
+      ],
+      "keyDefaults": {
+        "devicePath": ""
+      }
     },
     "volumeMounts": {
       "kind": "list",
@@ -300,7 +310,10 @@ export const podMergeMetadata = {
       "listType": "map",
       "listMapKeys": [
         "mountPath"
-      ]
+      ],
+      "keyDefaults": {
+        "mountPath": ""
+      }
     },
     "workingDir": {
       "kind": "scalar"
@@ -424,7 +437,10 @@ export const podMergeMetadata = {
       "listType": "map",
       "listMapKeys": [
         "name"
-      ]
+      ],
+      "keyDefaults": {
+        "name": ""
+      }
     },
     "containerID": {
       "kind": "scalar"
@@ -474,7 +490,10 @@ export const podMergeMetadata = {
       "listType": "map",
       "listMapKeys": [
         "mountPath"
-      ]
+      ],
+      "keyDefaults": {
+        "mountPath": ""
+      }
     }
   },
   "ContainerUser": {
@@ -609,7 +628,10 @@ export const podMergeMetadata = {
       "listType": "map",
       "listMapKeys": [
         "name"
-      ]
+      ],
+      "keyDefaults": {
+        "name": ""
+      }
     },
     "envFrom": {
       "kind": "list",
@@ -642,7 +664,11 @@ export const podMergeMetadata = {
       "listMapKeys": [
         "containerPort",
         "protocol"
-      ]
+      ],
+      "keyDefaults": {
+        "containerPort": 0,
+        "protocol": "TCP"
+      }
     },
     "readinessProbe": {
       "kind": "object",
@@ -699,7 +725,10 @@ export const podMergeMetadata = {
       "listType": "map",
       "listMapKeys": [
         "devicePath"
-      ]
+      ],
+      "keyDefaults": {
+        "devicePath": ""
+      }
     },
     "volumeMounts": {
       "kind": "list",
@@ -709,7 +738,10 @@ export const podMergeMetadata = {
       "listType": "map",
       "listMapKeys": [
         "mountPath"
-      ]
+      ],
+      "keyDefaults": {
+        "mountPath": ""
+      }
     },
     "workingDir": {
       "kind": "scalar"
@@ -1148,7 +1180,10 @@ export const podMergeMetadata = {
       "listType": "map",
       "listMapKeys": [
         "uid"
-      ]
+      ],
+      "keyDefaults": {
+        "uid": ""
+      }
     },
     "resourceVersion": {
       "kind": "scalar"
@@ -1502,7 +1537,10 @@ export const podMergeMetadata = {
       "listType": "map",
       "listMapKeys": [
         "name"
-      ]
+      ],
+      "keyDefaults": {
+        "name": ""
+      }
     },
     "dnsConfig": {
       "kind": "object",
@@ -1522,7 +1560,10 @@ export const podMergeMetadata = {
       "listType": "map",
       "listMapKeys": [
         "name"
-      ]
+      ],
+      "keyDefaults": {
+        "name": ""
+      }
     },
     "hostAliases": {
       "kind": "list",
@@ -1532,7 +1573,10 @@ export const podMergeMetadata = {
       "listType": "map",
       "listMapKeys": [
         "ip"
-      ]
+      ],
+      "keyDefaults": {
+        "ip": ""
+      }
     },
     "hostIPC": {
       "kind": "scalar"
@@ -1560,7 +1604,10 @@ export const podMergeMetadata = {
       "listType": "map",
       "listMapKeys": [
         "name"
-      ]
+      ],
+      "keyDefaults": {
+        "name": ""
+      }
     },
     "initContainers": {
       "kind": "list",
@@ -1570,7 +1617,10 @@ export const podMergeMetadata = {
       "listType": "map",
       "listMapKeys": [
         "name"
-      ]
+      ],
+      "keyDefaults": {
+        "name": ""
+      }
     },
     "nodeName": {
       "kind": "scalar"
@@ -1610,7 +1660,10 @@ export const podMergeMetadata = {
       "listType": "map",
       "listMapKeys": [
         "name"
-      ]
+      ],
+      "keyDefaults": {
+        "name": ""
+      }
     },
     "resources": {
       "kind": "object",
@@ -1633,7 +1686,10 @@ export const podMergeMetadata = {
       "listType": "map",
       "listMapKeys": [
         "name"
-      ]
+      ],
+      "keyDefaults": {
+        "name": ""
+      }
     },
     "securityContext": {
       "kind": "object",
@@ -1671,7 +1727,10 @@ export const podMergeMetadata = {
       "listMapKeys": [
         "topologyKey",
         "whenUnsatisfiable"
-      ]
+      ],
+      "keyDefaults": {
+        "topologyKey": ""
+      }
     },
     "volumes": {
       "kind": "list",
@@ -1681,7 +1740,10 @@ export const podMergeMetadata = {
       "listType": "map",
       "listMapKeys": [
         "name"
-      ]
+      ],
+      "keyDefaults": {
+        "name": ""
+      }
     },
     "workloadRef": {
       "kind": "object",
@@ -1701,7 +1763,10 @@ export const podMergeMetadata = {
       "listType": "map",
       "listMapKeys": [
         "type"
-      ]
+      ],
+      "keyDefaults": {
+        "type": ""
+      }
     },
     "containerStatuses": {
       "kind": "list",
@@ -1755,7 +1820,10 @@ export const podMergeMetadata = {
       "listType": "map",
       "listMapKeys": [
         "ip"
-      ]
+      ],
+      "keyDefaults": {
+        "ip": ""
+      }
     },
     "qosClass": {
       "kind": "scalar"
@@ -1774,7 +1842,10 @@ export const podMergeMetadata = {
       "listType": "map",
       "listMapKeys": [
         "name"
-      ]
+      ],
+      "keyDefaults": {
+        "name": ""
+      }
     },
     "resources": {
       "kind": "object",
@@ -1933,7 +2004,10 @@ export const podMergeMetadata = {
       "listType": "map",
       "listMapKeys": [
         "name"
-      ]
+      ],
+      "keyDefaults": {
+        "name": ""
+      }
     },
     "limits": {
       "kind": "map",
@@ -1954,7 +2028,10 @@ export const podMergeMetadata = {
       "listType": "map",
       "listMapKeys": [
         "resourceID"
-      ]
+      ],
+      "keyDefaults": {
+        "resourceID": ""
+      }
     }
   },
   "ScaleIOVolumeSource": {
@@ -2479,5 +2556,8 @@ export const podMergeMetadata = {
     }
   }
 } as const;
+
+/** Schemas of the Pod closure that server-side apply treats as one value (`x-kubernetes-map-type: atomic`). */
+export const podAtomicSchemas: readonly string[] = ["ConfigMapKeySelector","FileKeySelector","LabelSelector","LocalObjectReference","NodeSelector","NodeSelectorTerm","ObjectFieldSelector","OwnerReference","ResourceFieldSelector","SecretKeySelector","TypedLocalObjectReference"];
 
 export type PodMergeMetadata = typeof podMergeMetadata;

@@ -4,7 +4,9 @@
  * the resulting update (src/engine: applyPatch, then checkPodUpdate). Run by `node tools/pipeline/stage.mjs patch`.
  *
  * Inputs: --pod, a JSON file with the current Pod; --type, the patch format; --patch, inline JSON (text
- * starting with `{` or `[`) or a file (JSON; YAML also accepted for --type apply).
+ * starting with `{` or `[`) or a file (JSON; YAML also accepted for --type apply); for --type apply,
+ * --field-manager (default `patch-cli`) and --force, as the apiserver's PATCH options: a Pod that carries
+ * managedFields is applied to with field ownership (conflicts, removal of dropped fields).
  * Outputs: stdout, the patched Pod as JSON (also when the update would be refused, to show what was
  * attempted); stderr, each update-rule violation with the spec paths it concerns, then the Kubernetes
  * Status the apiserver would answer with (for a patch that cannot apply, only that Status).
@@ -25,7 +27,7 @@ const mediaTypes: Record<string, PatchMediaType> = {
   apply: "application/apply-patch+yaml",
 };
 
-const usage = `usage: npm run patch -- --pod <pod.json> --type <json|merge|strategic|apply> --patch <inline JSON | file>`;
+const usage = `usage: npm run patch -- --pod <pod.json> --type <json|merge|strategic|apply> --patch <inline JSON | file> [--field-manager <name>] [--force]`;
 
 export interface CliOutput {
   stdout: (text: string) => void;
@@ -61,12 +63,26 @@ function readPod(path: string): Pod {
   return pod;
 }
 
-function parseOptions(argv: string[]): { pod: Pod; patch: unknown; mediaType: PatchMediaType } {
+interface Options {
+  pod: Pod;
+  patch: unknown;
+  mediaType: PatchMediaType;
+  fieldManager: string;
+  force: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { pod: { type: "string" }, type: { type: "string" }, patch: { type: "string" } },
+      options: {
+        pod: { type: "string" },
+        type: { type: "string" },
+        patch: { type: "string" },
+        "field-manager": { type: "string", default: "patch-cli" },
+        force: { type: "boolean", default: false },
+      },
       strict: true,
     }));
   } catch (error) {
@@ -77,12 +93,19 @@ function parseOptions(argv: string[]): { pod: Pod; patch: unknown; mediaType: Pa
     throw new UsageError("--pod, --type and --patch are required");
   const mediaType = mediaTypes[type];
   if (mediaType === undefined) throw new UsageError(`--type must be one of ${Object.keys(mediaTypes).join(", ")}; got "${type}"`);
-  return { pod: readPod(pod), patch: readPatch(patch, type), mediaType };
+  if (values.force === true && type !== "apply") throw new UsageError("--force is only for --type apply");
+  return {
+    pod: readPod(pod),
+    patch: readPatch(patch, type),
+    mediaType,
+    fieldManager: String(values["field-manager"]),
+    force: values.force === true,
+  };
 }
 
 /** Runs the CLI on `argv` (without node and script); returns the exit code. */
 export function runPatchCli(argv: string[], output: CliOutput): number {
-  let options: ReturnType<typeof parseOptions>;
+  let options: Options;
   try {
     options = parseOptions(argv);
   } catch (error) {
@@ -92,7 +115,10 @@ export function runPatchCli(argv: string[], output: CliOutput): number {
   }
   let patched: Pod;
   try {
-    patched = applyPatch(options.pod, options.patch, options.mediaType);
+    patched = applyPatch(options.pod, options.patch, options.mediaType, {
+      fieldManager: options.fieldManager,
+      force: options.force,
+    });
   } catch (error) {
     if (!(error instanceof PatchError)) throw error;
     output.stderr(

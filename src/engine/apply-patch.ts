@@ -4,12 +4,13 @@
 // Output: a new Pod; the inputs are never mutated. Throws PatchError carrying the Kubernetes Status:
 // 400 for a body of the wrong shape, 415 for an unknown media type, 422 for a patch that cannot apply.
 import type { PatchMediaType, Pod } from "../operation/patch-pod.js";
+import { invalidStatus } from "../status/status.js";
 import { badPatch, invalidPatch, PatchError, podFailure } from "./errors.js";
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "./json.js";
 import { applyJsonPatch } from "./json-patch.js";
 import { applyMergePatch } from "./merge-patch.js";
 import { podNode } from "./metadata.js";
-import { serverSideApply } from "./server-side-apply.js";
+import { applyWithOwnership } from "./server-side-apply.js";
 import { strategicMergePatch } from "./strategic-merge.js";
 
 function ownedObject(value: unknown, what: string): JsonObject {
@@ -17,7 +18,38 @@ function ownedObject(value: unknown, what: string): JsonObject {
   return cloneJson(value);
 }
 
-function patchDocument(pod: JsonObject, patch: unknown, mediaType: PatchMediaType): JsonValue {
+/** PATCH options that matter to the patch itself (server-side apply). */
+export interface ApplyPatchOptions {
+  /** The applier; required for `application/apply-patch+yaml`, as the apiserver requires it. */
+  fieldManager?: string;
+  /** Apply only: take over fields other managers own instead of failing with 409. */
+  force?: boolean;
+  /** Apply only: RFC 3339 time for the manager's managedFields entry; default now. */
+  time?: string;
+}
+
+/** ValidatePatchOptions: 422 about PatchOptions when an apply names no field manager. */
+export function requireApplyManager(fieldManager: string | undefined): asserts fieldManager is string {
+  if (fieldManager === undefined || fieldManager === "") {
+    throw new PatchError(
+      invalidStatus({ kind: "PatchOptions", group: "meta.k8s.io", name: "" }, [
+        { reason: "FieldValueRequired", field: "fieldManager", message: "Required value: is required for apply patch" },
+      ]),
+    );
+  }
+}
+
+function serverSideApply(pod: JsonObject, patch: unknown, options: ApplyPatchOptions): JsonObject {
+  requireApplyManager(options.fieldManager);
+  const name = isJsonObject(pod.metadata) && typeof pod.metadata.name === "string" ? pod.metadata.name : "";
+  return applyWithOwnership(pod, ownedObject(patch, "an apply configuration"), name, {
+    fieldManager: options.fieldManager,
+    force: options.force === true,
+    ...(options.time === undefined ? {} : { time: options.time }),
+  });
+}
+
+function patchDocument(pod: JsonObject, patch: unknown, mediaType: PatchMediaType, options: ApplyPatchOptions): JsonValue {
   switch (mediaType) {
     case "application/json-patch+json":
       return applyJsonPatch(pod, patch);
@@ -26,15 +58,15 @@ function patchDocument(pod: JsonObject, patch: unknown, mediaType: PatchMediaTyp
     case "application/strategic-merge-patch+json":
       return strategicMergePatch(pod, ownedObject(patch, "a strategic merge patch"), podNode);
     case "application/apply-patch+yaml":
-      return serverSideApply(pod, ownedObject(patch, "an apply configuration"));
+      return serverSideApply(pod, patch, options);
     default:
       throw new PatchError(podFailure(415, `the body of the request was in an unknown format: ${String(mediaType)}`, []));
   }
 }
 
 /** The Pod after `patch`, or a PatchError with the Status the apiserver would answer. */
-export function applyPatch(pod: Pod, patch: unknown, mediaType: PatchMediaType): Pod {
-  const result = patchDocument(ownedObject(pod, "the Pod"), patch, mediaType);
+export function applyPatch(pod: Pod, patch: unknown, mediaType: PatchMediaType, options: ApplyPatchOptions = {}): Pod {
+  const result = patchDocument(ownedObject(pod, "the Pod"), patch, mediaType, options);
   if (!isJsonObject(result)) throw invalidPatch("", "the patched document is not a JSON object");
   // The result is the patched Pod document; like the apiserver's, it is validated separately (checkPodUpdate).
   return result as Pod;

@@ -19,6 +19,8 @@ export type PropertyShape =
       readonly strategy?: string;
       readonly listType?: string;
       readonly listMapKeys?: readonly string[];
+      /** Defaults of list-map keys: server-side apply identifies an element missing such a key by its default. */
+      readonly keyDefaults?: Readonly<Record<string, unknown>>;
     }
   | { readonly kind: "map"; readonly values: string; readonly mapType?: string; readonly strategy?: string };
 

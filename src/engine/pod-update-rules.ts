@@ -111,8 +111,11 @@ function containerViolations(
   after: JsonValue[],
   field: string,
 ): { violations: PodUpdateViolation[]; stop: boolean } {
-  if (before.length !== after.length)
-    return { violations: [forbidden(field, "pod updates may not add or remove containers")], stop: true };
+  if (before.length !== after.length) {
+    // ValidatePodSpec of the new Pod reports a Pod without containers first.
+    const none = after.length === 0 && field === "spec.containers" ? [required(field)] : [];
+    return { violations: [...none, forbidden(field, "pod updates may not add or remove containers")], stop: true };
+  }
   const violations = after.flatMap((container, index) => {
     const image = member(objectOf(container), "image");
     const imageField = `${field}[${index}].image`;

@@ -59,5 +59,11 @@ export function invalidStatus(target: InvalidTarget, causes: StatusCause[]): Sta
   const listed = causes.map((cause) => (cause.field === undefined ? cause.message : `${cause.field}: ${cause.message}`));
   const qualifiedKind = target.group === undefined || target.group === "" ? target.kind : `${target.kind}.${target.group}`;
   const summary = listed.length === 1 ? listed[0] : `[${listed.join(", ")}]`;
-  return failureStatus(422, `${qualifiedKind} "${target.name}" is invalid: ${summary}`, { ...target, causes });
+  // StatusDetails.name is omitempty: an object without a name (PatchOptions) has none in the details.
+  const { name, ...rest } = target;
+  return failureStatus(422, `${qualifiedKind} "${name}" is invalid: ${summary}`, {
+    ...rest,
+    ...(name === "" ? {} : { name }),
+    causes,
+  });
 }

@@ -115,7 +115,8 @@ describe("usage errors exit 2 and print nothing on stdout", () => {
       ["--pod", pod, "--type", "put", "--patch", "{}"],
       '--type must be one of json, merge, strategic, apply; got "put"',
     ],
-    ["an unknown option", ["--pod", pod, "--type", "merge", "--patch", "{}", "--force"], "Unknown option '--force'"],
+    ["an unknown option", ["--pod", pod, "--type", "merge", "--patch", "{}", "--forced"], "Unknown option '--forced'"],
+    ["--force without apply", ["--pod", pod, "--type", "merge", "--patch", "{}", "--force"], "--force is only for --type apply"],
     ["a missing pod file", ["--pod", join(dir, "none.json"), "--type", "merge", "--patch", "{}"], "--pod file not found"],
     ["a pod file that is not JSON", ["--pod", notJson, "--type", "merge", "--patch", "{}"], "is not valid JSON"],
     [

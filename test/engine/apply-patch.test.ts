@@ -1,11 +1,11 @@
 /**
  * applyPatch without kubectl: CCE's own strategic-vs-merge example, inputs never mutated, the Status
  * carried by PatchError for each kind of refusal (code, reason, field of the cause), and the server-side
- * apply approximation (list-map keys, sets, atomic maps and lists, refusals).
+ * server-side apply (list-map keys, sets, atomic maps and lists, ownership, conflicts, refusals).
  */
 import { describe, expect, it } from "vitest";
 import type { PatchMediaType, Pod } from "../../src/operation/patch-pod.js";
-import { applyPatch, PatchError } from "../../src/engine/index.js";
+import { type ApplyPatchOptions, applyPatch, PatchError } from "../../src/engine/index.js";
 import { ccePod, richPod } from "../fixtures/engine/parity-cases.js";
 
 const strategic = "application/strategic-merge-patch+json";
@@ -16,9 +16,9 @@ const apply = "application/apply-patch+yaml";
 const rich = richPod as Pod;
 const cce = ccePod as Pod;
 
-function refusal(pod: Pod, patch: unknown, mediaType: PatchMediaType): PatchError {
+function refusal(pod: Pod, patch: unknown, mediaType: PatchMediaType, options: ApplyPatchOptions = {}): PatchError {
   try {
-    applyPatch(pod, patch, mediaType);
+    applyPatch(pod, patch, mediaType, options);
   } catch (error) {
     if (error instanceof PatchError) return error;
     throw error;
@@ -63,7 +63,7 @@ describe("inputs are never mutated", () => {
   ] as const)("%s", (mediaType, patch) => {
     const pod = deepFreeze(structuredClone(rich));
     const frozenPatch = deepFreeze(structuredClone(patch));
-    const result = applyPatch(pod, frozenPatch, mediaType);
+    const result = applyPatch(pod, frozenPatch, mediaType, { fieldManager: "test", force: true });
     expect(result).not.toBe(pod);
     expect(pod).toEqual(rich);
     expect(frozenPatch).toEqual(patch);
@@ -174,23 +174,6 @@ describe("refusals carry the apiserver's Status", () => {
     ["JSON Patch body not an array", json, { op: "add" }, 400, "", /must be an array/],
     ["merge patch not an object", merge, [1], 400, "", /must be a JSON object/],
     ["strategic patch not an object", strategic, "x", 400, "", /must be a JSON object/],
-    ["apply of another kind", apply, { apiVersion: "v1", kind: "Service" }, 400, "kind", /apiVersion "v1" and kind "Pod"/],
-    [
-      "apply naming another Pod",
-      apply,
-      { apiVersion: "v1", kind: "Pod", metadata: { name: "other" } },
-      400,
-      "metadata.name",
-      /does not match/,
-    ],
-    [
-      "apply with a directive",
-      apply,
-      { apiVersion: "v1", kind: "Pod", metadata: { labels: { $patch: "replace" } } },
-      400,
-      "metadata.labels.$patch",
-      /directive/,
-    ],
   ] as const)("%s", (_name, mediaType, patch, code, field, message) => {
     const { status } = refusal(rich, patch, mediaType);
     expect(status).toMatchObject({
@@ -223,9 +206,11 @@ describe("refusals carry the apiserver's Status", () => {
   });
 });
 
-describe("server-side apply approximation", () => {
+describe("server-side apply (every rule here is proven against the apiserver by test/differential/apply.test.ts)", () => {
   const base = { apiVersion: "v1", kind: "Pod" };
   const container = (pod: Pod, name: string) => pod.spec?.containers.find((candidate) => candidate.name === name);
+  // `rich` has no managedFields: its first apply gives what it holds to before-first-apply, so a change is forced.
+  const forced = { fieldManager: "test", force: true };
 
   it("merges list-map elements on their keys and appends new ones", () => {
     const result = applyPatch(
@@ -240,30 +225,18 @@ describe("server-side apply approximation", () => {
         },
       },
       apply,
+      forced,
     );
     expect(result.spec?.containers.map((element) => element.name)).toEqual(["app", "sidecar", "extra"]);
     expect(container(result, "app")).toMatchObject({ image: "nginx:1.28", command: ["nginx"] });
   });
 
   it("matches ports on every list-map key (containerPort and protocol)", () => {
-    const result = applyPatch(
-      rich,
-      {
-        ...base,
-        spec: {
-          containers: [
-            {
-              name: "app",
-              ports: [
-                { containerPort: 80, protocol: "TCP", name: "web" },
-                { containerPort: 80, protocol: "UDP" },
-              ],
-            },
-          ],
-        },
-      },
-      apply,
-    );
+    const ports = [
+      { containerPort: 80, protocol: "TCP", name: "web" },
+      { containerPort: 80, protocol: "UDP" },
+    ];
+    const result = applyPatch(rich, { ...base, spec: { containers: [{ name: "app", ports }] } }, apply, forced);
     expect(container(result, "app")?.ports).toEqual([
       { containerPort: 80, protocol: "TCP", name: "web" },
       { containerPort: 443, protocol: "TCP", name: "https" },
@@ -296,8 +269,76 @@ describe("server-side apply approximation", () => {
       (pod: Pod) => pod.spec?.tolerations,
       [{ operator: "Exists" }],
     ],
-    ["null is an omitted field", { spec: { activeDeadlineSeconds: null } }, (pod: Pod) => pod.spec?.activeDeadlineSeconds, 600],
   ] as const)("%s", (_name, config, read, expected) => {
-    expect(read(applyPatch(rich, { ...base, ...config }, apply))).toEqual(expected);
+    expect(read(applyPatch(rich, { ...base, ...config }, apply, forced))).toEqual(expected);
+  });
+
+  it("records the applier's fields in managedFields and gives the Pod's earlier fields to before-first-apply", () => {
+    const result = applyPatch(rich, { ...base, metadata: { labels: { extra: "1" } } }, apply, {
+      fieldManager: "deploy",
+      time: "2026-01-01T00:00:00Z",
+    });
+    const managers = result.metadata?.managedFields?.map((entry) => [entry.manager, entry.operation]);
+    expect(managers).toEqual([
+      ["deploy", "Apply"],
+      ["before-first-apply", "Update"],
+    ]);
+    expect(result.metadata?.managedFields?.[0]?.fieldsV1).toEqual({ "f:metadata": { "f:labels": { "f:extra": {} } } });
+  });
+
+  it("answers 409 with one FieldManagerConflict cause per field another manager owns, unless forced", () => {
+    const error = refusal(rich, { ...base, metadata: { labels: { app: "other" } } }, apply, { fieldManager: "deploy" });
+    expect(error.status).toMatchObject({
+      code: 409,
+      reason: "Conflict",
+      message: 'Apply failed with 1 conflict: conflict with "before-first-apply" using v1: .metadata.labels.app',
+      details: {
+        causes: [
+          {
+            reason: "FieldManagerConflict",
+            message: 'conflict with "before-first-apply" using v1',
+            field: ".metadata.labels.app",
+          },
+        ],
+      },
+    });
+    expect(applyPatch(rich, { ...base, metadata: { labels: { app: "other" } } }, apply, forced).metadata?.labels?.app).toBe(
+      "other",
+    );
+  });
+
+  it("removes a field the manager stops applying when nobody else owns it", () => {
+    const first = applyPatch(rich, { ...base, metadata: { labels: { extra: "1", more: "2" } } }, apply, {
+      fieldManager: "deploy",
+    });
+    const second = applyPatch(first, { ...base, metadata: { labels: { extra: "1" } } }, apply, { fieldManager: "deploy" });
+    expect(second.metadata?.labels).toEqual({ app: "rich", tier: "backend", extra: "1" });
+  });
+
+  it.each([
+    ["another kind", { apiVersion: "v1", kind: "Service" }, { fieldManager: "m" }, 400, "invalid object type: /v1, Kind=Service"],
+    [
+      "another Pod's name",
+      { ...base, metadata: { name: "other" } },
+      { fieldManager: "m" },
+      400,
+      "the name of the object (other) does not match the name on the URL (rich)",
+    ],
+    [
+      "no field manager",
+      base,
+      {},
+      422,
+      'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+    ],
+    [
+      "a field the Pod lacks",
+      { ...base, spec: { bogus: 1 } },
+      { fieldManager: "m" },
+      500,
+      "failed to create typed patch object (/rich; /v1, Kind=Pod): .spec.bogus: field not declared in schema",
+    ],
+  ] as const)("refuses %s as the apiserver does", (_name, config, options, code, message) => {
+    expect(refusal(rich, config, apply, options).status).toMatchObject({ code, message });
   });
 });

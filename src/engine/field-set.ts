@@ -1,0 +1,251 @@
+// Sets of field paths, as server-side apply records who owns what: a port of the parts of
+// sigs.k8s.io/structured-merge-diff v6.3.0 `fieldpath` the apiserver uses for `managedFields`.
+// Inputs: paths of path elements, or a `fieldsV1` object. Outputs: set algebra, the `fieldsV1` object the
+// apiserver writes (sorted as it sorts), and the `.spec.containers[name="web"].image` notation of its
+// conflict messages. Pure; nothing here knows the Pod model (src/engine/typed-value.ts does).
+//
+// A path element is kept in its FieldsV1 spelling: `f:<field>` (struct field or map key),
+// `k:<JSON object of the list-map keys, sorted by name>` (list-map element), `v:<JSON value>` (set
+// element), `i:<index>` (never produced for a Pod, read for completeness).
+import { isJsonObject, type JsonObject, type JsonValue } from "./json.js";
+
+export type PathElement = string;
+export type FieldPath = readonly PathElement[];
+
+const pathKey = (path: FieldPath): string => JSON.stringify(path);
+
+/** value.Compare of structured-merge-diff: numbers < strings < booleans < lists < maps < null, each in its own order. */
+export function compareValues(left: JsonValue, right: JsonValue): number {
+  const rank = (value: JsonValue): number =>
+    typeof value === "number"
+      ? 0
+      : typeof value === "string"
+        ? 1
+        : typeof value === "boolean"
+          ? 2
+          : Array.isArray(value)
+            ? 3
+            : value === null
+              ? 5
+              : 4;
+  const difference = rank(left) - rank(right);
+  if (difference !== 0) return Math.sign(difference);
+  if (typeof left === "number" && typeof right === "number") return Math.sign(left - right);
+  if (typeof left === "string" && typeof right === "string") return compareStrings(left, right);
+  if (typeof left === "boolean" && typeof right === "boolean") return Number(left) - Number(right);
+  if (Array.isArray(left) && Array.isArray(right)) {
+    for (let index = 0; index < Math.min(left.length, right.length); index += 1) {
+      const compared = compareValues(left[index] as JsonValue, right[index] as JsonValue);
+      if (compared !== 0) return compared;
+    }
+    return Math.sign(left.length - right.length);
+  }
+  if (isJsonObject(left) && isJsonObject(right)) return compareFieldLists(sortedFields(left), sortedFields(right));
+  return 0;
+}
+
+/** Go's strings.Compare is by bytes; UTF-8 byte order equals code point order. */
+function compareStrings(left: string, right: string): number {
+  if (left === right) return 0;
+  const a = [...left];
+  const b = [...right];
+  for (let index = 0; index < Math.min(a.length, b.length); index += 1) {
+    const difference = (a[index]?.codePointAt(0) ?? 0) - (b[index]?.codePointAt(0) ?? 0);
+    if (difference !== 0) return Math.sign(difference);
+  }
+  return Math.sign(a.length - b.length);
+}
+
+type FieldList = Array<[string, JsonValue]>;
+
+function sortedFields(object: JsonObject): FieldList {
+  return Object.entries(object).sort(([a], [b]) => compareStrings(a, b));
+}
+
+function compareFieldLists(left: FieldList, right: FieldList): number {
+  for (let index = 0; index < Math.min(left.length, right.length); index += 1) {
+    const [leftName, leftValue] = left[index] as [string, JsonValue];
+    const [rightName, rightValue] = right[index] as [string, JsonValue];
+    const byName = compareStrings(leftName, rightName);
+    if (byName !== 0) return byName;
+    const byValue = compareValues(leftValue, rightValue);
+    if (byValue !== 0) return byValue;
+  }
+  return Math.sign(left.length - right.length);
+}
+
+/** JSON as Go's encoder writes it (keys in the given order; `<`, `>`, `&` escaped like encoding/json). */
+function goJson(value: JsonValue): string {
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+export const fieldElement = (name: string): PathElement => `f:${name}`;
+export const valueElement = (value: JsonValue): PathElement => `v:${goJson(value)}`;
+/** The element of a list-map entry: its key fields sorted by name. */
+export function keyElement(keys: Record<string, JsonValue>): PathElement {
+  const sorted: JsonObject = {};
+  for (const [name, value] of sortedFields(keys)) sorted[name] = value;
+  return `k:${goJson(sorted)}`;
+}
+
+const typeRank: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
+
+/** PathElement.Compare: field names < keys < values < indexes, each in its own order. */
+export function compareElements(left: PathElement, right: PathElement): number {
+  const byType = (typeRank[left[0] ?? ""] ?? 4) - (typeRank[right[0] ?? ""] ?? 4);
+  if (byType !== 0) return Math.sign(byType);
+  const a = left.slice(2);
+  const b = right.slice(2);
+  switch (left[0]) {
+    case "f":
+      return compareStrings(a, b);
+    case "k":
+      return compareFieldLists(sortedFields(JSON.parse(a) as JsonObject), sortedFields(JSON.parse(b) as JsonObject));
+    case "v":
+      return compareValues(JSON.parse(a) as JsonValue, JSON.parse(b) as JsonValue);
+    default:
+      return Math.sign(Number(a) - Number(b));
+  }
+}
+
+/** value.ToString: how a value is printed inside a path (strings quoted, the rest as JSON). */
+function showValue(value: JsonValue): string {
+  return goJson(value);
+}
+
+/** Path.String(): `.spec.containers[name="web"].image`, `.metadata.finalizers[="a/b"]`. */
+export function pathString(path: FieldPath): string {
+  return path
+    .map((element) => {
+      const rest = element.slice(2);
+      switch (element[0]) {
+        case "f":
+          return `.${rest}`;
+        case "k":
+          return `[${sortedFields(JSON.parse(rest) as JsonObject)
+            .map(([name, value]) => `${name}=${showValue(value)}`)
+            .join(",")}]`;
+        case "v":
+          return `[=${showValue(JSON.parse(rest) as JsonValue)}]`;
+        default:
+          return `[${rest}]`;
+      }
+    })
+    .join("");
+}
+
+function comparePaths(left: FieldPath, right: FieldPath): number {
+  for (let index = 0; index < Math.min(left.length, right.length); index += 1) {
+    const compared = compareElements(left[index] as PathElement, right[index] as PathElement);
+    if (compared !== 0) return compared;
+  }
+  return Math.sign(left.length - right.length);
+}
+
+/** A set of field paths (fieldpath.Set): each path names a field, map entry or list element that is owned. */
+export class FieldSet {
+  private readonly entries = new Map<string, FieldPath>();
+
+  constructor(paths: Iterable<FieldPath> = []) {
+    for (const path of paths) this.insert(path);
+  }
+
+  insert(path: FieldPath): void {
+    this.entries.set(pathKey(path), [...path]);
+  }
+
+  has(path: FieldPath): boolean {
+    return this.entries.has(pathKey(path));
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  isEmpty(): boolean {
+    return this.entries.size === 0;
+  }
+
+  paths(): FieldPath[] {
+    return [...this.entries.values()];
+  }
+
+  union(other: FieldSet): FieldSet {
+    return new FieldSet([...this.paths(), ...other.paths()]);
+  }
+
+  difference(other: FieldSet): FieldSet {
+    return new FieldSet(this.paths().filter((path) => !other.has(path)));
+  }
+
+  intersection(other: FieldSet): FieldSet {
+    return new FieldSet(this.paths().filter((path) => other.has(path)));
+  }
+
+  /** The paths below `element`, without it (Set.WithPrefix). */
+  withPrefix(element: PathElement): FieldSet {
+    return new FieldSet(this.paths().flatMap((path) => (path.length > 1 && path[0] === element ? [path.slice(1)] : [])));
+  }
+
+  /** True when some path goes below `element`. */
+  hasChildrenOf(element: PathElement): boolean {
+    return this.paths().some((path) => path.length > 1 && path[0] === element);
+  }
+
+  /**
+   * The paths in Set.Iterate's order: at each level the members (sorted), then each child's paths
+   * (children sorted) — the order of conflict causes.
+   */
+  sortedPaths(): FieldPath[] {
+    const members = this.paths().filter((path) => path.length === 1);
+    const childElements = [...new Set(this.paths().flatMap((path) => (path.length > 1 ? [path[0] as PathElement] : [])))];
+    members.sort(comparePaths);
+    childElements.sort(compareElements);
+    return [
+      ...members,
+      ...childElements.flatMap((element) =>
+        this.withPrefix(element)
+          .sortedPaths()
+          .map((path) => [element, ...path]),
+      ),
+    ];
+  }
+
+  /** The `fieldsV1` object of a managedFields entry, keys sorted as the apiserver writes them. */
+  toFieldsV1(): JsonObject {
+    const build = (set: FieldSet, includeSelf: boolean, self: boolean): JsonObject => {
+      const out: JsonObject = {};
+      const members = new Set(set.paths().flatMap((path) => (path.length === 1 ? [path[0] as PathElement] : [])));
+      const children = new Set(set.paths().flatMap((path) => (path.length > 1 ? [path[0] as PathElement] : [])));
+      if (includeSelf && self && (members.size > 0 || children.size > 0)) out["."] = {};
+      for (const element of [...new Set([...members, ...children])].sort(compareElements)) {
+        out[element] = children.has(element) ? build(set.withPrefix(element), true, members.has(element)) : {};
+      }
+      return out;
+    };
+    return build(this, false, false);
+  }
+
+  /** Reads a `fieldsV1` object; throws on a key that is not a path element. */
+  static fromFieldsV1(fields: JsonValue): FieldSet {
+    const set = new FieldSet();
+    const walk = (node: JsonValue, prefix: PathElement[]): void => {
+      if (!isJsonObject(node)) throw new Error(`fieldsV1 at ${pathString(prefix) || "the root"} is not an object`);
+      for (const [element, child] of Object.entries(node)) {
+        if (element === ".") {
+          set.insert(prefix);
+          continue;
+        }
+        if (!/^[fkvi]:/.test(element)) throw new Error(`fieldsV1 has an unknown path element ${JSON.stringify(element)}`);
+        const path = [...prefix, element];
+        if (isJsonObject(child) && Object.keys(child).length === 0) set.insert(path);
+        else walk(child, path);
+      }
+    };
+    walk(fields, []);
+    return set;
+  }
+}

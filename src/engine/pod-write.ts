@@ -1,0 +1,242 @@
+// The whole PATCH of a Pod as the apiserver carries it out, locally: the patch (applyPatch, or
+// server-side apply with field ownership), decoding into the Go types and defaulting, managedFields,
+// the strategy's create and update preparation, and the update rules — giving the Pod the apiserver
+// would answer with, or the PatchError with its Status. kubernetes v1.35.4
+// staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go, pkg/registry/core/pod/strategy.go.
+//
+// Inputs: the stored Pod (undefined when there is none: only apply creates, with 201), the parsed patch,
+// its media type and the PATCH options. Output: `{ pod, created, changed, warnings }` — `changed` false
+// when the write is a no-op (the apiserver then keeps the stored object and its resourceVersion). The
+// caller owns storage: `pod` carries the stored Pod's uid, creationTimestamp and resourceVersion
+// (`identity` for a new Pod); bumping the resourceVersion of a changed Pod is the store's job.
+//
+// On create (apply to a missing Pod) the admission plugins a default apiserver runs add their part:
+// DefaultTolerationSeconds (not-ready and unreachable tolerations, 300 s), Priority (priority 0,
+// preemptionPolicy PreemptLowerPriority); status becomes Pending with its QoS class. Validation of a new
+// Pod checks only what an apply most often gets wrong: at least one container, each with a name and an image.
+import type { PatchMediaType, Pod } from "../operation/patch-pod.js";
+import { failureStatus, invalidStatus } from "../status/status.js";
+import { applyPatch, requireApplyManager } from "./apply-patch.js";
+import { PatchError } from "./errors.js";
+import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "./json.js";
+import { decodePod, defaultPod } from "./pod-defaults.js";
+import { checkPodUpdate, updateRejection } from "./pod-update-rules.js";
+import { applyWithOwnership, nowRfc3339, trackUpdate } from "./server-side-apply.js";
+import { jsonEquals } from "./typed-value.js";
+
+const APPLY: PatchMediaType = "application/apply-patch+yaml";
+
+export interface PodWriteOptions {
+  namespace: string;
+  name: string;
+  /** `fieldManager`; when absent, the apiserver's default: the User-Agent up to its first `/` (see defaultFieldManager). */
+  fieldManager?: string;
+  /** Used for the default field manager. */
+  userAgent?: string;
+  force?: boolean;
+  /** RFC 3339 time for managedFields; default now. */
+  time?: string;
+  /** uid and creationTimestamp of a Pod created by apply. */
+  identity?: { uid: string; creationTimestamp: string };
+}
+
+export interface PodWriteResult {
+  pod: Pod;
+  created: boolean;
+  /** False when the stored Pod would not change (no new resourceVersion). */
+  changed: boolean;
+  /** `Warning` header texts (unknown fields under fieldValidation=Warn). */
+  warnings: string[];
+}
+
+/** The manager the apiserver records without `fieldManager`: the User-Agent up to the first "/", at most 128 bytes. */
+export function defaultFieldManager(userAgent: string | undefined): string {
+  const prefix = (userAgent ?? "").split("/")[0] ?? "";
+  return Buffer.from(prefix).subarray(0, 128).toString();
+}
+
+export function notFound(name: string): PatchError {
+  return new PatchError(failureStatus(404, `pods "${name}" not found`, { name, kind: "pods" }));
+}
+
+export function modifiedConflict(name: string): PatchError {
+  return new PatchError(
+    failureStatus(
+      409,
+      `Operation cannot be fulfilled on pods "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+      {
+        name,
+        kind: "pods",
+      },
+    ),
+  );
+}
+
+function metadataOf(pod: JsonObject): JsonObject {
+  if (!isJsonObject(pod.metadata)) pod.metadata = {};
+  return pod.metadata as JsonObject;
+}
+
+/** The QoS class of a Pod's containers (pkg/apis/core/helper/qos): BestEffort, Burstable or Guaranteed. */
+function qosClass(spec: JsonObject): string {
+  const containers = [
+    ...(Array.isArray(spec.containers) ? spec.containers : []),
+    ...(Array.isArray(spec.initContainers) ? spec.initContainers : []),
+  ].filter(isJsonObject);
+  let any = false;
+  let guaranteed = true;
+  for (const container of containers) {
+    const resources = isJsonObject(container.resources) ? container.resources : {};
+    const requests = isJsonObject(resources.requests) ? resources.requests : {};
+    const limits = isJsonObject(resources.limits) ? resources.limits : {};
+    for (const resource of ["cpu", "memory"]) {
+      if (requests[resource] !== undefined || limits[resource] !== undefined) any = true;
+      if (limits[resource] === undefined || (requests[resource] !== undefined && requests[resource] !== limits[resource]))
+        guaranteed = false;
+    }
+  }
+  if (!any) return "BestEffort";
+  return guaranteed ? "Guaranteed" : "Burstable";
+}
+
+/** PrepareForCreate plus the default admission plugins of a create. */
+function prepareCreate(pod: JsonObject, options: PodWriteOptions): void {
+  const metadata = metadataOf(pod);
+  metadata.name = options.name;
+  metadata.namespace = options.namespace;
+  metadata.uid = options.identity?.uid ?? "";
+  metadata.generation = 1;
+  metadata.creationTimestamp = options.identity?.creationTimestamp ?? nowRfc3339();
+  const spec = pod.spec as JsonObject;
+  defaultTolerationSeconds(spec);
+  if (spec.priorityClassName === undefined) spec.priority = 0;
+  if (spec.preemptionPolicy === undefined) spec.preemptionPolicy = "PreemptLowerPriority";
+  const gated = Array.isArray(spec.schedulingGates) && spec.schedulingGates.length > 0;
+  pod.status = {
+    phase: "Pending",
+    ...(gated
+      ? {
+          conditions: [
+            {
+              type: "PodScheduled",
+              status: "False",
+              lastProbeTime: null,
+              lastTransitionTime: metadata.creationTimestamp,
+              reason: "SchedulingGated",
+              message: "Scheduling is blocked due to non-empty scheduling gates",
+            },
+          ],
+        }
+      : {}),
+    qosClass: qosClass(spec),
+  };
+}
+
+/**
+ * The DefaultTolerationSeconds admission plugin (create and update): tolerations of the not-ready and
+ * unreachable taints for 300 s, unless the Pod already tolerates them (same key or any key, effect
+ * NoExecute or any effect).
+ */
+function defaultTolerationSeconds(spec: JsonObject): void {
+  const tolerations = Array.isArray(spec.tolerations) ? spec.tolerations.filter(isJsonObject) : [];
+  for (const key of ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]) {
+    const tolerated = tolerations.some(
+      (toleration) =>
+        (toleration.key === key || toleration.key === undefined || toleration.key === "") &&
+        (toleration.effect === undefined || toleration.effect === "" || toleration.effect === "NoExecute"),
+    );
+    if (!tolerated) tolerations.push({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 });
+  }
+  spec.tolerations = tolerations;
+}
+
+/** The few create validations an apply most often fails (ValidatePodCreate has many more). */
+function validateCreate(pod: JsonObject, name: string): void {
+  const spec = isJsonObject(pod.spec) ? pod.spec : {};
+  const containers = Array.isArray(spec.containers) ? spec.containers.filter(isJsonObject) : [];
+  const causes =
+    containers.length === 0
+      ? [{ reason: "FieldValueRequired", field: "spec.containers", message: "Required value" }]
+      : containers.flatMap((container, index) => [
+          ...(typeof container.name === "string" && container.name !== ""
+            ? []
+            : [{ reason: "FieldValueRequired", field: `spec.containers[${index}].name`, message: "Required value" }]),
+          ...(typeof container.image === "string" && container.image !== ""
+            ? []
+            : [{ reason: "FieldValueRequired", field: `spec.containers[${index}].image`, message: "Required value" }]),
+        ]);
+  if (causes.length > 0) throw new PatchError(invalidStatus({ kind: "Pod", name }, causes));
+}
+
+/** PrepareForUpdate: status is not written through this endpoint, generation counts spec changes. */
+function prepareUpdate(pod: JsonObject, live: JsonObject): void {
+  const metadata = metadataOf(pod);
+  const liveMetadata = metadataOf(live);
+  if (live.status === undefined) delete pod.status;
+  else pod.status = cloneJson(live.status);
+  // BeforeUpdate keeps what the client may not change.
+  for (const key of ["creationTimestamp", "generation"]) {
+    if (liveMetadata[key] === undefined) delete metadata[key];
+    else metadata[key] = liveMetadata[key] as JsonValue;
+  }
+  if (metadata.uid === undefined && liveMetadata.uid !== undefined) metadata.uid = liveMetadata.uid;
+  if (!jsonEquals(pod.spec, live.spec))
+    metadata.generation = (typeof liveMetadata.generation === "number" ? liveMetadata.generation : 0) + 1;
+}
+
+/** The Pod without managedFields times, for the apiserver's "nothing but timestamps changed" test. */
+function withoutTimes(pod: JsonObject): JsonObject {
+  const copy = cloneJson(pod);
+  const managed = isJsonObject(copy.metadata) ? copy.metadata.managedFields : undefined;
+  if (Array.isArray(managed)) for (const entry of managed) if (isJsonObject(entry)) delete entry.time;
+  return copy;
+}
+
+/** One PATCH of `live` (see the module header). Throws PatchError with the apiserver's Status. */
+export function writePod(
+  live: Pod | undefined,
+  patch: unknown,
+  mediaType: PatchMediaType,
+  options: PodWriteOptions,
+): PodWriteResult {
+  if (mediaType === APPLY) requireApplyManager(options.fieldManager);
+  const fieldManager = options.fieldManager ?? defaultFieldManager(options.userAgent);
+  const time = options.time ?? nowRfc3339();
+  if (live === undefined && mediaType !== APPLY) throw notFound(options.name);
+  const liveObject = live === undefined ? undefined : (cloneJson(live) as JsonObject);
+  let patched: JsonObject;
+  const warnings: string[] = [];
+  if (mediaType === APPLY) {
+    if (!isJsonObject(patch))
+      throw new PatchError(failureStatus(400, "error decoding YAML: the apply configuration must be an object"));
+    patched = applyWithOwnership(liveObject, patch, options.name, { fieldManager, force: options.force === true, time });
+  } else {
+    const applied = applyPatch(live as Pod, patch, mediaType) as JsonObject;
+    const decoded = decodePod(applied as Pod);
+    for (const field of decoded.unknownFields) warnings.push(`unknown field "${field}"`);
+    patched = trackUpdate(liveObject as JsonObject, defaultPod(decoded.pod) as JsonObject, { fieldManager, time });
+  }
+  const pod = defaultPod(decodePod(patched as Pod).pod) as JsonObject;
+
+  if (liveObject === undefined) {
+    if (typeof metadataOf(pod).name !== "string" || metadataOf(pod).name === "") {
+      throw new PatchError(
+        failureStatus(400, `the name of the object (${options.name} based on URL) was undeterminable: name must be provided`),
+      );
+    }
+    prepareCreate(pod, options);
+    validateCreate(pod, options.name);
+    return { pod: pod as Pod, created: true, changed: true, warnings };
+  }
+  const liveMetadata = metadataOf(liveObject);
+  const requestedVersion = metadataOf(pod).resourceVersion;
+  if (requestedVersion !== undefined && requestedVersion !== liveMetadata.resourceVersion) throw modifiedConflict(options.name);
+  metadataOf(pod).resourceVersion = liveMetadata.resourceVersion ?? "";
+  prepareUpdate(pod, liveObject);
+  if (isJsonObject(pod.spec)) defaultTolerationSeconds(pod.spec);
+  const violations = checkPodUpdate(liveObject as Pod, pod as Pod);
+  if (violations.length > 0) throw new PatchError(updateRejection(pod as Pod, violations));
+  if (jsonEquals(withoutTimes(pod), withoutTimes(liveObject)))
+    return { pod: liveObject as Pod, created: false, changed: false, warnings };
+  return { pod: pod as Pod, created: false, changed: true, warnings };
+}

@@ -1,0 +1,359 @@
+// The Pod as structured-merge-diff sees it: every value typed by generated/merge-metadata.ts, and the
+// four walks server-side apply is made of — a port of sigs.k8s.io/structured-merge-diff v6.3.0
+// `typed` (tofieldset.go, merge.go, compare.go, remove.go) for the shapes a Pod has.
+//
+// Inputs: JSON values and their type (`podType` for a whole Pod). Outputs: a value's FieldSet
+// (toFieldSet), the merge of an apply configuration into a live object (merge), the leaves that were
+// added, modified or removed between two objects (compare), and an object without the paths of a set
+// (removeItems). Pure functions over copies; nothing is mutated.
+//
+// Types, as the apiserver's schema gives them: a struct (one of our schemas) is granular unless the
+// schema is atomic as a whole (generated podAtomicSchemas); a map (additionalProperties) is granular
+// unless `x-kubernetes-map-type: atomic`; a list is a list-map (`x-kubernetes-list-type: map`, elements
+// named by their keys, a missing key by its schema default), a set (`set`, elements named by value) or
+// atomic (everything else); scalars and opaque values (Quantity, IntOrString, FieldsV1) are leaves.
+// A field the model does not know is refused by the caller before it gets here.
+import { podAtomicSchemas } from "../../generated/merge-metadata.js";
+import { FieldSet, fieldElement, keyElement, type PathElement, valueElement } from "./field-set.js";
+import { isJsonObject, member, type JsonObject, type JsonValue } from "./json.js";
+import { fieldShape, type ObjectNode, objectNode, type PropertyShape } from "./metadata.js";
+
+export type TypeRef =
+  | { readonly kind: "struct"; readonly node: ObjectNode; readonly atomic: boolean }
+  | { readonly kind: "map"; readonly node: ObjectNode; readonly atomic: boolean }
+  | {
+      readonly kind: "list";
+      readonly relationship: "atomic" | "set" | "map";
+      readonly keys: readonly string[];
+      readonly keyDefaults: Readonly<Record<string, unknown>>;
+      readonly element: TypeRef;
+    }
+  | { readonly kind: "leaf" };
+
+const atomicSchemas = new Set(podAtomicSchemas);
+const leaf: TypeRef = { kind: "leaf" };
+
+export const podType: TypeRef = { kind: "struct", node: { kind: "schema", schema: "Pod" }, atomic: false };
+
+function typeOfShape(shape: PropertyShape): TypeRef {
+  switch (shape.kind) {
+    case "scalar":
+    case "opaque":
+      return leaf;
+    case "object":
+      return { kind: "struct", node: objectNode(shape), atomic: atomicSchemas.has(shape.schema) };
+    case "map":
+      return { kind: "map", node: objectNode(shape), atomic: shape.mapType === "atomic" };
+    case "list": {
+      const element: TypeRef =
+        shape.items === "scalar"
+          ? leaf
+          : { kind: "struct", node: { kind: "schema", schema: shape.items }, atomic: atomicSchemas.has(shape.items) };
+      const relationship = shape.listType === "map" ? "map" : shape.listType === "set" ? "set" : "atomic";
+      return { kind: "list", relationship, keys: shape.listMapKeys ?? [], keyDefaults: shape.keyDefaults ?? {}, element };
+    }
+  }
+}
+
+/** The type of member `key` of an object of type `type`; undefined for a field the model does not know. */
+export function memberType(type: TypeRef, key: string): TypeRef | undefined {
+  if (type.kind !== "struct" && type.kind !== "map") return undefined;
+  const shape = fieldShape(type.node, key);
+  return shape === undefined ? undefined : typeOfShape(shape);
+}
+
+/** True when `key` is a declared field of a struct (false for the entries of a map). */
+function isDeclaredField(type: TypeRef, key: string): boolean {
+  return type.kind === "struct" && type.node.kind === "schema" && fieldShape(type.node, key) !== undefined;
+}
+
+function isAtomic(type: TypeRef): boolean {
+  return (
+    type.kind === "leaf" ||
+    ((type.kind === "struct" || type.kind === "map") && type.atomic) ||
+    (type.kind === "list" && type.relationship === "atomic")
+  );
+}
+
+/** The path element naming an element of an associative list (listItemToPathElement). */
+export function listElement(type: Extract<TypeRef, { kind: "list" }>, item: JsonValue): PathElement {
+  if (type.relationship === "set") return valueElement(item);
+  const keys: Record<string, JsonValue> = {};
+  const object = isJsonObject(item) ? item : {};
+  for (const key of type.keys) {
+    const value = member(object, key);
+    if (value !== undefined) keys[key] = value;
+    else if (type.keyDefaults[key] !== undefined) keys[key] = type.keyDefaults[key] as JsonValue;
+  }
+  return keyElement(keys);
+}
+
+type ChildType = (key: string) => TypeRef;
+
+function childTypeOf(type: TypeRef): ChildType {
+  return (key) => memberType(type, key) ?? leaf;
+}
+
+/** tofieldset.go: the paths a value sets — leaves, atomic values, list elements, empty or null struct fields, map entries. */
+export function toFieldSet(value: JsonValue, type: TypeRef): FieldSet {
+  const set = new FieldSet();
+  const walk = (node: JsonValue, nodeType: TypeRef, path: PathElement[]): void => {
+    if (isAtomic(nodeType)) {
+      set.insert(path);
+      return;
+    }
+    if (nodeType.kind === "list") {
+      if (!Array.isArray(node)) return;
+      const seen = new Map<PathElement, number>();
+      for (const item of node) {
+        const element = listElement(nodeType, item);
+        seen.set(element, (seen.get(element) ?? 0) + 1);
+      }
+      for (const item of node) {
+        const element = listElement(nodeType, item);
+        const itemPath = [...path, element];
+        if ((seen.get(element) ?? 0) > 1) {
+          set.insert(itemPath);
+          continue;
+        }
+        walk(item, nodeType.element, itemPath);
+        set.insert(itemPath);
+      }
+      return;
+    }
+    if (!isJsonObject(node)) return;
+    const childType = childTypeOf(nodeType);
+    for (const [key, child] of Object.entries(node)) {
+      const childPath = [...path, fieldElement(key)];
+      walk(child, childType(key), childPath);
+      if (child === null || (isJsonObject(child) && Object.keys(child).length === 0) || !isDeclaredField(nodeType, key)) {
+        set.insert(childPath);
+      }
+    }
+  };
+  walk(value, type, []);
+  return set;
+}
+
+const isEmptyCollection = (value: JsonValue | undefined): boolean =>
+  value === undefined ||
+  value === null ||
+  (Array.isArray(value) ? value.length === 0 : isJsonObject(value) && Object.keys(value).length === 0);
+
+/** merge.go with the apply rule (the configuration wins on every leaf): `config` merged into `live`. */
+export function merge(live: JsonValue | undefined, config: JsonValue | undefined, type: TypeRef): JsonValue | undefined {
+  if (config === undefined) return live;
+  if (live === undefined) return config;
+  const bothEmpty = isEmptyCollection(live) && isEmptyCollection(config);
+  if (isAtomic(type) || bothEmpty) return config;
+  // A granular struct, map or list given as null merges like an empty one: the live value stays.
+  if (config === null) return live;
+  if (type.kind === "list") {
+    if (!Array.isArray(live) || !Array.isArray(config)) return config;
+    return mergeList(live, config, type);
+  }
+  if (!isJsonObject(live) || !isJsonObject(config)) return config;
+  const childType = childTypeOf(type);
+  const out: JsonObject = {};
+  for (const key of new Set([...Object.keys(live), ...Object.keys(config)])) {
+    const merged = merge(member(live, key), member(config, key), childType(key));
+    if (merged !== undefined) out[key] = merged;
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
+/** visitListItems of merge.go: live order, with the configuration's order for shared and new elements. */
+function mergeList(live: JsonValue[], config: JsonValue[], type: Extract<TypeRef, { kind: "list" }>): JsonValue[] | undefined {
+  const liveElements = live.map((item) => listElement(type, item));
+  const configElements = config.map((item) => listElement(type, item));
+  const liveByElement = new Map<PathElement, JsonValue>();
+  liveElements.forEach((element, index) => {
+    liveByElement.set(element, live[index] as JsonValue);
+  });
+  const configByElement = new Map<PathElement, JsonValue>();
+  configElements.forEach((element, index) => {
+    configByElement.set(element, config[index] as JsonValue);
+  });
+  const sharedOrder = configElements.filter((element) => liveByElement.has(element));
+  let nextShared = sharedOrder.shift();
+  const mergedConfig = new Set<PathElement>();
+  const out: JsonValue[] = [];
+  const take = (value: JsonValue | undefined): void => {
+    if (value !== undefined) out.push(value);
+  };
+  let left = 0;
+  let right = 0;
+  while (left < liveElements.length || right < configElements.length) {
+    if (left < liveElements.length && right < configElements.length) {
+      const element = liveElements[left] as PathElement;
+      if (element === configElements[right]) {
+        mergedConfig.add(element);
+        take(merge(liveByElement.get(element), configByElement.get(element), type.element));
+        left += 1;
+        right += 1;
+        nextShared = sharedOrder.shift();
+        continue;
+      }
+      if (configByElement.has(element) && nextShared !== undefined && nextShared !== element) {
+        left += 1;
+        continue;
+      }
+    }
+    if (left < liveElements.length) {
+      const element = liveElements[left] as PathElement;
+      if (!configByElement.has(element)) {
+        take(merge(live[left], undefined, type.element));
+        left += 1;
+        continue;
+      }
+      if (mergedConfig.has(element)) left += 1;
+    }
+    if (right < configElements.length) {
+      const element = configElements[right] as PathElement;
+      mergedConfig.add(element);
+      take(merge(liveByElement.get(element), configByElement.get(element), type.element));
+      right += 1;
+      if (nextShared !== undefined && nextShared === element) nextShared = sharedOrder.shift();
+    }
+  }
+  return out.length === 0 ? undefined : out;
+}
+
+export interface Comparison {
+  added: FieldSet;
+  modified: FieldSet;
+  removed: FieldSet;
+}
+
+/** compare.go: which paths `after` added, modified or removed relative to `before`. */
+export function compare(before: JsonValue, after: JsonValue, type: TypeRef): Comparison {
+  const result: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
+  /** Returns true when this node was handled as a leaf (no own Added/Removed entry then). */
+  const walk = (lhs: JsonValue | undefined, rhs: JsonValue | undefined, nodeType: TypeRef, path: PathElement[]): void => {
+    let inLeaf = false;
+    const doLeaf = (): void => {
+      inLeaf = true;
+      if (lhs === undefined) result.added.insert(path);
+      else if (rhs === undefined) result.removed.insert(path);
+      else if (!jsonEquals(lhs, rhs)) result.modified.insert(path);
+    };
+    if (isAtomic(nodeType) || (isEmptyCollection(lhs) && isEmptyCollection(rhs) && nodeType.kind !== "leaf")) {
+      doLeaf();
+    } else if (nodeType.kind === "list") {
+      const left = Array.isArray(lhs) ? lhs : [];
+      const right = Array.isArray(rhs) ? rhs : [];
+      const leftValues = new Map<PathElement, JsonValue[]>();
+      const rightValues = new Map<PathElement, JsonValue[]>();
+      const order: PathElement[] = [];
+      for (const item of left) {
+        const element = listElement(nodeType, item);
+        if (!leftValues.has(element)) order.push(element);
+        leftValues.set(element, [...(leftValues.get(element) ?? []), item]);
+      }
+      for (const item of right) {
+        const element = listElement(nodeType, item);
+        if (!rightValues.has(element) && !leftValues.has(element)) order.push(element);
+        rightValues.set(element, [...(rightValues.get(element) ?? []), item]);
+      }
+      for (const element of order) {
+        const l = leftValues.get(element) ?? [];
+        const r = rightValues.get(element) ?? [];
+        const itemPath = [...path, element];
+        if (l.length <= 1 && r.length <= 1) walk(l[0], r[0], nodeType.element, itemPath);
+        else if (l.length >= 2 && r.length >= 2) {
+          if (!jsonEquals(l, r)) result.modified.insert(itemPath);
+        } else if (l.length >= 2) {
+          if (r.length > 0) walk(undefined, r[0], nodeType.element, itemPath);
+          result.removed.insert(itemPath);
+        } else {
+          if (l.length > 0) walk(l[0], undefined, nodeType.element, itemPath);
+          result.added.insert(itemPath);
+        }
+      }
+    } else if (nodeType.kind === "struct" || nodeType.kind === "map") {
+      const left = isJsonObject(lhs) ? lhs : {};
+      const right = isJsonObject(rhs) ? rhs : {};
+      const childType = childTypeOf(nodeType);
+      for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) {
+        walk(member(left, key), member(right, key), childType(key), [...path, fieldElement(key)]);
+      }
+    } else {
+      doLeaf();
+    }
+    if (!inLeaf && path.length > 0) {
+      if (lhs === undefined) result.added.insert(path);
+      else if (rhs === undefined) result.removed.insert(path);
+    }
+  };
+  walk(before, after, type, []);
+  return result;
+}
+
+/** remove.go: `value` without the paths of `set`; a map or list left empty becomes undefined. */
+export function removeItems(value: JsonValue, set: FieldSet, type: TypeRef): JsonValue | undefined {
+  if (isAtomic(type)) return type.kind === "leaf" ? value : undefined;
+  if (type.kind === "list") {
+    if (!Array.isArray(value) || value.length === 0) return undefined;
+    const items: JsonValue[] = [];
+    for (const item of value) {
+      const element = listElement(type, item);
+      if (set.has([element])) continue;
+      const below = set.withPrefix(element);
+      const kept = below.isEmpty() ? item : removeItems(item, below, type.element);
+      if (kept !== undefined) items.push(kept);
+    }
+    return items.length === 0 ? undefined : items;
+  }
+  if (!isJsonObject(value) || Object.keys(value).length === 0) return undefined;
+  const childType = childTypeOf(type);
+  const out: JsonObject = {};
+  for (const [key, child] of Object.entries(value)) {
+    const element = fieldElement(key);
+    if (set.has([element])) continue;
+    const below = set.withPrefix(element);
+    const kept = below.isEmpty() ? child : removeItems(child, below, childType(key));
+    if (kept !== undefined) out[key] = kept;
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
+/** Set.EnsureNamedFieldsAreMembers: every declared struct field with paths below it becomes a member too. */
+export function ensureNamedFieldsAreMembers(set: FieldSet, type: TypeRef): FieldSet {
+  const out = new FieldSet(set.paths());
+  for (const path of set.paths()) {
+    let nodeType: TypeRef | undefined = type;
+    for (let depth = 0; depth < path.length - 1 && nodeType !== undefined; depth += 1) {
+      const element = path[depth] as PathElement;
+      if (element.startsWith("f:") && nodeType.kind === "struct" && isDeclaredField(nodeType, element.slice(2))) {
+        out.insert(path.slice(0, depth + 1));
+      }
+      nodeType = element.startsWith("f:")
+        ? memberType(nodeType, element.slice(2))
+        : nodeType.kind === "list"
+          ? nodeType.element
+          : undefined;
+    }
+  }
+  return out;
+}
+
+export function jsonEquals(left: JsonValue | undefined, right: JsonValue | undefined): boolean {
+  if (left === right) return true;
+  if (left === undefined || right === undefined || left === null || right === null) return false;
+  if (Array.isArray(left) || Array.isArray(right)) {
+    return (
+      Array.isArray(left) &&
+      Array.isArray(right) &&
+      left.length === right.length &&
+      left.every((item, index) => jsonEquals(item, right[index]))
+    );
+  }
+  if (isJsonObject(left) && isJsonObject(right)) {
+    const keys = Object.keys(left);
+    return (
+      keys.length === Object.keys(right).length &&
+      keys.every((key) => Object.hasOwn(right, key) && jsonEquals(left[key], right[key]))
+    );
+  }
+  return false;
+}
