@@ -4,8 +4,10 @@
  * in dependency order (etcd, then the apiserver), stopped in reverse, each with its own folder in one
  * temporary directory that `stop()` removes.
  *
- * Input: `startControlPlane({ minor?, port?, kubeconfigPath?, log? })` — binaries from tools/apiserver/
- * binaries.ts (built on first use), `port` 0 (default) picks a free one. Output: `{ url, token, caCert,
+ * Input: `startControlPlane({ minor?, port?, kubeconfigPath?, auditLogPath?, log? })` — binaries from
+ * tools/apiserver/binaries.ts (built on first use), `port` 0 (default) picks a free one; `auditLogPath`
+ * turns on the apiserver's audit log there (one JSON event per line, every request at level Metadata:
+ * verb, requestURI with its query, user agent, answer code), for tests that prove what reached the server. Output: `{ url, token, caCert,
  * version, binaries, kubeconfigPath, stop() }` once `/readyz` answers `ok`.
  * The apiserver makes its own serving certificate (`--cert-dir`); the token is random per start and is the
  * only credential it accepts (`--token-auth-file`, group `system:masters`; anonymous requests are 401 as on
@@ -30,6 +32,8 @@ export interface ControlPlaneOptions {
   port?: number;
   /** Write a kubeconfig for this control plane here (mode 0600, replacing the entry, never following it). */
   kubeconfigPath?: string;
+  /** Write the apiserver's audit log here (JSON lines, level Metadata, one event per request once answered). */
+  auditLogPath?: string;
   /** Progress lines (building, starting); default: none. */
   log?: (line: string) => void;
 }
@@ -236,6 +240,22 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       ),
     );
 
+    const auditFlags: string[] = [];
+    if (options.auditLogPath !== undefined) {
+      const policyPath = join(dir, "audit-policy.yaml");
+      const policy = {
+        apiVersion: "audit.k8s.io/v1",
+        kind: "Policy",
+        omitStages: ["RequestReceived"],
+        rules: [{ level: "Metadata" }],
+      };
+      writeFileSync(policyPath, stringify(policy));
+      auditFlags.push(
+        `--audit-policy-file=${policyPath}`,
+        `--audit-log-path=${options.auditLogPath}`,
+        "--audit-log-mode=blocking",
+      );
+    }
     const port = options.port !== undefined && options.port !== 0 ? options.port : await freePort();
     const url = `https://127.0.0.1:${port}`;
     log(`starting kube-apiserver ${binaries.kubernetesVersion} on ${url}`);
@@ -260,6 +280,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
           // No controller-manager creates the default ServiceAccount that this plugin would require.
           "--disable-admission-plugins=ServiceAccount",
           "--allow-privileged=true",
+          ...auditFlags,
         ],
         join(dir, "kube-apiserver.log"),
       ),

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative } from "node:path";
 import type { Config } from "@redocly/openapi-core";
 import { fileURLToPath } from "node:url";
 
@@ -12,12 +12,8 @@ import { fileURLToPath } from "node:url";
  * The folder of package.json above this module: tools/pipeline/ in the sources, .stages/tools/pipeline/
  * when tools/pipeline/stage.mjs runs the transpiled copy.
  */
-/**
- * A node of an OpenAPI document walked without a static type: its shape is what JSON Schema says, which
- * TypeScript cannot follow through `$ref`s. One alias for every tool that walks the bundle.
- */
-// biome-ignore lint/suspicious/noExplicitAny: see above.
-export type OpenApiNode = Record<string, any>;
+/** An untyped node of an OpenAPI document; its one home is src/contract/bundle.ts. */
+export type { OpenApiNode } from "../../src/contract/bundle.js";
 
 export const projectRoot = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
 
@@ -142,9 +138,7 @@ export function readText(path: string): string {
 }
 
 /** True when this module is the script node was started with (so a stage can be imported or run). */
-export function isEntryPoint(moduleUrl: string): boolean {
-  return process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(moduleUrl);
-}
+export { isEntryPoint } from "../../src/cli/args.js";
 
 /** A thrown value as one line of text. */
 export function errorMessage(error: unknown): string {

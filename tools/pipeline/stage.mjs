@@ -1,6 +1,6 @@
 // Launcher behind the npm scripts that run a TypeScript entry point: `node tools/pipeline/stage.mjs <stage> [args]`
 // runs the first of tools/pipeline/<stage>.ts (lint, bundle, generate, docs, build, check-drift, watch,
-// diff), tools/servers/<stage>.ts (mock, proxy), tools/apiserver/<stage>.ts (apiserver) and src/cli/<stage>.ts (patch) under plain node. Why: tsx's
+// diff), tools/servers/<stage>.ts (mock, proxy), tools/apiserver/<stage>.ts (apiserver), tools/verify/<stage>.ts (verify-matrix) and src/cli/<stage>.ts (patch, verify) under plain node. Why: tsx's
 // module hooks make every import of Redocly, Prism and openapi-typescript about 3× slower
 // (docs/decisions/0005), which dominated `npm run build` and the start of every mock and proxy. esbuild
 // transpiles the .ts files of tools/, src/ and generated/ (everything the stages
@@ -15,7 +15,13 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** Where entry points are looked up, in order. */
-const entryFolders = [join("tools", "pipeline"), join("tools", "servers"), join("tools", "apiserver"), join("src", "cli")];
+const entryFolders = [
+  join("tools", "pipeline"),
+  join("tools", "servers"),
+  join("tools", "apiserver"),
+  join("tools", "verify"),
+  join("src", "cli"),
+];
 /** What the entry points import: transpiled into .stages/. */
 const transpiledFolders = ["tools", "src", "generated"];
 

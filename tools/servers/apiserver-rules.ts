@@ -1,13 +1,13 @@
 /**
  * The apiserver's PATCH rules that OpenAPI cannot express, checked by the mock before Prism runs
  * (kubernetes v1.35.4 `staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go`, the 3 MiB
- * MaxRequestBodyBytes of `staging/src/k8s.io/apiserver/pkg/server/config.go`, and
- * `staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/validation/validation.go` ValidatePatchOptions).
+ * MaxRequestBodyBytes of `staging/src/k8s.io/apiserver/pkg/server/config.go`).
+ * The PatchOptions rules live in src/engine/patch-options.ts (shared with verify's predictions).
  *
  * Inputs: the request's media-type essence, its query and its parsed body. Outputs: a Status to
  * answer with, or undefined when the rule passes. Pure functions.
  */
-import { failureStatus, invalidStatus, type Status, type StatusCause } from "../../src/status/status.js";
+import { failureStatus, type Status } from "../../src/status/status.js";
 
 /** The apiserver's default request-body limit (MaxRequestBodyBytes, 3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -17,29 +17,9 @@ const MAX_JSON_PATCH_OPERATIONS = 10_000;
 
 const JSON_PATCH = "application/json-patch+json";
 
-function isApply(essence: string): boolean {
-  return essence.startsWith("application/apply-patch+");
-}
-
 /** 413 for a body the apiserver would not read to the end. */
 export function bodyTooLargeStatus(): Status {
   return failureStatus(413, `Request entity too large: limit is ${MAX_BODY_BYTES}`);
-}
-
-/** ValidatePatchOptions: apply needs `fieldManager`, and `force` is only for apply. 422 PatchOptions otherwise. */
-export function checkPatchOptions(essence: string, query: URLSearchParams): Status | undefined {
-  const causes: StatusCause[] = [];
-  if (isApply(essence) && !query.get("fieldManager")) {
-    causes.push({ reason: "FieldValueRequired", field: "fieldManager", message: "Required value: is required for apply patch" });
-  }
-  if (!isApply(essence) && query.has("force")) {
-    causes.push({
-      reason: "FieldValueForbidden",
-      field: "force",
-      message: "Forbidden: may not be specified for non-apply patch",
-    });
-  }
-  return causes.length === 0 ? undefined : invalidStatus({ kind: "PatchOptions", group: "meta.k8s.io", name: "" }, causes);
 }
 
 /** 413 for a JSON Patch with more operations than the apiserver applies. */

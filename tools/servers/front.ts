@@ -11,7 +11,8 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { IHttpRequest } from "@stoplight/prism-http";
 import type { IPrismDiagnostic } from "@stoplight/prism-core";
-import { checkJsonPatchSize, checkPatchOptions } from "./apiserver-rules.js";
+import { checkPatchOptions } from "../../src/engine/patch-options.js";
+import { checkJsonPatchSize } from "./apiserver-rules.js";
 import { mediaTypeEssence, mediaTypeMatches } from "./media-type.js";
 import { decodeBody } from "./request-body.js";
 import type { PrismOperation } from "./spec.js";

@@ -1,0 +1,62 @@
+/**
+ * The one way every command-line tool of the project reads its arguments: `--help`/`-h` prints the usage
+ * on stdout and the caller exits 0 having done nothing; anything else is parsed strictly (an unknown
+ * flag, a missing value or a stray positional is a `CliUsageError`, which `runCli` turns into the message,
+ * the usage and exit 2).
+ */
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+export class CliUsageError extends Error {
+  override name = "CliUsageError";
+  constructor(
+    message: string,
+    readonly usage: string,
+  ) {
+    super(message);
+  }
+}
+
+export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** `"help"` when the usage was printed; otherwise the parsed values. */
+export function parseCli<O extends Options>(args: string[], usage: string, options: O) {
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(usage);
+    return "help" as const;
+  }
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false });
+  } catch (error) {
+    throw new CliUsageError(errorMessage(error), usage);
+  }
+}
+
+/**
+ * Runs a CLI's main: its resolved number is the exit code; a `CliUsageError` exits 2 with the usage, any
+ * other error exits `failureCode` with `name: message` (no stack trace).
+ */
+export function runCli(name: string, main: () => Promise<number>, failureCode = 1): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      if (error instanceof CliUsageError) {
+        console.error(`${name}: ${error.message}\n${error.usage}`);
+        process.exitCode = 2;
+      } else {
+        console.error(`${name}: ${errorMessage(error)}`);
+        process.exitCode = failureCode;
+      }
+    },
+  );
+}
+
+/** True when the module at `moduleUrl` is the script node was started with (not an import). */
+export function isEntryPoint(moduleUrl: string): boolean {
+  return process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(moduleUrl);
+}
