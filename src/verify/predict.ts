@@ -178,7 +178,11 @@ export function predictPatch(pod: Pod, request: PatchProbeRequest, contract: Ope
   if (!decoded.ok) return refused(400);
   let after: Pod;
   try {
-    after = applyPatch(pod, decoded.value, mediaType);
+    const fieldManager = query.get("fieldManager") ?? undefined;
+    after = applyPatch(pod, decoded.value, mediaType, {
+      ...(fieldManager === undefined ? {} : { fieldManager }),
+      force: query.get("force") === "true",
+    });
   } catch (error) {
     if (!(error instanceof PatchError)) throw error;
     const causes = (error.status.details?.causes ?? []).flatMap((cause) =>
