@@ -23,7 +23,11 @@ export const errorMessage = (error: unknown): string => (error instanceof Error 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /** `"help"` when the usage was printed; otherwise the parsed values. */
-export function parseCli<O extends Options>(args: string[], usage: string, options: O) {
+type Parsed<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: false }>
+>;
+
+export function parseCli<O extends Options>(args: string[], usage: string, options: O): "help" | Parsed<O> {
   if (args.includes("--help") || args.includes("-h")) {
     console.log(usage);
     return "help" as const;
