@@ -4,7 +4,7 @@
  * Each baseline is measured in the same run as ours. Benchmarks report figures: a missed goal prints
  * "no" and never fails the run.
  *
- * Usage: npm run bench [-- --quick] [-- --json] [-- --only size,client,load,scale,pipeline,suite]
+ * Usage: npm run bench [-- --quick] [-- --json] [-- --only size,client,load,scale,pipeline,merge,suite]
  *   --quick  skip the `npm test` wall-time measurement (the slowest part).
  *   --json   print one JSON document on stdout instead of the table (progress stays on stderr).
  *   --only   run just the named benchmarks, in the order given.
@@ -18,6 +18,7 @@ import { benchLoad } from "./load.js";
 import { benchPipeline } from "./pipeline.js";
 import { benchScale } from "./scale.js";
 import { benchSize } from "./size.js";
+import { benchStrategicMerge } from "./strategic-merge.js";
 import { benchSuite } from "./suite.js";
 import { progress } from "./support/measure.js";
 import { describeMachine, renderJson, renderText, type BenchReport } from "./support/report.js";
@@ -33,6 +34,7 @@ const benchmarks: Record<string, () => Promise<BenchReport>> = {
   load: benchLoad,
   scale: benchScale,
   pipeline: benchPipeline,
+  merge: benchStrategicMerge,
   suite: () => benchSuite({ npmTest: !values.quick }),
 };
 

@@ -23,6 +23,7 @@
 import { invalidPatch } from "./errors.js";
 import { childPath, indexPath, isJsonObject, member, pruneNulls, setMember, type JsonObject, type JsonValue } from "./json.js";
 import { fieldShape, objectNode, patchStrategy, type PropertyShape, type ObjectNode } from "./metadata.js";
+import { goSliceStable } from "./stable-sort.js";
 
 const directiveMarker = "$patch";
 const retainKeysDirective = "$retainKeys";
@@ -261,7 +262,10 @@ function mergeList(
   const kind = elementKind([original, patch], fieldPath) ?? "null";
   const mergeKey = shape.kind === "list" ? (shape.mergeKey ?? "") : "";
   if (kind !== "map") {
-    if (isDeleteList) return original.filter((value) => !patch.includes(value));
+    if (isDeleteList) {
+      const deleted = new Set(patch);
+      return original.filter((value) => !deleted.has(value));
+    }
     const merged = [...new Set([...original, ...patch])];
     const [patchItems, serverOnly] = partition(merged, patch, "", fieldPath);
     return normalizeOrder(patchItems, serverOnly, patch, original, "", kind, fieldPath);
@@ -275,7 +279,7 @@ function mergeList(
 
 /** mergeSliceWithSpecialElements: `{$patch: delete, <key>}` removes matches, `{$patch: replace}` drops the live list. */
 function applyListDirectives(original: JsonValue[], patch: JsonValue[], mergeKey: string, fieldPath: string) {
-  let remaining = original;
+  const deleted = new Set<JsonValue>();
   let replace = false;
   const patchElements: JsonValue[] = [];
   patch.forEach((element, index) => {
@@ -287,8 +291,7 @@ function applyListDirectives(original: JsonValue[], patch: JsonValue[], mergeKey
     const directive = map[directiveMarker] ?? null;
     const elementPath = indexPath(fieldPath, index);
     if (directive === "delete") {
-      const value = keyOf(map, mergeKey, elementPath);
-      remaining = remaining.filter((live) => !(isJsonObject(live) && Object.hasOwn(live, mergeKey) && live[mergeKey] === value));
+      deleted.add(keyOf(map, mergeKey, elementPath));
     } else if (directive === "replace") {
       replace = true;
     } else if (directive === "merge") {
@@ -297,10 +300,25 @@ function applyListDirectives(original: JsonValue[], patch: JsonValue[], mergeKey
       throw invalidPatch(elementPath, `unknown patch type: ${show(directive)} in map: ${show(map)}`);
     }
   });
-  return replace ? { remaining: patchElements, patchElements: [] } : { remaining, patchElements };
+  if (replace) return { remaining: patchElements, patchElements: [] };
+  const remaining =
+    deleted.size === 0
+      ? original
+      : original.filter((live) => !(isJsonObject(live) && Object.hasOwn(live, mergeKey) && deleted.has(live[mergeKey] ?? null)));
+  return { remaining, patchElements };
 }
 
-/** mergeSliceWithoutSpecialElements: merge each patch element into the live one with its key, or append it. */
+/** The merge key's value of an element that is a map having it (undefined otherwise), as matching sees it. */
+function ownKey(element: JsonValue, mergeKey: string): JsonValue | undefined {
+  return isJsonObject(element) && Object.hasOwn(element, mergeKey) ? element[mergeKey] : undefined;
+}
+
+/**
+ * mergeSliceWithoutSpecialElements: merge each patch element into the first live one with its key, or
+ * append it. Keys are looked up in a map (first position per key value) instead of a scan per element; an
+ * entry whose element no longer has that key (a patch can set the key to null inside the element) falls
+ * back to the scan, so the answer is the scan's.
+ */
 function mergeElements(
   live: JsonValue[],
   patch: JsonValue[],
@@ -309,31 +327,49 @@ function mergeElements(
   fieldPath: string,
 ): JsonValue[] {
   const merged = [...live];
+  const firstWithKey = new Map<JsonValue, number>();
+  const remember = (element: JsonValue, index: number): void => {
+    const value = ownKey(element, mergeKey);
+    if (value !== undefined && !firstWithKey.has(value)) firstWithKey.set(value, index);
+  };
+  merged.forEach(remember);
   patch.forEach((element, patchIndex) => {
     const map = asMap(element, fieldPath);
     const value = keyOf(map, mergeKey, indexPath(fieldPath, patchIndex));
-    const index = merged.findIndex(
-      (candidate) => isJsonObject(candidate) && Object.hasOwn(candidate, mergeKey) && candidate[mergeKey] === value,
-    );
+    let index = firstWithKey.get(value) ?? -1;
+    if (index >= 0 && ownKey(merged[index] ?? null, mergeKey) !== value) {
+      index = merged.findIndex((candidate) => ownKey(candidate, mergeKey) === value);
+    }
     const target = merged[index];
-    if (index >= 0 && isJsonObject(target)) merged[index] = mergeMap(target, map, node, indexPath(fieldPath, index));
-    else merged.push(element);
+    if (index >= 0 && isJsonObject(target)) {
+      merged[index] = mergeMap(target, map, node, indexPath(fieldPath, index));
+    } else {
+      merged.push(element);
+      remember(element, merged.length - 1);
+    }
   });
   return merged;
 }
 
-/** Splits `merged` into the elements present in `by` (by merge key, or by value for scalars) and the rest. */
+/**
+ * partitionMapsByPresentInList / partitionPrimitivesByPresentInList: splits `merged` into the elements
+ * present in `by` (by merge key, or by value for scalars) and the rest. Every element of `merged` must be
+ * a map with the merge key, every element of `by` a map, as upstream requires.
+ */
 function partition(merged: JsonValue[], by: JsonValue[], mergeKey: string, fieldPath: string): [JsonValue[], JsonValue[]] {
   const present: JsonValue[] = [];
   const absent: JsonValue[] = [];
+  const keys = new Set<JsonValue>();
+  for (const candidate of by) {
+    if (mergeKey === "") {
+      keys.add(candidate);
+      continue;
+    }
+    const value = ownKey(asMap(candidate, fieldPath), mergeKey);
+    if (value !== undefined) keys.add(value);
+  }
   for (const element of merged) {
-    const found =
-      mergeKey === ""
-        ? by.includes(element)
-        : by.some((candidate) => {
-            const map = asMap(candidate, fieldPath);
-            return Object.hasOwn(map, mergeKey) && map[mergeKey] === keyOf(element, mergeKey, fieldPath);
-          });
+    const found = keys.has(mergeKey === "" ? element : keyOf(element, mergeKey, fieldPath));
     (found ? present : absent).push(element);
   }
   return [present, absent];
@@ -352,53 +388,55 @@ function normalizeOrder(
   kind: ValueKind,
   fieldPath: string,
 ): JsonValue[] {
-  const sortedPatch = sortByOrder(patchItems, patchOrder, mergeKey, kind, fieldPath);
-  const sortedServer = sortByOrder(serverOnly, serverOrder, mergeKey, kind, fieldPath);
-  return interleave(sortedServer, sortedPatch, serverOrder, mergeKey, kind);
-}
-
-/** The position in `list` of the first element matching `value` (by merge key for maps), or -1. */
-function positionIn(list: JsonValue[], value: JsonValue, mergeKey: string, kind: ValueKind): number {
-  const identity = (element: JsonValue): JsonValue | undefined =>
-    kind === "map" ? (isJsonObject(element) ? (member(element, mergeKey) ?? null) : null) : element;
-  const wanted = identity(value);
-  return list.findIndex((element) => identity(element) === wanted);
+  const serverPositions = positions(serverOrder, mergeKey, kind);
+  const sortedPatch = sortByOrder(patchItems, patchOrder, positions(patchOrder, mergeKey, kind), mergeKey, kind, fieldPath);
+  const sortedServer = sortByOrder(serverOnly, serverOrder, serverPositions, mergeKey, kind, fieldPath);
+  return interleave(sortedServer, sortedPatch, serverPositions);
 }
 
 /**
- * normalizeSliceOrder: sorts by position in `order`, `$patch: delete` elements last. Upstream sorts with
- * sort.SliceStable and a "less" that is true whenever an element is not in `order`; the insertion sort
- * here is what Go runs for lists up to 20 elements and is exact for any length when all are found.
+ * Upstream's `index(list, value, mergeKey, kind)` for every value at once: the position in `list` of the
+ * first element with the same identity (the merge key's value for maps, null when absent; the element
+ * itself for scalars), or -1. One pass over the list, then a map lookup per question.
  */
-function sortByOrder(toSort: JsonValue[], order: JsonValue[], mergeKey: string, kind: ValueKind, fieldPath: string): JsonValue[] {
-  let sorted = [...toSort];
+function positions(list: JsonValue[], mergeKey: string, kind: ValueKind): (value: JsonValue) => number {
+  const identity = (element: JsonValue): JsonValue =>
+    kind === "map" ? (isJsonObject(element) ? (member(element, mergeKey) ?? null) : null) : element;
+  const first = new Map<JsonValue, number>();
+  list.forEach((element, position) => {
+    const key = identity(element);
+    if (!first.has(key)) first.set(key, position);
+  });
+  return (value) => first.get(identity(value)) ?? -1;
+}
+
+/**
+ * normalizeSliceOrder: sorts by position in `order`, `$patch: delete` elements last, with upstream's
+ * sort.SliceStable and its "less", which is true whenever an element is not in `order` (src/engine/stable-sort.ts
+ * explains why the sort has to be Go's). Positions are looked up once per element.
+ */
+function sortByOrder(
+  toSort: JsonValue[],
+  order: JsonValue[],
+  positionInOrder: (value: JsonValue) => number,
+  mergeKey: string,
+  kind: ValueKind,
+  fieldPath: string,
+): JsonValue[] {
+  let kept = toSort;
   let deletions: JsonValue[] = [];
   if (kind === "map") {
     for (const element of [...toSort, ...order]) keyOf(element, mergeKey, fieldPath);
-    deletions = sorted.filter((element) => isDeleteElement(asMap(element, fieldPath)));
-    sorted = sorted.filter((element) => !isDeleteElement(asMap(element, fieldPath)));
+    deletions = toSort.filter((element) => isDeleteElement(asMap(element, fieldPath)));
+    kept = toSort.filter((element) => !isDeleteElement(asMap(element, fieldPath)));
   }
-  const less = (left: JsonValue, right: JsonValue): boolean => {
-    const leftIndex = positionIn(order, left, mergeKey, kind);
-    const rightIndex = positionIn(order, right, mergeKey, kind);
-    return leftIndex >= 0 && rightIndex >= 0 ? leftIndex < rightIndex : true;
-  };
-  for (let i = 1; i < sorted.length; i++) {
-    for (let j = i; j > 0 && less(sorted[j] ?? null, sorted[j - 1] ?? null); j--) {
-      [sorted[j - 1], sorted[j]] = [sorted[j] ?? null, sorted[j - 1] ?? null];
-    }
-  }
-  return [...sorted, ...deletions];
+  const decorated = kept.map((element) => ({ element, position: positionInOrder(element) }));
+  goSliceStable(decorated, (left, right) => (left.position >= 0 && right.position >= 0 ? left.position < right.position : true));
+  return [...decorated.map(({ element }) => element), ...deletions];
 }
 
 /** mergeSortedSlice: a live-only element goes first only when both it and the patch element are live and it came first. */
-function interleave(
-  left: JsonValue[],
-  right: JsonValue[],
-  serverOrder: JsonValue[],
-  mergeKey: string,
-  kind: ValueKind,
-): JsonValue[] {
+function interleave(left: JsonValue[], right: JsonValue[], positionInServer: (value: JsonValue) => number): JsonValue[] {
   const result: JsonValue[] = [];
   let i = 0;
   let j = 0;
@@ -412,8 +450,8 @@ function interleave(
       result.push(r);
       j++;
     } else {
-      const li = positionIn(serverOrder, l, mergeKey, kind);
-      const ri = positionIn(serverOrder, r, mergeKey, kind);
+      const li = positionInServer(l);
+      const ri = positionInServer(r);
       if (li >= 0 && ri >= 0 && li < ri) {
         result.push(l);
         i++;
