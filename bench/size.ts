@@ -25,7 +25,7 @@ const programs = { ours: "ours.ts", openapiFetch: "openapi-fetch.ts", clientNode
 type Program = keyof typeof programs;
 
 /** Modules a client-only program must never contain. */
-const unwanted = /^(tools\/|src\/engine|node_modules\/(fast-json-patch|json-merge-patch|@stoplight)\/)/;
+const unwanted = /^(tools\/|src\/engine|node_modules\/@stoplight\/)/;
 
 /**
  * client-node's CommonJS dependencies `require()` Node built-ins, which an ESM bundle cannot do on its
@@ -155,7 +155,7 @@ export async function benchSize(): Promise<BenchReport> {
       `ours is ${smaller.toFixed(0)}× smaller than client-node`,
       `in our bundle (bytes before gzip): ${inputs.map(([path, bytes]) => `${path} ${bytes}`).join(", ")}`,
       leaked.length === 0
-        ? "no mock (tools/servers), patch engine (src/engine) or patch library (fast-json-patch, json-merge-patch) in our bundle"
+        ? "no mock (tools/servers) or patch engine (src/engine) in our bundle"
         : `UNWANTED in our bundle: ${leaked.map(([path]) => path).join(", ")}`,
       `each bundle run once with this Node against 127.0.0.1: ${runs.join("; ")}`,
       ...(clientNodeRan

@@ -2,20 +2,22 @@
 // Pod as the apiserver would before validation. Inputs: the Pod, the parsed patch body (a JSON Patch
 // array, or an object for merge / strategic / apply; YAML is parsed by the caller), the media type.
 // Output: a new Pod; the inputs are never mutated. Throws PatchError carrying the Kubernetes Status:
-// 400 for a body of the wrong shape, 415 for an unknown media type, 422 for a patch that cannot apply.
+// 400 for a body of the wrong shape or one that is not JSON (NaN, a class instance, nesting deeper than the
+// apiserver's 10,000 levels: src/engine/json.ts jsonInput), 415 for an unknown media type, 422 for a
+// patch that cannot apply. Nothing else is thrown for any input.
 import type { PatchMediaType, Pod } from "../operation/patch-pod.js";
 import { invalidStatus } from "../status/status.js";
 import { badPatch, invalidPatch, PatchError, podFailure } from "./errors.js";
-import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "./json.js";
+import { isJsonObject, jsonInput, type JsonObject, type JsonValue } from "./json.js";
 import { applyJsonPatch } from "./json-patch.js";
 import { applyMergePatch } from "./merge-patch.js";
 import { podNode } from "./metadata.js";
 import { applyWithOwnership } from "./server-side-apply.js";
 import { strategicMergePatch } from "./strategic-merge.js";
 
-function ownedObject(value: unknown, what: string): JsonObject {
+function asObject(value: JsonValue, what: string): JsonObject {
   if (!isJsonObject(value)) throw badPatch("", `${what} must be a JSON object`);
-  return cloneJson(value);
+  return value;
 }
 
 /** PATCH options that matter to the patch itself (server-side apply). */
@@ -39,24 +41,24 @@ export function requireApplyManager(fieldManager: string | undefined): asserts f
   }
 }
 
-function serverSideApply(pod: JsonObject, patch: unknown, options: ApplyPatchOptions): JsonObject {
+function serverSideApply(pod: JsonObject, patch: JsonValue, options: ApplyPatchOptions): JsonObject {
   requireApplyManager(options.fieldManager);
   const name = isJsonObject(pod.metadata) && typeof pod.metadata.name === "string" ? pod.metadata.name : "";
-  return applyWithOwnership(pod, ownedObject(patch, "an apply configuration"), name, {
+  return applyWithOwnership(pod, asObject(patch, "an apply configuration"), name, {
     fieldManager: options.fieldManager,
     force: options.force === true,
     ...(options.time === undefined ? {} : { time: options.time }),
   });
 }
 
-function patchDocument(pod: JsonObject, patch: unknown, mediaType: PatchMediaType, options: ApplyPatchOptions): JsonValue {
+function patchDocument(pod: JsonObject, patch: JsonValue, mediaType: PatchMediaType, options: ApplyPatchOptions): JsonValue {
   switch (mediaType) {
     case "application/json-patch+json":
       return applyJsonPatch(pod, patch);
     case "application/merge-patch+json":
-      return applyMergePatch(pod, ownedObject(patch, "a merge patch"));
+      return applyMergePatch(pod, asObject(patch, "a merge patch"));
     case "application/strategic-merge-patch+json":
-      return strategicMergePatch(pod, ownedObject(patch, "a strategic merge patch"), podNode);
+      return strategicMergePatch(pod, asObject(patch, "a strategic merge patch"), podNode);
     case "application/apply-patch+yaml":
       return serverSideApply(pod, patch, options);
     default:
@@ -66,7 +68,7 @@ function patchDocument(pod: JsonObject, patch: unknown, mediaType: PatchMediaTyp
 
 /** The Pod after `patch`, or a PatchError with the Status the apiserver would answer. */
 export function applyPatch(pod: Pod, patch: unknown, mediaType: PatchMediaType, options: ApplyPatchOptions = {}): Pod {
-  const result = patchDocument(ownedObject(pod, "the Pod"), patch, mediaType, options);
+  const result = patchDocument(asObject(jsonInput(pod, "the Pod"), "the Pod"), jsonInput(patch, "the patch"), mediaType, options);
   if (!isJsonObject(result)) throw invalidPatch("", "the patched document is not a JSON object");
   // The result is the patched Pod document; like the apiserver's, it is validated separately (checkPodUpdate).
   return result as Pod;

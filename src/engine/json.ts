@@ -1,24 +1,39 @@
-// JSON value types and the few helpers the patch engine needs to walk parsed documents.
-// Inputs: values parsed from JSON. Outputs: type guards, a JSON-faithful deep copy, a member setter
-// that cannot touch prototypes, and Kubernetes-style field paths. Pure functions.
+// JSON value types and the helpers the patch engine needs to walk parsed documents.
+// Inputs: values parsed from JSON, or handed over by a caller. Outputs: type guards, the checked copy of an
+// input (jsonInput), a JSON-faithful deep copy, structural equality, JSON text, a member setter that cannot
+// touch prototypes, and Kubernetes-style field paths. Pure functions.
+//
+// Nothing here recurses: every walk keeps its own stack, so a document may nest as deeply as the
+// apiserver allows (MAX_NESTING_DEPTH, 10,000 levels) where node's stack would end near 4,000
+// (JSON.stringify) or earlier (a recursive walk of several functions).
+import { badPatch } from "./errors.js";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
 export interface JsonObject {
   [key: string]: JsonValue;
 }
 
+/**
+ * How deeply objects and arrays may nest in a Pod or a patch: the apiserver's JSON decoder refuses a
+ * body nesting more than 10,000 of them ("exceeded max depth"; kubernetes v1.35.4 vendors
+ * sigs.k8s.io/json, whose scanner stops at maxNestingDepth = 10000).
+ */
+export const MAX_NESTING_DEPTH = 10_000;
+
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** A deep copy through JSON: drops `undefined` members, as a JSON round trip (and the apiserver) would. */
-export function cloneJson<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+type Container = JsonValue[] | JsonObject;
+
+function isContainer(value: unknown): value is Container {
+  return typeof value === "object" && value !== null;
 }
 
 /** Sets `object[key]` as an own data property, so a key such as `__proto__` stays plain data. */
 export function setMember(object: JsonObject, key: string, value: JsonValue): void {
-  Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  if (key === "__proto__") Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  else object[key] = value;
 }
 
 /** The member `key` of `object` when it is an own property. */
@@ -36,14 +51,209 @@ export function indexPath(parent: string, index: number): string {
   return `${parent}[${index}]`;
 }
 
-/** Removes `null` members of objects at any depth, in place; `null` array elements are kept (evanphx's pruneNulls). */
-export function pruneNulls(value: JsonValue): void {
-  if (Array.isArray(value)) {
-    value.forEach(pruneNulls);
-  } else if (isJsonObject(value)) {
-    for (const [key, child] of Object.entries(value)) {
-      if (child === null) delete value[key];
-      else pruneNulls(child);
+/** The rebuild of one level of a document: scalars, then arrays and objects from their children's results. */
+export interface JsonFold<R> {
+  leaf(value: JsonValue | undefined, depth: number): R;
+  array(children: R[], depth: number): R;
+  object(entries: [key: string, result: R][], depth: number): R;
+}
+
+/**
+ * Rebuilds a document bottom-up without recursion (a post-order walk with its own stack); `depth` is 0 for
+ * the root. Objects are walked by their own enumerable keys.
+ */
+export function foldJson<R>(root: JsonValue | undefined, fold: JsonFold<R>): R {
+  if (!isContainer(root)) return fold.leaf(root, 0);
+  interface Frame {
+    node: Container;
+    keys: string[] | undefined;
+    index: number;
+    results: R[];
+    depth: number;
+  }
+  const open = (node: Container, depth: number): Frame => ({
+    node,
+    keys: Array.isArray(node) ? undefined : Object.keys(node),
+    index: 0,
+    results: [],
+    depth,
+  });
+  const stack: Frame[] = [open(root, 0)];
+  for (;;) {
+    const frame = stack[stack.length - 1] as Frame;
+    const { node, keys } = frame;
+    const length = keys === undefined ? (node as JsonValue[]).length : keys.length;
+    if (frame.index < length) {
+      const child = keys === undefined ? (node as JsonValue[])[frame.index] : (node as JsonObject)[keys[frame.index] as string];
+      frame.index++;
+      if (isContainer(child)) stack.push(open(child, frame.depth + 1));
+      else frame.results.push(fold.leaf(child, frame.depth + 1));
+      continue;
+    }
+    stack.pop();
+    const result =
+      keys === undefined
+        ? fold.array(frame.results, frame.depth)
+        : fold.object(
+            keys.map((key, index) => [key, frame.results[index] as R]),
+            frame.depth,
+          );
+    const parent = stack[stack.length - 1];
+    if (parent === undefined) return result;
+    parent.results.push(result);
+  }
+}
+
+function objectFrom(entries: [string, JsonValue | undefined][]): JsonObject {
+  const object: JsonObject = {};
+  for (const [key, value] of entries) if (value !== undefined) setMember(object, key, value);
+  return object;
+}
+
+/** A deep copy as a JSON round trip makes it: undefined members dropped, undefined elements and non-finite numbers become null. */
+export function cloneJson<T>(value: T): T {
+  return foldJson<JsonValue | undefined>(value as JsonValue, {
+    leaf: (scalar) => (typeof scalar === "number" && !Number.isFinite(scalar) ? null : scalar),
+    array: (children) => children.map((child) => child ?? null),
+    object: objectFrom,
+  }) as T;
+}
+
+/** Structural equality of two JSON values (object key order does not matter). */
+export function jsonEqual(left: JsonValue, right: JsonValue): boolean {
+  const pending: [JsonValue | undefined, JsonValue | undefined][] = [[left, right]];
+  while (pending.length > 0) {
+    const [a, b] = pending.pop() as [JsonValue | undefined, JsonValue | undefined];
+    if (!isContainer(a) || !isContainer(b)) {
+      if (a !== b) return false;
+      continue;
+    }
+    if (Array.isArray(a) !== Array.isArray(b)) return false;
+    if (Array.isArray(a) && Array.isArray(b)) {
+      if (a.length !== b.length) return false;
+      a.forEach((element, index) => pending.push([element, b[index]]));
+      continue;
+    }
+    const aObject = a as JsonObject;
+    const bObject = b as JsonObject;
+    const keys = Object.keys(aObject);
+    if (keys.length !== Object.keys(bObject).length) return false;
+    for (const key of keys) {
+      if (!Object.hasOwn(bObject, key)) return false;
+      pending.push([aObject[key], bObject[key]]);
     }
   }
+  return true;
+}
+
+/**
+ * JSON text of a value, as JSON.stringify writes it (`indent` spaces per level, none by default), without
+ * its recursion limit; `sortKeys` orders object keys, so equal values give equal text.
+ */
+export function jsonText(value: JsonValue, options: { indent?: number; sortKeys?: boolean } = {}): string {
+  const unit = " ".repeat(options.indent ?? 0);
+  const separator = unit === "" ? ":" : ": ";
+  const lines = (items: string[], depth: number, open: string, close: string): string => {
+    if (items.length === 0) return `${open}${close}`;
+    if (unit === "") return `${open}${items.join(",")}${close}`;
+    const inner = `\n${unit.repeat(depth + 1)}`;
+    return `${open}${inner}${items.join(`,${inner}`)}\n${unit.repeat(depth)}${close}`;
+  };
+  return foldJson<string | undefined>(value, {
+    leaf: (scalar) =>
+      scalar === undefined ? undefined : typeof scalar === "number" && !Number.isFinite(scalar) ? "null" : JSON.stringify(scalar),
+    array: (children, depth) =>
+      lines(
+        children.map((child) => child ?? "null"),
+        depth,
+        "[",
+        "]",
+      ),
+    object: (entries, depth) => {
+      const kept = entries.filter((entry): entry is [string, string] => entry[1] !== undefined);
+      if (options.sortKeys === true) kept.sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
+      return lines(
+        kept.map(([key, text]) => `${JSON.stringify(key)}${separator}${text}`),
+        depth,
+        "{",
+        "}",
+      );
+    },
+  }) as string;
+}
+
+/** Removes `null` members of objects at any depth, in place; `null` array elements are kept (evanphx's pruneNulls). */
+export function pruneNulls(value: JsonValue): void {
+  const pending: JsonValue[] = [value];
+  while (pending.length > 0) {
+    const node = pending.pop() as JsonValue;
+    if (Array.isArray(node)) {
+      for (const element of node) pending.push(element);
+    } else if (isJsonObject(node)) {
+      for (const key of Object.keys(node)) {
+        const child = node[key] as JsonValue;
+        if (child === null) delete node[key];
+        else pending.push(child);
+      }
+    }
+  }
+}
+
+/** Why a value is not JSON, or undefined when it is (a number must be finite, an object plain). */
+function notJson(value: unknown): string | undefined {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return undefined;
+    case "number":
+      return Number.isFinite(value) ? undefined : `${value} is not a JSON number`;
+    case "object": {
+      if (value === null || Array.isArray(value)) return undefined;
+      const prototype: unknown = Object.getPrototypeOf(value);
+      return prototype === Object.prototype || prototype === null
+        ? undefined
+        : `a ${(value as object).constructor?.name ?? "non-plain"} object is not a JSON object`;
+    }
+    default:
+      return `a ${typeof value} is not a JSON value`;
+  }
+}
+
+/**
+ * The engine's copy of a caller's document (`what` names it in errors, e.g. "the patch"): JSON values only,
+ * at most MAX_NESTING_DEPTH levels of objects and arrays. Members whose value is `undefined` are dropped,
+ * as JSON drops them; anything else JSON cannot carry (NaN, ±Infinity, a function, a bigint, a Date or
+ * another class instance, `undefined` in a list) is a PatchError 400 naming its field, as the apiserver
+ * refuses a body it cannot decode; so is deeper nesting. Keys such as `__proto__` are copied as data.
+ */
+export function jsonInput(value: unknown, what: string): JsonValue {
+  const refuse = (field: string, reason: string) => badPatch(field, `${what} is not a JSON document: ${reason}`);
+  const rootProblem = notJson(value);
+  if (rootProblem !== undefined) throw refuse("", rootProblem);
+  if (!isContainer(value)) return value as JsonValue;
+  const copy = (source: Container): Container => (Array.isArray(source) ? new Array<JsonValue>(source.length) : {});
+  const root = copy(value);
+  const pending: [source: Container, target: Container, field: string, depth: number][] = [[value, root, "", 1]];
+  while (pending.length > 0) {
+    const [source, target, field, depth] = pending.pop() as [Container, Container, string, number];
+    if (depth > MAX_NESTING_DEPTH) {
+      throw badPatch(
+        field,
+        `${what} nests deeper than ${MAX_NESTING_DEPTH} levels of objects and arrays (the apiserver's limit)`,
+      );
+    }
+    const keys = Array.isArray(source) ? source.keys() : Object.keys(source);
+    for (const key of keys) {
+      const child: unknown = (source as Record<string | number, unknown>)[key];
+      const childField = typeof key === "number" ? indexPath(field, key) : childPath(field, key);
+      if (child === undefined && typeof key === "string") continue;
+      const problem = child === undefined ? "undefined is not a JSON value" : notJson(child);
+      if (problem !== undefined) throw refuse(childField, problem);
+      const copied = isContainer(child) ? copy(child) : (child as JsonValue);
+      if (typeof key === "number") (target as JsonValue[])[key] = copied;
+      else setMember(target as JsonObject, key, copied);
+      if (isContainer(child)) pending.push([child, copied as Container, childField, depth + 1]);
+    }
+  }
+  return root;
 }

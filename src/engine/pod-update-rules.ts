@@ -16,7 +16,7 @@
 // as a spec change), quantity equivalence ("1" vs "1000m" counts as a change), admission plugins.
 import type { Pod } from "../operation/patch-pod.js";
 import { invalidStatus, type Status } from "../status/status.js";
-import { cloneJson, isJsonObject, member, type JsonObject, type JsonValue } from "./json.js";
+import { cloneJson, foldJson, isJsonObject, jsonText, member, type JsonObject, type JsonValue } from "./json.js";
 
 export interface PodUpdateViolation {
   /** Field path, e.g. `spec` or `spec.containers[0].image`. */
@@ -40,7 +40,7 @@ function forbidden(field: string, detail: string): PodUpdateViolation {
 }
 
 function invalid(field: string, value: JsonValue | undefined, detail: string): PodUpdateViolation {
-  return { field, reason: "FieldValueInvalid", message: `${field}: Invalid value: ${JSON.stringify(value ?? null)}: ${detail}` };
+  return { field, reason: "FieldValueInvalid", message: `${field}: Invalid value: ${jsonText(value ?? null)}: ${detail}` };
 }
 
 function required(field: string): PodUpdateViolation {
@@ -57,25 +57,36 @@ function listOf(value: JsonValue | undefined): JsonValue[] {
 
 /** The value with nulls, empty lists and empty objects removed, as Go's semantic equality sees zero values. */
 function normalized(value: JsonValue | undefined): JsonValue | undefined {
-  if (Array.isArray(value)) return value.length === 0 ? undefined : value.map((element) => normalized(element) ?? null);
-  if (!isJsonObject(value)) return value ?? undefined;
-  const entries = Object.entries(value).flatMap(([key, child]) => {
-    const kept = normalized(child);
-    return kept === undefined ? [] : [[key, kept] as const];
+  return foldJson<JsonValue | undefined>(value, {
+    leaf: (scalar) => scalar ?? undefined,
+    array: (children) => (children.length === 0 ? undefined : children.map((child) => child ?? null)),
+    object: (entries) => {
+      const kept = entries.filter((entry): entry is [string, JsonValue] => entry[1] !== undefined);
+      return kept.length === 0 ? undefined : Object.fromEntries(kept);
+    },
   });
-  return entries.length === 0 ? undefined : Object.fromEntries(entries);
 }
 
-/** Paths under `path` where the normalized values differ. */
+/** Paths under `path` where the normalized values differ, depth first in key order (a walk with its own stack). */
 function differences(before: JsonValue | undefined, after: JsonValue | undefined, path: string): string[] {
-  if (isJsonObject(before) && isJsonObject(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-    return keys.flatMap((key) => differences(member(before, key), member(after, key), `${path}.${key}`));
+  const changed: string[] = [];
+  const pending: [JsonValue | undefined, JsonValue | undefined, string][] = [[before, after, path]];
+  while (pending.length > 0) {
+    const [left, right, at] = pending.pop() as [JsonValue | undefined, JsonValue | undefined, string];
+    const children: [JsonValue | undefined, JsonValue | undefined, string][] = [];
+    if (isJsonObject(left) && isJsonObject(right)) {
+      for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) {
+        children.push([member(left, key), member(right, key), `${at}.${key}`]);
+      }
+    } else if (Array.isArray(left) && Array.isArray(right) && left.length === right.length) {
+      left.forEach((element, index) => children.push([element, right[index], `${at}[${index}]`]));
+    } else {
+      if (canonical(left) !== canonical(right)) changed.push(at);
+      continue;
+    }
+    for (let index = children.length - 1; index >= 0; index--) pending.push(children[index] as (typeof children)[number]);
   }
-  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
-    return before.flatMap((element, index) => differences(element, after[index], `${path}[${index}]`));
-  }
-  return canonical(before) === canonical(after) ? [] : [path];
+  return changed;
 }
 
 function metadataViolations(before: JsonObject, after: JsonObject): PodUpdateViolation[] {
@@ -91,8 +102,8 @@ function metadataViolations(before: JsonObject, after: JsonObject): PodUpdateVio
     violations.push(invalid("metadata.deletionTimestamp", member(after, "deletionTimestamp"), "field is immutable"));
   }
   if (member(before, "deletionTimestamp") !== undefined) {
-    const old = listOf(member(before, "finalizers"));
-    const added = listOf(member(after, "finalizers")).filter((finalizer) => !old.includes(finalizer));
+    const old = new Set(listOf(member(before, "finalizers")));
+    const added = listOf(member(after, "finalizers")).filter((finalizer) => !old.has(finalizer));
     if (added.length > 0) {
       violations.push(
         forbidden(
@@ -149,10 +160,7 @@ function deadlineViolations(
 
 /** JSON text with object keys sorted, so equal values compare equal whatever their key order. */
 function canonical(value: JsonValue | undefined): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (!isJsonObject(value)) return JSON.stringify(value ?? null);
-  const keys = Object.keys(value).sort();
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`).join(",")}}`;
+  return jsonText(value ?? null, { sortKeys: true });
 }
 
 function withoutSeconds(toleration: JsonValue): string {
@@ -227,19 +235,21 @@ function mungedSpec(before: JsonObject, after: JsonObject, violations: PodUpdate
 }
 
 function specViolations(before: JsonObject, after: JsonObject): PodUpdateViolation[] {
+  // Appended one by one: a Pod can have more containers or tolerations than push(...list) takes arguments.
   const violations: PodUpdateViolation[] = [];
+  const add = (found: PodUpdateViolation[]): void => {
+    for (const violation of found) violations.push(violation);
+  };
   for (const list of ["containers", "initContainers"]) {
     const checked = containerViolations(listOf(member(before, list)), listOf(member(after, list)), `spec.${list}`);
-    violations.push(...checked.violations);
+    add(checked.violations);
     if (checked.stop) return violations;
   }
   const deadline = deadlineViolations(member(before, "activeDeadlineSeconds"), member(after, "activeDeadlineSeconds"));
-  violations.push(...deadline.violations);
+  add(deadline.violations);
   if (deadline.stop) return violations;
-  violations.push(...tolerationViolations(listOf(member(before, "tolerations")), listOf(member(after, "tolerations"))));
-  violations.push(
-    ...schedulingGateViolations(listOf(member(before, "schedulingGates")), listOf(member(after, "schedulingGates"))),
-  );
+  add(tolerationViolations(listOf(member(before, "tolerations")), listOf(member(after, "tolerations"))));
+  add(schedulingGateViolations(listOf(member(before, "schedulingGates")), listOf(member(after, "schedulingGates"))));
 
   const changed = differences(normalized(before), normalized(mungedSpec(before, after, violations)), "spec");
   if (changed.length > 0) violations.push({ ...forbidden("spec", updatableSpecFieldsMessage), changed });

@@ -21,7 +21,17 @@
 // - the final order follows upstream's normalisation ($setElementOrder, then patch order, then live order).
 // Upstream walks the patch's keys in Go's random map order; this walks them in the patch's own order.
 import { invalidPatch } from "./errors.js";
-import { childPath, indexPath, isJsonObject, member, pruneNulls, setMember, type JsonObject, type JsonValue } from "./json.js";
+import {
+  childPath,
+  indexPath,
+  isJsonObject,
+  jsonText,
+  member,
+  pruneNulls,
+  setMember,
+  type JsonObject,
+  type JsonValue,
+} from "./json.js";
 import { fieldShape, objectNode, patchStrategy, type PropertyShape, type ObjectNode } from "./metadata.js";
 import { goSliceStable } from "./stable-sort.js";
 
@@ -41,7 +51,7 @@ function kindOf(value: JsonValue): ValueKind {
 }
 
 function show(value: JsonValue): string {
-  return JSON.stringify(value);
+  return jsonText(value);
 }
 
 /** Applies `patch` to `pod` at `node`. Both arguments are consumed: pass copies the caller owns. */
@@ -104,17 +114,28 @@ function takePatchValue(original: JsonObject, key: string, patchValue: JsonValue
   else setMember(original, key, cleaned);
 }
 
-/** The value without objects that carry `$patch`; undefined when the value itself is one. */
+/** The value without objects that carry `$patch` (removed in place, at any depth); undefined when the value itself is one. */
 function removeDirectives(value: JsonValue): JsonValue | undefined {
-  if (Array.isArray(value)) {
-    return value.map(removeDirectives).filter((element): element is JsonValue => element !== undefined);
-  }
-  if (!isJsonObject(value)) return value;
-  if (Object.hasOwn(value, directiveMarker)) return undefined;
-  for (const [key, child] of Object.entries(value)) {
-    const cleaned = removeDirectives(child);
-    if (cleaned === undefined) delete value[key];
-    else setMember(value, key, cleaned);
+  const isDirective = (node: JsonValue | undefined): boolean => isJsonObject(node) && Object.hasOwn(node, directiveMarker);
+  if (isDirective(value)) return undefined;
+  const pending: JsonValue[] = [value];
+  while (pending.length > 0) {
+    const node = pending.pop() as JsonValue;
+    if (Array.isArray(node)) {
+      let kept = 0;
+      for (const element of node) {
+        if (isDirective(element)) continue;
+        node[kept++] = element;
+        pending.push(element);
+      }
+      node.length = kept;
+    } else if (isJsonObject(node)) {
+      for (const key of Object.keys(node)) {
+        const child = node[key] as JsonValue;
+        if (isDirective(child)) delete node[key];
+        else pending.push(child);
+      }
+    }
   }
   return value;
 }
