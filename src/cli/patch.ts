@@ -4,21 +4,24 @@
  * the resulting update (src/engine: applyPatch, then checkPodUpdate). Run by `node tools/pipeline/stage.mjs patch`.
  *
  * Inputs: --pod, a JSON file with the current Pod; --type, the patch format; --patch, inline JSON (text
- * starting with `{` or `[`) or a file (JSON; YAML also accepted for --type apply); for --type apply,
- * --field-manager (default `patch-cli`) and --force, as the apiserver's PATCH options: a Pod that carries
- * managedFields is applied to with field ownership (conflicts, removal of dropped fields).
+ * starting with `{` or `[`) or a file (JSON; YAML also accepted for --type apply); for --type apply, --field-manager (default `patch-cli`) and
+ * --force, as the apiserver's PATCH options: a Pod that carries managedFields is applied to with field
+ * ownership (conflicts, removal of dropped fields). Files are read up to the apiserver's 3 MiB request
+ * limit (MAX_BODY_BYTES) and no further, so a device that never ends (/dev/zero) is refused, not read.
  * Outputs: stdout, the patched Pod as JSON (also when the update would be refused, to show what was
  * attempted); stderr, each update-rule violation with the spec paths it concerns, then the Kubernetes
  * Status the apiserver would answer with (for a patch that cannot apply, only that Status).
  * Exit codes: 0 the update would be accepted; 1 the apiserver would refuse it (a patch error or an
- * update-rule violation); 2 usage error (bad arguments, unreadable or unparseable --pod / --patch).
+ * update-rule violation); 2 usage error (bad arguments; --pod / --patch missing, a directory, over 3 MiB,
+ * unreadable or unparseable).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { applyPatch, checkPodUpdate, PatchError, updateRejection } from "../engine/index.js";
-import type { PatchMediaType, Pod } from "../operation/patch-pod.js";
+import { type JsonValue, jsonText } from "../engine/json.js";
+import { MAX_BODY_BYTES, type PatchMediaType, type Pod } from "../operation/patch-pod.js";
 
 const mediaTypes: Record<string, PatchMediaType> = {
   json: "application/json-patch+json",
@@ -44,20 +47,62 @@ function parseDocument(text: string, yaml: boolean, what: string): unknown {
   }
 }
 
-function readFile(path: string, what: string): string {
-  if (!existsSync(path)) throw new UsageError(`${what} file not found: ${path}`);
-  return readFileSync(path, "utf8");
+function errorCode(error: unknown): string | undefined {
+  return error instanceof Error && "code" in error ? String(error.code) : undefined;
+}
+
+/**
+ * A file's text, read up to MAX_BODY_BYTES: a regular file is refused by its size before reading, anything
+ * else (a device, a FIFO) once that many bytes have arrived. `undefined` when there is no such file.
+ */
+function readFile(path: string, what: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (error) {
+    if (errorCode(error) === "ENOENT") return undefined;
+    throw new UsageError(`${what} ${path} cannot be read: ${(error as Error).message}`);
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (stats.isDirectory()) throw new UsageError(`${what} ${path} is a directory, not a file`);
+    const tooLarge = new UsageError(`${what} ${path} is larger than ${MAX_BODY_BYTES} bytes, the apiserver's request limit`);
+    if (stats.isFile() && stats.size > MAX_BODY_BYTES) throw tooLarge;
+    const buffer = Buffer.alloc(MAX_BODY_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      let read: number;
+      try {
+        read = readSync(fd, buffer, length, buffer.length - length, null);
+      } catch (error) {
+        throw new UsageError(`${what} ${path} cannot be read: ${(error as Error).message}`);
+      }
+      if (read === 0) break;
+      length += read;
+      if (length > MAX_BODY_BYTES) throw tooLarge;
+    }
+    return buffer.toString("utf8", 0, length);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** --patch: inline JSON when it starts with `{` or `[`, a file otherwise. */
 function readPatch(value: string, type: string): unknown {
-  const inline = /^\s*[[{]/.test(value);
-  const text = inline ? value : readFile(value, "--patch");
-  return parseDocument(text, type === "apply" && !inline, inline ? "--patch" : `--patch file ${value}`);
+  if (/^\s*[[{]/.test(value)) return parseDocument(value, false, "--patch");
+  const text = readFile(value, "--patch");
+  if (text === undefined) {
+    throw new UsageError(
+      `--patch ${JSON.stringify(value)} is neither an inline patch (JSON starting with { or [) nor a file that exists`,
+    );
+  }
+  return parseDocument(text, type === "apply", `--patch file ${value}`);
 }
 
 function readPod(path: string): Pod {
-  const pod = parseDocument(readFile(path, "--pod"), false, `--pod file ${path}`);
+  const text = readFile(path, "--pod");
+  if (text === undefined) throw new UsageError(`--pod file not found: ${path}`);
+  const pod = parseDocument(text, false, `--pod file ${path}`);
   if (typeof pod !== "object" || pod === null || Array.isArray(pod))
     throw new UsageError(`--pod file ${path} must hold a JSON object (a Pod)`);
   return pod;
@@ -126,7 +171,8 @@ export function runPatchCli(argv: string[], output: CliOutput): number {
     );
     return 1;
   }
-  output.stdout(`${JSON.stringify(patched, null, 2)}\n`);
+  // jsonText, not JSON.stringify: a Pod may nest 10,000 levels, beyond JSON.stringify's recursion.
+  output.stdout(`${jsonText(patched as JsonValue, { indent: 2 })}\n`);
   const violations = checkPodUpdate(options.pod, patched);
   if (violations.length === 0) return 0;
   const lines = violations.map((violation) =>

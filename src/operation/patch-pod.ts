@@ -11,6 +11,13 @@ export {
   pathParameterRules,
 } from "../../generated/patch-pod-operation.js";
 
+/**
+ * The apiserver's limit on a request body (MaxRequestBodyBytes, 3 MiB: kubernetes v1.35.4
+ * staging/src/k8s.io/apiserver/pkg/server/config.go); the mock and the proxy answer 413 above it and the
+ * patch CLI reads no more of a file.
+ */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
 /** The schemas of the contract, by name. */
 export type Schemas = components["schemas"];
 

@@ -124,13 +124,72 @@ describe("usage errors exit 2 and print nothing on stdout", () => {
       ["--pod", file("list.json", "[]"), "--type", "merge", "--patch", "{}"],
       "must hold a JSON object",
     ],
-    ["a missing patch file", ["--pod", pod, "--type", "merge", "--patch", "none.json"], "--patch file not found: none.json"],
+    [
+      "a missing patch file",
+      ["--pod", pod, "--type", "merge", "--patch", "none.json"],
+      '--patch "none.json" is neither an inline patch (JSON starting with { or [) nor a file that exists',
+    ],
     ["inline patch that is not JSON", ["--pod", pod, "--type", "merge", "--patch", "{oops"], "--patch is not valid JSON"],
   ])("%s", (_name, args, message) => {
     const { code, stdout, stderr } = run(args);
     expect({ code, stdout }).toEqual({ code: 2, stdout: "" });
     expect(stderr).toContain(message);
     expect(stderr).toContain("usage: npm run patch --");
+  });
+});
+
+describe("hostile files and patches", () => {
+  it.each([
+    ["--pod", ["--pod", dir, "--type", "merge", "--patch", "{}"], `--pod ${dir} is a directory, not a file`],
+    ["--patch", ["--pod", pod, "--type", "merge", "--patch", dir], `--patch ${dir} is a directory, not a file`],
+  ])("a directory as %s is a usage error, not a stack trace", (_name, args, message) => {
+    const { code, stdout, stderr } = run(args);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: "" });
+    expect(stderr).toContain(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("reads at most 3 MiB of a file that never ends (/dev/zero), then refuses it", { timeout: 10_000 }, () => {
+    const { code, stdout, stderr } = run(["--pod", pod, "--type", "merge", "--patch", "/dev/zero"]);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: "" });
+    expect(stderr).toContain("--patch /dev/zero is larger than 3145728 bytes");
+  });
+
+  it("refuses a file over 3 MiB by its size, without reading it", () => {
+    const big = file("big.json", `{"metadata":{"labels":{"x":"${"y".repeat(3 * 1024 * 1024)}"}}}`);
+    const { code, stderr } = run(["--pod", pod, "--type", "merge", "--patch", big]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`--patch ${big} is larger than 3145728 bytes`);
+  });
+
+  it("says what --patch null is: neither inline JSON nor a file", () => {
+    const { code, stderr } = run(["--pod", pod, "--type", "merge", "--patch", "null"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--patch "null" is neither an inline patch (JSON starting with { or [) nor a file that exists');
+  });
+
+  it("applies a JSON Patch through __proto__ like any key, without a stack trace", () => {
+    const { code, stdout, stderr } = run([
+      "--pod",
+      pod,
+      "--type",
+      "json",
+      "--patch",
+      '[{"op":"add","path":"/metadata/labels/__proto__","value":"x"}]',
+    ]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+    expect(Object.getOwnPropertyDescriptor(JSON.parse(stdout).metadata.labels, "__proto__")?.value).toBe("x");
+  });
+
+  it("prints a Pod nested 10,000 levels deep", () => {
+    const deep = `${'{"a":'.repeat(9_998)}1${"}".repeat(9_998)}`;
+    const { code, stdout } = run(["--pod", pod, "--type", "merge", "--patch", `{"metadata":{"bogus":${deep}}}`]);
+    expect(code).toBe(0);
+    // The innermost member sits 10,000 levels in (the Pod, metadata, 9,998 objects), two spaces a level.
+    expect(stdout).toContain(`\n${" ".repeat(2 * 10_000)}"a": 1\n`);
+    let node = JSON.parse(stdout).metadata.bogus;
+    for (let level = 1; level < 9_998; level++) node = node.a;
+    expect(node).toEqual({ a: 1 });
   });
 });
 

@@ -7,10 +7,10 @@
  * Inputs: the request's media-type essence, its query and its parsed body. Outputs: a Status to
  * answer with, or undefined when the rule passes. Pure functions.
  */
+import { MAX_BODY_BYTES } from "../../src/operation/patch-pod.js";
 import { failureStatus, type Status } from "../../src/status/status.js";
 
-/** The apiserver's default request-body limit (MaxRequestBodyBytes, 3 MiB). */
-export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+export { MAX_BODY_BYTES };
 
 /** The apiserver's limit on the operations of one JSON Patch. */
 const MAX_JSON_PATCH_OPERATIONS = 10_000;
