@@ -17,9 +17,12 @@ const strategic = "application/strategic-merge-patch+json";
 const apply = "application/apply-patch+yaml";
 const pod = ccePod as Pod;
 
+/** The apply options every apply needs (the field manager). */
+const options = { fieldManager: "hostile-test" };
+
 function refusal(patch: unknown, mediaType: PatchMediaType, target: Pod = pod): PatchError {
   try {
-    applyPatch(target, patch, mediaType);
+    applyPatch(target, patch, mediaType, options);
   } catch (error) {
     if (error instanceof PatchError) return error;
     throw new Error(`not a PatchError: ${String(error)}`);
@@ -97,12 +100,21 @@ describe("nesting up to the apiserver's 10,000 levels", () => {
     ["apply", apply, (levels) => ({ apiVersion: "v1", kind: "Pod", spec: { bogus: nested(levels - 2) } })],
   ];
 
-  it.each(bodies)("a %s patch of 10,000 levels applies and its update is checked", (_name, mediaType, body) => {
-    const patched = applyPatch(pod, body(10_000), mediaType);
-    expect(patched.spec).toHaveProperty("bogus");
-    const violations = checkPodUpdate(pod, patched);
-    expect(violations.map((violation) => violation.field)).toEqual(["spec"]);
-    expect(violations[0]?.changed).toEqual(["spec.bogus"]);
+  it.each(bodies.filter(([name]) => name !== "apply"))(
+    "a %s patch of 10,000 levels applies and its update is checked",
+    (_name, mediaType, body) => {
+      const patched = applyPatch(pod, body(10_000), mediaType, options);
+      expect(patched.spec).toHaveProperty("bogus");
+      const violations = checkPodUpdate(pod, patched);
+      expect(violations.map((violation) => violation.field)).toEqual(["spec"]);
+      expect(violations[0]?.changed).toEqual(["spec.bogus"]);
+    },
+  );
+
+  it("an apply configuration of 10,000 levels is refused for its undeclared field, as the apiserver refuses it", () => {
+    const { status } = refusal(bodies[3]![2](10_000), apply);
+    expect(status).toMatchObject({ code: 500 });
+    expect(status.message).toMatch(/\.spec\.bogus: field not declared in schema/);
   });
 
   it.each(bodies)("a %s patch of 10,001 levels is a 400, not a RangeError", (_name, mediaType, body) => {
