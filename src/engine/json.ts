@@ -131,7 +131,7 @@ export function jsonEqual(left: JsonValue, right: JsonValue): boolean {
     if (Array.isArray(a) !== Array.isArray(b)) return false;
     if (Array.isArray(a) && Array.isArray(b)) {
       if (a.length !== b.length) return false;
-      a.forEach((element, index) => pending.push([element, b[index]]));
+      for (let index = 0; index < a.length; index++) pending.push([a[index], b[index]]);
       continue;
     }
     const aObject = a as JsonObject;

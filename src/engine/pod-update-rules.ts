@@ -79,7 +79,7 @@ function differences(before: JsonValue | undefined, after: JsonValue | undefined
         children.push([member(left, key), member(right, key), `${at}.${key}`]);
       }
     } else if (Array.isArray(left) && Array.isArray(right) && left.length === right.length) {
-      left.forEach((element, index) => children.push([element, right[index], `${at}[${index}]`]));
+      for (let index = 0; index < left.length; index++) children.push([left[index], right[index], `${at}[${index}]`]);
     } else {
       if (canonical(left) !== canonical(right)) changed.push(at);
       continue;
