@@ -17,11 +17,13 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { closeSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { join } from "node:path";
 import { stringify } from "yaml";
+import { kubeconfigYaml } from "../support/kubeconfig.js";
+import { type PrivateFile, writePrivateFile } from "../support/private-file.js";
 import { type ControlPlaneBinaries, ensureBinaries } from "./binaries.js";
 import { httpsExchange } from "./http.js";
 
@@ -70,43 +72,6 @@ export function freePort(): Promise<number> {
       const port = typeof address === "object" && address !== null ? address.port : 0;
       server.close(() => resolvePort(port));
     });
-  });
-}
-
-/**
- * Writes a file only its owner can read, replacing whatever directory entry has that name: the content
- * goes to a fresh file created exclusively (so never into an existing file or through a symlink) and is
- * then renamed over the target.
- */
-export function writePrivateFile(path: string, content: string): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}`);
-  const fd = openSync(temporary, "wx", 0o600);
-  try {
-    writeSync(fd, content);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
-}
-
-export function controlPlaneKubeconfig(
-  plane: Pick<ControlPlane, "url" | "caCert" | "token">,
-  name = "pod-patch-apiserver",
-): string {
-  return stringify({
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: [
-      { name, cluster: { server: plane.url, "certificate-authority-data": Buffer.from(plane.caCert).toString("base64") } },
-    ],
-    users: [{ name, user: { token: plane.token } }],
-    contexts: [{ name, context: { cluster: name, user: name, namespace: "default" } }],
-    "current-context": name,
   });
 }
 
@@ -202,7 +167,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const binaries = await ensureBinaries(options.minor, log);
   const dir = mkdtempSync(join(tmpdir(), "pod-patch-apiserver-"));
   const processes: ManagedProcess[] = [];
-  let kubeconfigWritten: string | undefined;
+  let kubeconfigWritten: PrivateFile | undefined;
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
@@ -210,7 +175,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     // The apiserver first: stopping etcd under it leaves it retrying past its own SIGTERM.
     for (const process of [...processes].reverse()) await terminate(process);
     rmSync(dir, { recursive: true, force: true });
-    if (kubeconfigWritten !== undefined) rmSync(kubeconfigWritten, { force: true });
+    kubeconfigWritten?.remove();
   };
   try {
     const token = randomBytes(24).toString("hex");
@@ -288,8 +253,10 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     const { caCert, version } = await waitUntilReady(url, token, certDir, processes);
     const plane: ControlPlane = { url, token, caCert, version, binaries, kubeconfigPath: options.kubeconfigPath, stop };
     if (options.kubeconfigPath !== undefined) {
-      writePrivateFile(options.kubeconfigPath, controlPlaneKubeconfig(plane));
-      kubeconfigWritten = options.kubeconfigPath;
+      kubeconfigWritten = writePrivateFile(
+        options.kubeconfigPath,
+        kubeconfigYaml({ name: "pod-patch-apiserver", server: url, caCert, token, namespace: "default" }),
+      );
     }
     return plane;
   } catch (error) {

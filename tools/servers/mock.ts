@@ -6,18 +6,20 @@
  *   --spec        bundled spec to serve, default generated/openapi.json.
  *   --tls         serve HTTPS with a self-signed certificate for 127.0.0.1/localhost generated at
  *                 start (tools/servers/tls.ts); it lives only as long as the process.
- *   --kubeconfig  with --tls: write a kubeconfig for kubectl there (mode 0600) before announcing the
- *                 port: server https://127.0.0.1:<port>, the certificate as certificate-authority-data,
- *                 token `mock-token`, namespace `default` (tools/servers/kubeconfig.ts). Overwrites the file.
+ *   --kubeconfig  with --tls: write a kubeconfig for kubectl there before announcing the port: server
+ *                 https://127.0.0.1:<port>, the certificate as certificate-authority-data, token
+ *                 `mock-token`, namespace `default` (tools/support/kubeconfig.ts). Written mode 0600 in place
+ *                 of whatever the path held, never into an existing file or through a symlink, and removed
+ *                 on shutdown (tools/support/private-file.ts).
  *                 Try: KUBECONFIG=<path> kubectl patch pod web-7c9d8f6b5d-x2lqp --type=merge -p '{}'
  * Output: exactly one stdout line once it accepts requests, `mock listening on http(s)://127.0.0.1:<port>`
  * (tests parse it); problems go to stderr. Runs until SIGTERM or SIGINT, then closes the server.
  * Exit codes: 0 after a signal-initiated shutdown; 2 for bad arguments or when the mock cannot start
  * (unreadable or unbundled spec, Prism internals missing, port in use, kubeconfig not writable).
  */
-import { writeFileSync } from "node:fs";
 import { parseServerArgs, runServerCli } from "./cli-options.js";
-import { kubeconfigYaml } from "./kubeconfig.js";
+import { kubeconfigYaml } from "../support/kubeconfig.js";
+import { type PrivateFile, writePrivateFile } from "../support/private-file.js";
 import { startMockServer } from "./mock-server.js";
 import { generateLoopbackCertificate } from "./tls.js";
 
@@ -47,16 +49,29 @@ function parseOptions(args: string[]): Options {
 async function start(options: Options) {
   const tls = options.tls ? await generateLoopbackCertificate() : undefined;
   const mock = await startMockServer({ specPath: options.specPath, port: options.port, ...(tls === undefined ? {} : { tls }) });
+  let kubeconfig: PrivateFile | undefined;
   if (options.kubeconfig !== undefined && tls !== undefined) {
     try {
-      const kubeconfig = kubeconfigYaml({ server: mock.url, caCert: tls.cert, token: KUBECONFIG_TOKEN, namespace: "default" });
-      writeFileSync(options.kubeconfig, kubeconfig, { mode: 0o600 });
+      const text = kubeconfigYaml({
+        name: "pod-patch-mock",
+        server: mock.url,
+        caCert: tls.cert,
+        token: KUBECONFIG_TOKEN,
+        namespace: "default",
+      });
+      kubeconfig = writePrivateFile(options.kubeconfig, text);
     } catch (error) {
       await mock.close();
       throw error;
     }
   }
-  return { server: mock, announce: `mock listening on ${mock.url}` };
+  const server = {
+    close: async () => {
+      kubeconfig?.remove();
+      await mock.close();
+    },
+  };
+  return { server, announce: `mock listening on ${mock.url}` };
 }
 
 runServerCli("mock", USAGE, parseOptions, start);
