@@ -3,7 +3,7 @@ export interface paths {
     "/api/v1/namespaces/{namespace}/pods/{name}": {
         parameters: {
             query?: {
-                /** @description `true` asks the server to indent the JSON it returns. Documented by CCE; it changes only the formatting, never the content. */
+                /** @description A true value asks the server to indent the JSON it returns. Documented by CCE; it changes only the formatting, never the content. The apiserver reads it with Go's `strconv.ParseBool`, so `1`, `t`, `T`, `TRUE`, `true` and `True` mean true and `0`, `f`, `F`, `FALSE`, `false` and `False` mean false. It silently takes any other value as false (and an empty one as "indent for curl and browsers"); the contract lists only the spellings that mean what they say. */
                 pretty?: components["parameters"]["Pretty"];
             };
             header?: never;
@@ -124,7 +124,7 @@ export interface components {
     schemas: {
         /**
          * Format: date-time
-         * @description A point in time as an RFC 3339 date-time string, emitted by the API server in UTC with one-second precision (for example `2024-05-01T12:00:00Z`). An unset time is serialised as JSON `null` (such as `lastProbeTime: null`), so null is accepted too.
+         * @description A point in time as an RFC 3339 date-time string, emitted by the API server in UTC with one-second precision (for example `2024-05-01T12:00:00Z`). An unset time is serialised as JSON `null` (such as `lastProbeTime: null`), so null is accepted too. The apiserver reads times with Go's RFC 3339 parser, which is stricter than JSON Schema's `date-time`: the `T` and `Z` must be upper case, seconds are required and an offset needs its colon (`+01:00`, never `+0100`); the pattern says so.
          */
         Time: string | null;
         /** @description Opaque JSON object that records which fields one field manager owns, used by server-side apply in metadata.managedFields. Its keys encode field paths (such as `f:spec` or `k:{...}`); clients should store and return it unchanged rather than interpret it. */
@@ -692,10 +692,10 @@ export interface components {
         /** @description One rule deciding what happens when a container exits, matched against its exit code. Needs the ContainerRestartRules feature gate. */
         ContainerRestartRule: {
             /**
-             * @description What to do when the rule matches; `Restart` (restart the container) is the only value.
+             * @description What to do when the rule matches: `Restart` restarts the container; `RestartAllContainers` restarts every container of the Pod (1.35 alpha, RestartAllContainersOnContainerExits feature gate; refused as an unsupported value while the gate is off).
              * @enum {string}
              */
-            action: "Restart";
+            action: "Restart" | "RestartAllContainers";
             /** @description Condition on the container's exit code that makes the rule match. */
             exitCodes?: components["schemas"]["ContainerRestartRuleOnExitCodes"];
         };
@@ -2321,8 +2321,11 @@ export interface components {
              * @default {}
              */
             state?: components["schemas"]["ContainerState"];
-            /** @description Signal that will be sent to stop the container, for example `SIGTERM` or `SIGKILL`. */
-            stopSignal?: string;
+            /**
+             * @description Signal that will be sent to stop the container, for example `SIGTERM` or `SIGKILL`, as the kubelet reports it: one of the signal names of `lifecycle.stopSignal`, or `""` when the runtime reports a signal outside that list.
+             * @enum {string}
+             */
+            stopSignal?: "" | "SIGABRT" | "SIGALRM" | "SIGBUS" | "SIGCHLD" | "SIGCLD" | "SIGCONT" | "SIGFPE" | "SIGHUP" | "SIGILL" | "SIGINT" | "SIGIO" | "SIGIOT" | "SIGKILL" | "SIGPIPE" | "SIGPOLL" | "SIGPROF" | "SIGPWR" | "SIGQUIT" | "SIGSEGV" | "SIGSTKFLT" | "SIGSTOP" | "SIGSYS" | "SIGTERM" | "SIGTRAP" | "SIGTSTP" | "SIGTTIN" | "SIGTTOU" | "SIGURG" | "SIGUSR1" | "SIGUSR2" | "SIGVTALRM" | "SIGWINCH" | "SIGXCPU" | "SIGXFSZ" | "SIGRTMIN" | "SIGRTMIN+1" | "SIGRTMIN+2" | "SIGRTMIN+3" | "SIGRTMIN+4" | "SIGRTMIN+5" | "SIGRTMIN+6" | "SIGRTMIN+7" | "SIGRTMIN+8" | "SIGRTMIN+9" | "SIGRTMIN+10" | "SIGRTMIN+11" | "SIGRTMIN+12" | "SIGRTMIN+13" | "SIGRTMIN+14" | "SIGRTMIN+15" | "SIGRTMAX-14" | "SIGRTMAX-13" | "SIGRTMAX-12" | "SIGRTMAX-11" | "SIGRTMAX-10" | "SIGRTMAX-9" | "SIGRTMAX-8" | "SIGRTMAX-7" | "SIGRTMAX-6" | "SIGRTMAX-5" | "SIGRTMAX-4" | "SIGRTMAX-3" | "SIGRTMAX-2" | "SIGRTMAX-1" | "SIGRTMAX";
             /** @description User and group identity of the container's first process, as reported by the runtime. */
             user?: components["schemas"]["ContainerUser"];
             /** @description State of the container's volume mounts, merged by mountPath. */
@@ -2432,7 +2435,7 @@ export interface components {
              * @description Progress of an in-place resize of container resources (empty when none is pending). No longer maintained: read the PodResizePending and PodResizeInProgress conditions instead.
              * @enum {string}
              */
-            resize?: "" | "Proposed" | "InProgress" | "Deferred" | "Infeasible";
+            resize?: "" | "InProgress" | "Deferred" | "Infeasible";
             /** @description For each entry in `spec.resourceClaims` that uses a template, the name of the ResourceClaim object that was generated for this Pod. */
             resourceClaimStatuses?: components["schemas"]["PodResourceClaimStatus"][];
             /** @description Pod-level requests and limits that the kubelet has actually applied to the running Pod; absent when the node does not report them. */
@@ -2547,19 +2550,45 @@ export interface components {
              */
             status: "Success" | "Failure";
         };
-        /** @description One JSON Patch step. `add` inserts or sets the member at `path` (use `-` as the last segment to append to a list); `replace` overwrites a member that must already exist. */
+        /** @description An RFC 6901 JSON Pointer into the Pod: `/` before every segment, `~0` for `~` and `~1` for `/` inside a segment. */
+        JsonPointer: string;
+        /** @description One JSON Patch step (RFC 6902). `add` inserts or sets the member at `path` (`-` as the last segment appends to a list), `replace` overwrites it, `test` fails the whole patch unless the member equals `value`, `remove` deletes it, `move` and `copy` take the member at `from`. The apiserver applies all six; CCE's page for this API documents only `add` and `replace` (the `cce` profile of the mock, the proxy and the typed builder keeps to those, see docs/decisions/0008-cce-json-patch-profile.md). Members other than these are ignored by the apiserver with a `Warning` header. */
         JsonPatchOperation: {
             /**
-             * @description The operation. CCE supports `add` and `replace`; `remove`, `move`, `copy` and `test` are documented as unsupported.
+             * @description The operation: `add`, `remove`, `replace`, `move`, `copy` or `test`. CCE documents `add` and `replace` only.
              * @enum {string}
              */
-            op: "add" | "replace";
+            op: "add" | "remove" | "replace" | "move" | "copy" | "test";
             /** @description RFC 6901 JSON Pointer to the member to change, such as `/spec/containers/0/image`. Inside a segment write `~0` for `~` and `~1` for `/`, as in `/metadata/labels/app.kubernetes.io~1name`. */
-            path: string;
-            /** @description The JSON value to add or to replace with; it must fit the type of the field at `path`. */
+            path: components["schemas"]["JsonPointer"];
+            /** @description `move` and `copy` only: JSON Pointer to the member to take. */
+            from?: components["schemas"]["JsonPointer"];
+            /** @description `add`, `replace` and `test` only: the JSON value to set or to compare with; it must fit the type of the field at `path`. */
+            value?: unknown;
+        } & ({
+            /**
+             * @description An operation that sets or compares a value.
+             * @enum {string}
+             */
+            op: "add" | "replace" | "test";
+            /** @description The value to set or to compare with. */
             value: unknown;
-        };
-        /** @description A JSON Patch document (RFC 6902): operations applied in order to the stored Pod, all or nothing. CCE documents only the `add` and `replace` operations for this API, so the contract accepts only those. The apiserver refuses a patch of more than 10000 operations with 413. */
+        } | {
+            /**
+             * @description The operation that deletes the member at `path`.
+             * @constant
+             */
+            op: "remove";
+        } | {
+            /**
+             * @description An operation that takes the member at `from`.
+             * @enum {string}
+             */
+            op: "move" | "copy";
+            /** @description JSON Pointer to the member to take. */
+            from: components["schemas"]["JsonPointer"];
+        });
+        /** @description A JSON Patch document (RFC 6902): operations applied in order to the stored Pod, all or nothing. The apiserver applies all six RFC 6902 operations; CCE's page for this API documents only `add` and `replace`. A patch of more than 10000 operations is refused with 413; one that cannot be applied (a failed `test`, a path that does not exist) with a 422 whose message is generic and names no field. */
         JsonPatch: components["schemas"]["JsonPatchOperation"][];
         /** @description The part of a Pod's metadata a patch may carry. Labels and annotations are merged key by key; setting a key to `null` removes it. Other metadata (name, namespace, uid) identifies the Pod and cannot be changed. */
         ObjectMetaPatch: {
@@ -2592,7 +2621,7 @@ export interface components {
             /** @description The Pod's tolerations. The list is atomic: every patch type replaces it whole, and the apiserver only lets a running Pod gain tolerations, never lose or change one. */
             tolerations?: components["schemas"]["Toleration"][];
         };
-        /** @description A JSON Merge Patch (RFC 7396) for a Pod: the members you send replace the stored ones, objects are merged recursively, lists are replaced whole, and `null` deletes a member. */
+        /** @description A JSON Merge Patch (RFC 7396) for a Pod: the members you send replace the stored ones, objects are merged recursively, lists are replaced whole, and `null` deletes a member. Fields the Pod does not have are not refused: under the default `fieldValidation` (`Warn`) the apiserver drops them and names each in a `Warning` header (`299 - "unknown field \"spec.bogus\""`); `fieldValidation=Strict` refuses them with 422, `Ignore` drops them silently. */
         PodMergePatch: {
             /**
              * @description Optional; when present it must be `v1`.
@@ -2608,14 +2637,16 @@ export interface components {
             metadata?: components["schemas"]["ObjectMetaPatch"];
             /** @description Changes to the Pod's spec. */
             spec?: components["schemas"]["PodSpecPatch"];
+            /** @description Ignored: a patch of the Pod never changes its status (that is the `status` subresource's job), and the apiserver drops it without a warning. It must still decode as a PodStatus (a timestamp that is not RFC 3339 is refused with 422). */
+            status?: components["schemas"]["PodStatus"];
         };
-        /** @description A Kubernetes strategic merge patch for a Pod. Like a merge patch, but lists that have a merge key (containers by `name`, volumes by `name`, ports by `containerPort`...) are merged entry by entry. Directives steer the merge: `$patch` (`replace`, `delete`, `merge`), `$retainKeys`, `$setElementOrder/<list>` and `$deleteFromPrimitiveList/<list>`. */
+        /** @description A Kubernetes strategic merge patch for a Pod. Like a merge patch, but lists that have a merge key (containers by `name`, volumes by `name`, ports by `containerPort`...) are merged entry by entry. Directives steer the merge: `$patch` (`replace`, `delete`, `merge`), `$retainKeys`, `$setElementOrder/<list>` and `$deleteFromPrimitiveList/<list>`. Fields the Pod does not have are not refused: under the default `fieldValidation` (`Warn`) the apiserver drops them and names each in a `Warning` header (`299 - "unknown field \"spec.bogus\""`); `fieldValidation=Strict` refuses them with 422, `Ignore` drops them silently. */
         PodStrategicMergePatch: {
             /**
-             * @description `replace` swaps the whole Pod for the patch body; `delete` is refused for a whole object.
+             * @description `replace` swaps the whole Pod for the patch body; `delete` is refused for a whole object. `merge` (or any other value) is refused by the apiserver with a 500 ("unknown patch type: merge in map: …"), so the contract does not list it.
              * @enum {string}
              */
-            $patch?: "replace" | "merge" | "delete";
+            $patch?: "replace" | "delete";
             /**
              * @description Optional; when present it must be `v1`.
              * @constant
@@ -2630,8 +2661,10 @@ export interface components {
             metadata?: components["schemas"]["ObjectMetaPatch"];
             /** @description Changes to the Pod's spec. List directives such as `$setElementOrder/containers` sit beside the list they steer. */
             spec?: components["schemas"]["PodSpecPatch"];
+            /** @description Ignored: a patch of the Pod never changes its status (that is the `status` subresource's job), and the apiserver drops it without a warning. It must still decode as a PodStatus (a timestamp that is not RFC 3339 is refused with 422). */
+            status?: components["schemas"]["PodStatus"];
         };
-        /** @description A server-side apply intent (`application/apply-patch+yaml`): the fields this field manager wants to own, as YAML or JSON. It must name the object (`apiVersion`, `kind`, `metadata.name`), and the request must carry the `fieldManager` query parameter. Server-side apply is upstream Kubernetes behaviour that CCE's page for this operation does not mention. */
+        /** @description A server-side apply intent (`application/apply-patch+yaml`): the fields this field manager wants to own, as YAML or JSON. It must name the object's type (`apiVersion: v1`, `kind: Pod`), and the request must carry the `fieldManager` query parameter. Without `metadata.name` the apiserver uses the name in the URL. A field the Pod does not have is refused with a 500 ("field not declared in schema") whatever `fieldValidation` says. Server-side apply is upstream Kubernetes behaviour that CCE's page for this operation does not mention. */
         PodApplyPatch: {
             /**
              * @description Must be `v1`.
@@ -2643,10 +2676,12 @@ export interface components {
              * @constant
              */
             kind: "Pod";
-            /** @description Must carry the Pod's `name`; labels and annotations listed here become owned by this manager. */
+            /** @description The Pod's `name` (when given it must equal the name in the URL); labels and annotations listed here become owned by this manager. */
             metadata: components["schemas"]["ObjectMetaPatch"];
             /** @description The spec fields this manager owns; list entries are matched by their list-map keys. */
             spec?: components["schemas"]["PodSpecPatch"];
+            /** @description Ignored: an apply of the Pod never changes its status (that is the `status` subresource's job), and the apiserver drops it without a warning. It must still decode as a PodStatus (a timestamp that is not RFC 3339 is refused with 422). */
+            status?: components["schemas"]["PodStatus"];
         };
         /** @description Version of the API server's build, as `GET /version` returns it. kubectl reads it for `kubectl version` and for version-skew warnings; gcloud's kubectl dispatcher uses it to pick a matching kubectl binary. */
         Info: {
@@ -2784,6 +2819,7 @@ export interface components {
         /** @description OK. The patch was applied (or, with `dryRun=All`, would have been) and the Pod as stored is returned. */
         PodOk: {
             headers: {
+                Warning: components["headers"]["Warning"];
                 [name: string]: unknown;
             };
             content: {
@@ -2793,13 +2829,14 @@ export interface components {
         /** @description Created. A server-side apply created the Pod because none existed under this name; the new Pod is returned. */
         PodCreated: {
             headers: {
+                Warning: components["headers"]["Warning"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Pod"];
             };
         };
-        /** @description BadRequest (400). The body could not be decoded as the declared media type, or `fieldValidation=Strict` found unknown or duplicated fields. */
+        /** @description BadRequest (400). The body could not be decoded as the declared media type (bad JSON or YAML, a JSON Patch that is not a list of operations, a merge patch that is not an object), its `metadata.name` differs from the name in the URL, or an apply body under `fieldValidation=Strict` has a duplicated field. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -2817,6 +2854,15 @@ export interface components {
                 "application/json": components["schemas"]["Status"];
             };
         };
+        /** @description NotAcceptable (406). The `Accept` header names no representation the apiserver can answer in; the message lists those it can (`application/json`, `application/yaml`, `application/vnd.kubernetes.protobuf`) and `details` is empty. Omit `Accept` or send `application/json`. */
+        NotAcceptable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Status"];
+            };
+        };
         /** @description Conflict (409). The `metadata.resourceVersion` precondition no longer matches, or a server-side apply touches fields another manager owns and `force` is not set. */
         Conflict: {
             headers: {
@@ -2826,7 +2872,7 @@ export interface components {
                 "application/json": components["schemas"]["Status"];
             };
         };
-        /** @description RequestEntityTooLarge (413). The body is larger than the server accepts (3 MiB by default) or a JSON Patch has more than 10000 operations. */
+        /** @description RequestEntityTooLarge (413). The body is larger than the server accepts (3 MiB by default) or a JSON Patch has more than 10000 operations; the message starts with "Request entity too large: ". */
         RequestEntityTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -2835,7 +2881,7 @@ export interface components {
                 "application/json": components["schemas"]["Status"];
             };
         };
-        /** @description UnsupportedMediaType (415). The `Content-Type` header is missing or is not one of the four patch media types (plain `application/json` included). */
+        /** @description UnsupportedMediaType (415). The `Content-Type` header is missing or is not one of the four patch media types (plain `application/json` included). The apiserver's message names no media type and `details` is empty. */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -2844,7 +2890,7 @@ export interface components {
                 "application/json": components["schemas"]["Status"];
             };
         };
-        /** @description Invalid (422). The patch is well-formed but cannot be applied or the patched Pod fails validation; `details.causes` names each offending field. Invalid query options (`dryRun`, `fieldManager`, `force` without apply) are reported the same way with kind `PatchOptions`. */
+        /** @description Invalid (422). The patch is well-formed but cannot be applied or the patched Pod fails validation; `details.causes` names each offending field. Invalid query options (`dryRun`, `fieldManager`, `force` without apply) are reported the same way with kind `PatchOptions`. A JSON Patch that cannot be applied gets a generic message and empty details; a field the Pod does not have, under `fieldValidation=Strict`, a message that embeds the patched object. */
         Invalid: {
             headers: {
                 [name: string]: unknown;
@@ -2853,7 +2899,7 @@ export interface components {
                 "application/json": components["schemas"]["Status"];
             };
         };
-        /** @description TooManyRequests (429). The apiserver or the API gateway is throttling the caller; wait for `Retry-After` seconds. */
+        /** @description TooManyRequests (429). The caller is being throttled; wait for `Retry-After` seconds. The apiserver's own throttling (API Priority and Fairness, max requests in flight) answers in `text/plain` with `Too many requests, please try again later.` and always sets `Retry-After`. An API gateway in front of it (CCE's gateway route) throttles with its own answer, which may be a JSON `Status` and may lack `Retry-After`. */
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -2861,9 +2907,10 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["Status"];
+                "text/plain": string;
             };
         };
-        /** @description InternalError (500). The server failed while handling the request, for example a webhook or etcd error; retrying later may succeed. */
+        /** @description InternalError (500). The server failed while handling the request, for example a webhook or etcd error; retrying later may succeed. The apiserver also answers 500, without a reason, to a strategic merge directive it does not know (`$patch: merge`) and to an apply body with a field the Pod does not have. */
         InternalError: {
             headers: {
                 [name: string]: unknown;
@@ -2872,7 +2919,7 @@ export interface components {
                 "application/json": components["schemas"]["Status"];
             };
         };
-        /** @description ServiceUnavailable (503). The apiserver (or the gateway in front of it) cannot serve requests right now; wait for `Retry-After` seconds. */
+        /** @description ServiceUnavailable (503). The apiserver (or the gateway in front of it) cannot serve requests right now; wait for `Retry-After` seconds when the answer has it (not every 503 does). */
         ServiceUnavailable: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -2939,19 +2986,19 @@ export interface components {
          * @example hello-world
          */
         NamePath: string;
-        /** @description `true` asks the server to indent the JSON it returns. Documented by CCE; it changes only the formatting, never the content. */
-        Pretty: "true" | "false";
-        /** @description `All` runs every stage of the request (admission, validation, defaulting) and returns the result without storing it. Any other value is refused with 422. Upstream Kubernetes parameter; CCE's page does not list it. */
-        DryRun: "All";
+        /** @description A true value asks the server to indent the JSON it returns. Documented by CCE; it changes only the formatting, never the content. The apiserver reads it with Go's `strconv.ParseBool`, so `1`, `t`, `T`, `TRUE`, `true` and `True` mean true and `0`, `f`, `F`, `FALSE`, `false` and `False` mean false. It silently takes any other value as false (and an empty one as "indent for curl and browsers"); the contract lists only the spellings that mean what they say. */
+        Pretty: "true" | "false" | "1" | "0" | "t" | "f" | "T" | "F" | "TRUE" | "FALSE" | "True" | "False";
+        /** @description `All` runs every stage of the request (admission, validation, defaulting) and returns the result without storing it. The apiserver reads the parameter as a list (`dryRun=All&dryRun=All` is accepted) and refuses it with 422 when any value is not `All`. Upstream Kubernetes parameter; CCE's page does not list it. */
+        DryRun: "All"[];
         /**
-         * @description Name of the actor making the change, recorded in `metadata.managedFields`. Required for `application/apply-patch+yaml`; optional for the other patch types. At most 128 printable characters. Upstream Kubernetes parameter; CCE's page does not list it.
+         * @description Name of the actor making the change, recorded in `metadata.managedFields`. Required (non-empty) for `application/apply-patch+yaml`; optional for the other patch types, which accept an empty one. At most 128 bytes of UTF-8 — the schema can only count characters, so it says 128, and a name with characters beyond ASCII reaches the byte limit sooner — made of printable characters as Go's `unicode.IsPrint` defines them: letters, marks, numbers, punctuation, symbols and the ASCII space (no tab, no control character, no other space such as U+00A0). Upstream Kubernetes parameter; CCE's page does not list it.
          * @example deploy-bot
          */
         FieldManager: string;
-        /** @description What the server does with unknown or duplicated fields in the body: `Ignore` drops them silently, `Warn` (the default) drops them and adds a `Warning` response header, `Strict` fails the request with 400. Upstream Kubernetes parameter; CCE's page does not list it. */
-        FieldValidation: "Ignore" | "Warn" | "Strict";
-        /** @description Server-side apply only: `true` takes ownership of fields that other field managers own instead of failing with 409. Sending it (even `false`) with any other patch type is refused with 422. Upstream Kubernetes parameter; CCE's page does not list it. */
-        Force: boolean;
+        /** @description What the server does with unknown or duplicated fields in the body: `Ignore` drops them silently, `Warn` (the default, also chosen by an empty value) drops them and names each in a `Warning` response header, `Strict` fails the request — 422 for JSON, merge and strategic merge patches; an apply patch with an unknown field fails with 500 whatever the mode, and with a duplicated field with 400 under `Strict`. Upstream Kubernetes parameter; CCE's page does not list it. */
+        FieldValidation: "" | "Ignore" | "Warn" | "Strict";
+        /** @description Server-side apply only: true takes ownership of fields that other field managers own instead of failing with 409. Sending it (even false) with any other patch type is refused with 422. The apiserver reads `0` and `false` in any letter case as false and every other value — `f` and an empty value included — as true; the contract accepts the spellings on which that reading and Go's `strconv.ParseBool` agree. Upstream Kubernetes parameter; CCE's page does not list it. */
+        Force: boolean | ("1" | "0" | "t" | "T" | "TRUE" | "FALSE" | "True" | "False");
     };
     requestBodies: {
         /** @description The patch to apply. The `Content-Type` header picks the patch format and the body must follow that format's schema; any other media type is refused with 415. */
@@ -2966,8 +3013,13 @@ export interface components {
     };
     headers: {
         /**
-         * @description Seconds to wait before sending the request again.
-         * @example 5
+         * @description Warnings from the apiserver in RFC 7234 form (`299 - "message"`), one header per warning: for example each unknown field dropped under the default `fieldValidation=Warn` (`299 - "unknown field \"spec.bogus\""`), a duplicated field, or an unknown member of a JSON Patch operation.
+         * @example 299 - "unknown field \"spec.bogus\""
+         */
+        Warning: string;
+        /**
+         * @description Seconds to wait before sending the request again. The apiserver's own throttling (429) always sets it; a 503 carries it only when the component answering knows how long to wait, and an API gateway in front of the apiserver may answer without it.
+         * @example 1
          */
         RetryAfter: number;
     };
@@ -2978,7 +3030,7 @@ export interface operations {
     readCoreV1NamespacedPod: {
         parameters: {
             query?: {
-                /** @description `true` asks the server to indent the JSON it returns. Documented by CCE; it changes only the formatting, never the content. */
+                /** @description A true value asks the server to indent the JSON it returns. Documented by CCE; it changes only the formatting, never the content. The apiserver reads it with Go's `strconv.ParseBool`, so `1`, `t`, `T`, `TRUE`, `true` and `True` mean true and `0`, `f`, `F`, `FALSE`, `false` and `False` mean false. It silently takes any other value as false (and an empty one as "indent for curl and browsers"); the contract lists only the spellings that mean what they say. */
                 pretty?: components["parameters"]["Pretty"];
             };
             header?: never;
@@ -3006,18 +3058,18 @@ export interface operations {
     patchCoreV1NamespacedPod: {
         parameters: {
             query?: {
-                /** @description `true` asks the server to indent the JSON it returns. Documented by CCE; it changes only the formatting, never the content. */
+                /** @description A true value asks the server to indent the JSON it returns. Documented by CCE; it changes only the formatting, never the content. The apiserver reads it with Go's `strconv.ParseBool`, so `1`, `t`, `T`, `TRUE`, `true` and `True` mean true and `0`, `f`, `F`, `FALSE`, `false` and `False` mean false. It silently takes any other value as false (and an empty one as "indent for curl and browsers"); the contract lists only the spellings that mean what they say. */
                 pretty?: components["parameters"]["Pretty"];
-                /** @description `All` runs every stage of the request (admission, validation, defaulting) and returns the result without storing it. Any other value is refused with 422. Upstream Kubernetes parameter; CCE's page does not list it. */
+                /** @description `All` runs every stage of the request (admission, validation, defaulting) and returns the result without storing it. The apiserver reads the parameter as a list (`dryRun=All&dryRun=All` is accepted) and refuses it with 422 when any value is not `All`. Upstream Kubernetes parameter; CCE's page does not list it. */
                 dryRun?: components["parameters"]["DryRun"];
                 /**
-                 * @description Name of the actor making the change, recorded in `metadata.managedFields`. Required for `application/apply-patch+yaml`; optional for the other patch types. At most 128 printable characters. Upstream Kubernetes parameter; CCE's page does not list it.
+                 * @description Name of the actor making the change, recorded in `metadata.managedFields`. Required (non-empty) for `application/apply-patch+yaml`; optional for the other patch types, which accept an empty one. At most 128 bytes of UTF-8 — the schema can only count characters, so it says 128, and a name with characters beyond ASCII reaches the byte limit sooner — made of printable characters as Go's `unicode.IsPrint` defines them: letters, marks, numbers, punctuation, symbols and the ASCII space (no tab, no control character, no other space such as U+00A0). Upstream Kubernetes parameter; CCE's page does not list it.
                  * @example deploy-bot
                  */
                 fieldManager?: components["parameters"]["FieldManager"];
-                /** @description What the server does with unknown or duplicated fields in the body: `Ignore` drops them silently, `Warn` (the default) drops them and adds a `Warning` response header, `Strict` fails the request with 400. Upstream Kubernetes parameter; CCE's page does not list it. */
+                /** @description What the server does with unknown or duplicated fields in the body: `Ignore` drops them silently, `Warn` (the default, also chosen by an empty value) drops them and names each in a `Warning` response header, `Strict` fails the request — 422 for JSON, merge and strategic merge patches; an apply patch with an unknown field fails with 500 whatever the mode, and with a duplicated field with 400 under `Strict`. Upstream Kubernetes parameter; CCE's page does not list it. */
                 fieldValidation?: components["parameters"]["FieldValidation"];
-                /** @description Server-side apply only: `true` takes ownership of fields that other field managers own instead of failing with 409. Sending it (even `false`) with any other patch type is refused with 422. Upstream Kubernetes parameter; CCE's page does not list it. */
+                /** @description Server-side apply only: true takes ownership of fields that other field managers own instead of failing with 409. Sending it (even false) with any other patch type is refused with 422. The apiserver reads `0` and `false` in any letter case as false and every other value — `f` and an empty value included — as true; the contract accepts the spellings on which that reading and Go's `strconv.ParseBool` agree. Upstream Kubernetes parameter; CCE's page does not list it. */
                 force?: components["parameters"]["Force"];
             };
             header?: never;
@@ -3043,6 +3095,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["RequestEntityTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];

@@ -37,6 +37,7 @@ export const declaredStatusCodes = [
   401,
   403,
   404,
+  406,
   409,
   413,
   415,
@@ -45,4 +46,10 @@ export const declaredStatusCodes = [
   500,
   503,
   504
+] as const;
+
+/** The JSON Patch operations CCE's page documents (`x-cce-json-patch-ops`): the `cce` profile's subset of the six. */
+export const cceJsonPatchOps = [
+  "add",
+  "replace"
 ] as const;

@@ -12,18 +12,28 @@ export {
   type PodPatchClientOptions,
   type PodPatchCredentials,
 } from "./client/pod-patch-client.js";
-export { patchMediaTypes, type PatchBody, type PatchMediaType, type PatchQuery, type Pod } from "./operation/patch-pod.js";
+export {
+  cceJsonPatchOps,
+  patchMediaTypes,
+  type PatchBody,
+  type PatchMediaType,
+  type PatchQuery,
+  type Pod,
+} from "./operation/patch-pod.js";
 export type { Status } from "./status/status.js";
 export {
+  cceJsonPatch,
   escapeSegment,
   jsonPatch,
   pointer,
   type ApplyPatch,
+  type CceJsonPatchOp,
   type EscapeSegment,
   type JsonPatchBody,
   type JsonPatchBuilder,
   type JsonPatchOp,
   type JsonPatchPath,
+  type JsonPatchTarget,
   type JsonPatchValue,
   type MergePatch,
   type PatchDirective,

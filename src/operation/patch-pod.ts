@@ -5,6 +5,7 @@ import type { components, operations } from "../../generated/openapi.js";
 import type { patchMediaTypes, patchPodOperation } from "../../generated/patch-pod-operation.js";
 
 export {
+  cceJsonPatchOps,
   declaredStatusCodes,
   patchMediaTypes,
   patchPodOperation,

@@ -2,7 +2,7 @@
 // generated merge metadata. Elements of list-type `map` lists carry their list-map keys (those the
 // element type requires), other lists are given whole, and the body names the Pod: `apiVersion: "v1"`,
 // `kind: "Pod"` and `metadata.name`.
-import type { ShapeOf, ObjectSchemaOf, SchemaName, Schemas, WithinContract } from "./schemas.js";
+import type { ShapeOf, ObjectSchemaOf, SchemaName, Schemas, WithinContract, IgnoredMember } from "./schemas.js";
 
 type ApplyBody = Schemas["PodApplyPatch"];
 
@@ -28,6 +28,8 @@ type ApplyMember<S extends SchemaName, K extends keyof Schemas[S]> =
 export type PodApplyPatch = WithinContract<
   ApplyBody,
   {
-    [K in keyof ApplyBody]: [ObjectSchemaOf<"Pod", K>] extends [never] ? ApplyBody[K] : ApplyPatch<ObjectSchemaOf<"Pod", K>>;
+    [K in keyof ApplyBody as K extends IgnoredMember ? never : K]: [ObjectSchemaOf<"Pod", K>] extends [never]
+      ? ApplyBody[K]
+      : ApplyPatch<ObjectSchemaOf<"Pod", K>>;
   }
 > & { metadata: Required<Pick<Schemas["ObjectMeta"], "name">> };

@@ -8,11 +8,14 @@ import type { PodStrategicMergePatch } from "./strategic.js";
 
 export type { ApplyPatch, PodApplyPatch } from "./apply.js";
 export {
+  cceJsonPatch,
+  type CceJsonPatchOp,
   jsonPatch,
   type JsonPatchBody,
   type JsonPatchBuilder,
   type JsonPatchOp,
   type JsonPatchPath,
+  type JsonPatchTarget,
   type JsonPatchValue,
 } from "./json-patch-builder.js";
 export type { MergePatch, PodMergePatch } from "./merge.js";

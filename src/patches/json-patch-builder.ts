@@ -1,14 +1,19 @@
-// Typed JSON Patch (RFC 6902) builder: each `path` is a JSON Pointer checked against the patched type
-// at compile time (a wrong segment is reported by name), and `value` must have the type found there.
-// Only the operations the contract's JsonPatchOperation schema allows (add, replace) exist as methods.
+// Typed JSON Patch (RFC 6902) builder: each `path` (and `from`) is a JSON Pointer checked against the
+// patched type at compile time (a wrong segment is reported by name), and `value` must have the type
+// found there. `jsonPatch()` has a method for each of the six operations the contract's
+// JsonPatchOperation schema allows; `cceJsonPatch()` only for those CCE's page documents (add, replace:
+// generated/patch-pod-operation.ts `cceJsonPatchOps`, docs/decisions/0008-cce-json-patch-profile.md).
 import type { UnescapeSegment } from "../json-pointer/pointer.js";
-import type { Pod, Schemas } from "../operation/patch-pod.js";
+import { cceJsonPatchOps, type Pod, type Schemas } from "../operation/patch-pod.js";
 
 /** A JSON Patch document as the contract types it. */
 export type JsonPatchBody = Schemas["JsonPatch"];
 
-/** The operations the contract allows. */
+/** The operations the contract allows: all six of RFC 6902. */
 export type JsonPatchOp = Schemas["JsonPatchOperation"]["op"];
+
+/** The operations CCE's page documents: the `cce` profile. */
+export type CceJsonPatchOp = (typeof cceJsonPatchOps)[number];
 
 type Digit = "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9";
 
@@ -65,30 +70,66 @@ export type JsonPatchPath<T, P extends string, Op extends JsonPatchOp> =
 export type JsonPatchValue<T, P extends string, Op extends JsonPatchOp> =
   Resolve<T, P, "", Op> extends Found<infer V> ? V : unknown;
 
-/** An immutable builder: every operation returns a new builder with that operation appended. */
-export type JsonPatchBuilder<T> = {
-  readonly [Op in JsonPatchOp]: <P extends string>(
-    path: JsonPatchPath<T, P, Op>,
-    value: JsonPatchValue<T, P, Op>,
-  ) => JsonPatchBuilder<T>;
-} & {
+/** `P` as the destination of a `move` or `copy` from `F`: a valid add path whose type takes the member at `F`. */
+export type JsonPatchTarget<T, F extends string, P extends string> =
+  JsonPatchPath<T, P, "add"> extends P
+    ? [JsonPatchValue<T, F, "remove">] extends [JsonPatchValue<T, P, "add">]
+      ? P
+      : `the member at "${F}" does not fit "${P}"`
+    : JsonPatchPath<T, P, "add">;
+
+type Methods<T, Ops extends JsonPatchOp> = {
+  add<P extends string>(path: JsonPatchPath<T, P, "add">, value: JsonPatchValue<T, P, "add">): JsonPatchBuilder<T, Ops>;
+  replace<P extends string>(
+    path: JsonPatchPath<T, P, "replace">,
+    value: JsonPatchValue<T, P, "replace">,
+  ): JsonPatchBuilder<T, Ops>;
+  /** Fails the whole patch unless the member at `path` equals `value`. */
+  test<P extends string>(path: JsonPatchPath<T, P, "test">, value: JsonPatchValue<T, P, "test">): JsonPatchBuilder<T, Ops>;
+  remove<P extends string>(path: JsonPatchPath<T, P, "remove">): JsonPatchBuilder<T, Ops>;
+  move<F extends string, P extends string>(
+    from: JsonPatchPath<T, F, "remove">,
+    path: JsonPatchTarget<T, F, P>,
+  ): JsonPatchBuilder<T, Ops>;
+  copy<F extends string, P extends string>(
+    from: JsonPatchPath<T, F, "remove">,
+    path: JsonPatchTarget<T, F, P>,
+  ): JsonPatchBuilder<T, Ops>;
+};
+
+/** An immutable builder with a method per operation in `Ops`: each returns a new builder with that operation appended. */
+export type JsonPatchBuilder<T, Ops extends JsonPatchOp = JsonPatchOp> = Pick<Methods<T, Ops>, Ops> & {
   /** The operations in order, as the body of an `application/json-patch+json` request. */
   build(): JsonPatchBody;
 };
 
-function builder<T>(operations: JsonPatchBody): JsonPatchBuilder<T> {
-  const append =
-    (op: JsonPatchOp) =>
-    (path: string, value: unknown): JsonPatchBuilder<T> =>
-      builder<T>([...operations, { op, path, value }]);
-  const methods: Record<JsonPatchOp, (path: string, value: unknown) => JsonPatchBuilder<T>> = {
-    add: append("add"),
-    replace: append("replace"),
+type Operation = JsonPatchBody[number];
+
+function builder<T, Ops extends JsonPatchOp>(operations: readonly Operation[], ops: readonly Ops[]): JsonPatchBuilder<T, Ops> {
+  const next = (operation: Operation) => builder<T, Ops>([...operations, operation], ops);
+  const all: Record<JsonPatchOp, (first: string, second?: unknown) => JsonPatchBuilder<T, Ops>> = {
+    add: (path, value) => next({ op: "add", path, value }),
+    replace: (path, value) => next({ op: "replace", path, value }),
+    test: (path, value) => next({ op: "test", path, value }),
+    remove: (path) => next({ op: "remove", path }),
+    move: (from, path) => next({ op: "move", from, path: path as string }),
+    copy: (from, path) => next({ op: "copy", from, path: path as string }),
   };
-  return { ...methods, build: () => [...operations] } as JsonPatchBuilder<T>;
+  const methods = Object.fromEntries(ops.map((op) => [op, all[op]]));
+  return { ...methods, build: () => [...operations] } as unknown as JsonPatchBuilder<T, Ops>;
 }
+
+const allOps: readonly JsonPatchOp[] = ["add", "remove", "replace", "move", "copy", "test"];
 
 /** Starts a JSON Patch for `T` (a Pod unless given), e.g. `jsonPatch().replace("/spec/containers/0/image", "nginx:1.27").build()`. */
 export function jsonPatch<T = Pod>(): JsonPatchBuilder<T> {
-  return builder<T>([]);
+  return builder<T, JsonPatchOp>([], allOps);
+}
+
+/**
+ * Starts a JSON Patch that keeps to the operations CCE's page documents (`add`, `replace`): the other
+ * four are not methods of this builder. The apiserver itself applies all six (`jsonPatch()`).
+ */
+export function cceJsonPatch<T = Pod>(): JsonPatchBuilder<T, CceJsonPatchOp> {
+  return builder<T, CceJsonPatchOp>([], cceJsonPatchOps);
 }

@@ -2,7 +2,7 @@
 // deletes a member and a list is always given whole (its elements are complete). The Pod body keeps
 // the top-level members the contract's PodMergePatch schema allows, and stays within that schema
 // where it is narrower than the Pod (labels and annotations are objects, containers complete ones).
-import type { ObjectSchemaOf, Schemas, WithinContract } from "./schemas.js";
+import type { ObjectSchemaOf, Schemas, WithinContract, IgnoredMember } from "./schemas.js";
 
 /** A merge patch for `T`: every member optional and nullable, objects partial all the way down, lists whole. */
 export type MergePatch<T> = T extends readonly unknown[]
@@ -17,7 +17,7 @@ type MergeBody = Schemas["PodMergePatch"];
 export type PodMergePatch = WithinContract<
   MergeBody,
   {
-    [K in keyof MergeBody]: [ObjectSchemaOf<"Pod", K>] extends [never]
+    [K in keyof MergeBody as K extends IgnoredMember ? never : K]: [ObjectSchemaOf<"Pod", K>] extends [never]
       ? MergeBody[K]
       : MergePatch<Schemas[ObjectSchemaOf<"Pod", K>]>;
   }

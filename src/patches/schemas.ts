@@ -6,6 +6,13 @@ import type { Schemas } from "../operation/patch-pod.js";
 
 export type { Schemas };
 
+/**
+ * Body members the contract accepts but the apiserver ignores: a patch never changes a Pod's `status`
+ * (that is the status subresource's job), so the typed bodies leave it out rather than let a caller
+ * write one that has no effect.
+ */
+export type IgnoredMember = "status";
+
 /** A schema of the Pod closure: one the merge metadata describes. */
 export type SchemaName = keyof PodMergeMetadata & keyof Schemas;
 

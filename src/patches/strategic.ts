@@ -7,7 +7,16 @@
 // - `$deleteFromPrimitiveList/<list>` beside a list of scalars whose strategy is `merge`;
 // - `$retainKeys` in the elements of a list (or in a map) whose strategy includes `retainKeys`.
 import type { PodMergeMetadata } from "../../generated/merge-metadata.js";
-import type { ShapeOf, ListItem, MapValue, ObjectSchemaOf, SchemaName, Schemas, WithinContract } from "./schemas.js";
+import type {
+  ShapeOf,
+  ListItem,
+  MapValue,
+  ObjectSchemaOf,
+  SchemaName,
+  Schemas,
+  WithinContract,
+  IgnoredMember,
+} from "./schemas.js";
 
 type StrategicBody = Schemas["PodStrategicMergePatch"];
 
@@ -88,7 +97,7 @@ type StrategicMember<S extends SchemaName, K extends keyof Schemas[S]> =
 export type PodStrategicMergePatch = WithinContract<
   StrategicBody,
   {
-    [K in keyof StrategicBody]: [ObjectSchemaOf<"Pod", K>] extends [never]
+    [K in keyof StrategicBody as K extends IgnoredMember ? never : K]: [ObjectSchemaOf<"Pod", K>] extends [never]
       ? StrategicBody[K]
       : StrategicMergePatch<ObjectSchemaOf<"Pod", K>>;
   }

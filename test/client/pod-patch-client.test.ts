@@ -94,7 +94,7 @@ describe("request on the wire", () => {
     [
       "merge patch with dryRun=All",
       {
-        given: { ...mergeRequest, query: { dryRun: "All" } },
+        given: { ...mergeRequest, query: { dryRun: ["All"] } },
         want: { contentType: "application/merge-patch+json", search: "?dryRun=All" },
       },
     ],

@@ -47,7 +47,6 @@ const mergeBody: PodMergePatch = {
 };
 
 const strategicBody: PodStrategicMergePatch = {
-  $patch: "merge",
   metadata: {
     labels: { release: "canary", tier: null },
     annotations: { $patch: "replace", owner: "team-a" },

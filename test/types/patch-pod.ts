@@ -11,7 +11,7 @@ await client.patchPod({
   name: "hello-world",
   contentType: "application/json-patch+json",
   body: [{ op: "replace", path: "/spec/containers/0/image", value: "nginx:1.27" }],
-  query: { dryRun: "All", fieldManager: "deploy-bot" },
+  query: { dryRun: ["All"], fieldManager: "deploy-bot" },
 });
 await client.patchPod({
   namespace: "default",
@@ -23,7 +23,7 @@ await client.patchPod({
   namespace: "default",
   name: "hello-world",
   contentType: "application/strategic-merge-patch+json",
-  body: { $patch: "merge", spec: { containers: [{ name: "web", image: "nginx:1.27" }] } },
+  body: { $patch: "replace", spec: { containers: [{ name: "web", image: "nginx:1.27" }] } },
   query: { fieldValidation: "Strict" },
 });
 await client.patchPod({
@@ -65,15 +65,33 @@ await client.patchPod({
   namespace: "default",
   name: "hello-world",
   contentType: "application/json-patch+json",
-  // @ts-expect-error JSON Patch op `remove` is not supported by CCE
-  body: [{ op: "remove", path: "/metadata/labels/app", value: null }],
+  body: [
+    { op: "remove", path: "/metadata/labels/app" },
+    { op: "move", from: "/metadata/labels/b", path: "/metadata/labels/a" },
+    { op: "copy", from: "/metadata/labels/a", path: "/metadata/labels/c" },
+    { op: "test", path: "/metadata/labels/c", value: "web" },
+  ],
 });
 await client.patchPod({
   namespace: "default",
   name: "hello-world",
   contentType: "application/json-patch+json",
-  // @ts-expect-error JSON Patch op `move` is not supported by CCE
-  body: [{ op: "move", path: "/metadata/labels/b", value: null }],
+  // @ts-expect-error `move` takes the member at `from`, which is missing
+  body: [{ op: "move", path: "/metadata/labels/b" }],
+});
+await client.patchPod({
+  namespace: "default",
+  name: "hello-world",
+  contentType: "application/json-patch+json",
+  // @ts-expect-error `add` needs a value (RFC 6902; the apiserver would read a missing one as null)
+  body: [{ op: "add", path: "/metadata/labels/b" }],
+});
+await client.patchPod({
+  namespace: "default",
+  name: "hello-world",
+  contentType: "application/strategic-merge-patch+json",
+  // @ts-expect-error `$patch: merge` is refused by the apiserver (500), so the contract does not list it
+  body: { $patch: "merge" },
 });
 await client.patchPod({
   namespace: "default",

@@ -1,7 +1,7 @@
 // Type tests for the JSON Patch builder and the pointer helper, checked by `tsc --noEmit` (never run):
 // valid paths compile with the value type of their target, and each `@ts-expect-error` marks one
 // mistake the path check, the value check or the op set must reject.
-import { jsonPatch, pointer, type JsonPatchBody, type JsonPatchPath, type JsonPatchValue, type Pod } from "../../src/index.js";
+import { cceJsonPatch, jsonPatch, pointer, type JsonPatchBody, type JsonPatchPath, type JsonPatchValue, type Pod } from "../../src/index.js";
 import type { components } from "../../generated/openapi.js";
 import { assertType } from "./assert-type.js";
 
@@ -28,6 +28,16 @@ patch.replace("/metadata/annotations/kubernetes.io~1change-cause", "rollout");
 patch.add("/metadata/finalizers/-", "example.com/cleanup");
 patch.add("/spec/securityContext", { runAsNonRoot: true, runAsUser: 1000 });
 patch.replace("/status/conditions/0/lastProbeTime", null);
+// All six RFC 6902 operations, as the apiserver applies them.
+assertType<JsonPatchBody>(
+  patch
+    .test("/metadata/labels/app", "web")
+    .remove("/metadata/labels/tier")
+    .copy("/metadata/labels/app", "/metadata/labels/copied")
+    .move("/spec/containers/1", "/spec/containers/-")
+    .move("/metadata/annotations/a", "/metadata/labels/b")
+    .build(),
+);
 // Depth 10: no "type instantiation is excessively deep", and the value is still a string.
 patch.add("/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/0/podAffinityTerm/labelSelector/matchExpressions/0/values/0", "web");
 
@@ -87,9 +97,25 @@ patch.add(["", "metadata", "labels", "app"].join("/"), "web");
 patch.add(pointer("metadata", "labelz", "app.kubernetes.io/name"), "web");
 // @ts-expect-error a key known only at run time cannot name a member of an object
 patch.add(pointer("spec", labelKey), 30);
-// @ts-expect-error JSON Patch op `remove` is not supported by CCE, so the builder has no such method
-patch.remove("/metadata/labels/app");
-// @ts-expect-error JSON Patch op `move` is not supported by CCE
-patch.move("/metadata/labels/b", "/metadata/labels/a");
+// @ts-expect-error `remove` of a member that does not exist on the type
+patch.remove("/metadata/labelz/app");
+// @ts-expect-error `-` names no element to remove
+patch.remove("/spec/containers/-");
+// @ts-expect-error `test` compares with a value of the member's type
+patch.test("/spec/activeDeadlineSeconds", "30");
+// @ts-expect-error `move` between members of different types: a Container does not fit a label value
+patch.move("/spec/containers/0", "/metadata/labels/app");
+// @ts-expect-error `copy` to a misspelt destination
+patch.copy("/metadata/labels/app", "/metadata/labelz/app");
+
+// The cce profile: only the operations CCE's page documents exist.
+const cce = cceJsonPatch();
+assertType<JsonPatchBody>(cce.add("/metadata/labels/app", "web").replace("/spec/containers/0/image", "nginx:1.27").build());
+// @ts-expect-error `remove` is not in CCE's documented subset
+cce.remove("/metadata/labels/app");
+// @ts-expect-error `move` is not in CCE's documented subset
+cce.move("/metadata/labels/b", "/metadata/labels/a");
+// @ts-expect-error `test` is not in CCE's documented subset
+cce.test("/metadata/labels/app", "web");
 // @ts-expect-error the built body is a JSON Patch, not a merge patch
 assertType<{ metadata?: unknown }>(patch.build());

@@ -6,7 +6,7 @@ import { assertType } from "./assert-type.js";
 
 // Valid: merge-key lists take partial elements that carry the key; `null` deletes a member.
 assertType<PodStrategicMergePatch>({
-  $patch: "merge",
+  $patch: "replace",
   metadata: { labels: { app: "web", old: null }, annotations: { $patch: "replace", owner: "team-a" } },
   spec: {
     activeDeadlineSeconds: null,
@@ -75,5 +75,5 @@ assertType<PodStrategicMergePatch>({ spec: { containers: [{ name: "web", restart
 assertType<PodStrategicMergePatch>({ spec: { tolerations: [{ key: "dedicated", $patch: "delete" }] } });
 // @ts-expect-error a JSON Patch array is not a strategic merge patch
 assertType<PodStrategicMergePatch>([{ op: "add", path: "/metadata/labels/app", value: "web" }]);
-// @ts-expect-error a status change is not part of the contract's strategic body
+// @ts-expect-error the apiserver ignores a patch's `status`, so the typed body leaves it out
 assertType<PodStrategicMergePatch>({ status: { phase: "Running" } });

@@ -81,12 +81,35 @@ export function describeOperation(document: OpenApiNode) {
   const mediaTypes = Object.keys(body?.content ?? {});
   if (mediaTypes.length === 0) throw missing("the PATCH operation declares no request media types");
   const statusCodes = Object.keys(operation.responses ?? {}).map(Number);
-  return { operationId: operation.operationId as string, pathRules, mediaTypes, statusCodes };
+  return {
+    operationId: operation.operationId as string,
+    pathRules,
+    mediaTypes,
+    statusCodes,
+    cceJsonPatchOps: cceJsonPatchOps(document, body),
+  };
+}
+
+/**
+ * The JSON Patch operations CCE's page documents, from the `x-cce-json-patch-ops` extension of the JSON
+ * Patch operation schema: the `cce` profile of the typed builder, the mock and the proxy
+ * (docs/decisions/0008-cce-json-patch-profile.md). Each must be one of the schema's own operations.
+ */
+function cceJsonPatchOps(document: OpenApiNode, body: OpenApiNode): string[] {
+  const operationSchema = deref(document, deref(document, body.content?.["application/json-patch+json"]?.schema)?.items);
+  const ops: unknown = operationSchema?.["x-cce-json-patch-ops"];
+  const allowed: unknown[] = deref(document, operationSchema?.properties?.op)?.enum ?? [];
+  if (!Array.isArray(ops) || ops.length === 0 || !ops.every((op) => typeof op === "string" && allowed.includes(op))) {
+    throw missing(
+      `the JSON Patch operation schema must list CCE's operations, a non-empty subset of its op enum, in x-cce-json-patch-ops`,
+    );
+  }
+  return ops as string[];
 }
 
 /** The operation's run-time facts; every type is derived from openapi.ts in src/operation/patch-pod.ts. */
 function operationModule(document: OpenApiNode): string {
-  const { operationId, pathRules, mediaTypes, statusCodes } = describeOperation(document);
+  const { operationId, pathRules, mediaTypes, statusCodes, cceJsonPatchOps: cceOps } = describeOperation(document);
   const constant = (value: unknown) => JSON.stringify(value, null, 2);
   return `${banner}
 /** The operation this package calls. */
@@ -100,6 +123,9 @@ export const pathParameterRules = ${constant(pathRules)} as const;
 
 /** Every status code the contract declares for the operation. */
 export const declaredStatusCodes = ${constant(statusCodes)} as const;
+
+/** The JSON Patch operations CCE's page documents (\`x-cce-json-patch-ops\`): the \`cce\` profile's subset of the six. */
+export const cceJsonPatchOps = ${constant(cceOps)} as const;
 `;
 }
 
