@@ -59,11 +59,12 @@ export function invalidStatus(target: InvalidTarget, causes: StatusCause[]): Sta
   const listed = causes.map((cause) => (cause.field === undefined ? cause.message : `${cause.field}: ${cause.message}`));
   const qualifiedKind = target.group === undefined || target.group === "" ? target.kind : `${target.kind}.${target.group}`;
   const summary = listed.length === 1 ? listed[0] : `[${listed.join(", ")}]`;
-  // StatusDetails.name is omitempty: an object without a name (PatchOptions) has none in the details.
-  const { name, ...rest } = target;
-  return failureStatus(422, `${qualifiedKind} "${name}" is invalid: ${summary}`, {
-    ...rest,
-    ...(name === "" ? {} : { name }),
+  // Like the apiserver's JSON, the details leave out an empty name or group (PatchOptions has no name).
+  const details: StatusDetails = {
+    ...(target.name === "" ? {} : { name: target.name }),
+    ...(target.group ? { group: target.group } : {}),
+    kind: target.kind,
     causes,
-  });
+  };
+  return failureStatus(422, `${qualifiedKind} "${target.name}" is invalid: ${summary}`, details);
 }

@@ -50,6 +50,8 @@ export type Trigger =
   | { kind: "field-manager-too-long" }
   /** A body over the apiserver's limits: 10001 JSON Patch operations, or more than 3 MiB. */
   | { kind: "too-large" }
+  /** The valid request with `Accept: text/html`, a representation the apiserver does not answer in. */
+  | { kind: "not-acceptable" }
   /** The valid request with `Prefer: code=NNN`: the mock answers with the spec's example for that code. */
   | { kind: "prefer" };
 
@@ -61,6 +63,7 @@ export const statusTriggers: Record<number, { trigger: Trigger; reason?: string 
   401: { trigger: { kind: "no-token" }, reason: "Unauthorized" },
   403: { trigger: { kind: "prefer" }, reason: "Forbidden" },
   404: { trigger: { kind: "prefer" }, reason: "NotFound" },
+  406: { trigger: { kind: "not-acceptable" }, reason: "NotAcceptable" },
   409: { trigger: { kind: "prefer" }, reason: "Conflict" },
   413: { trigger: { kind: "too-large" }, reason: "RequestEntityTooLarge" },
   415: { trigger: { kind: "prefer" }, reason: "UnsupportedMediaType" },

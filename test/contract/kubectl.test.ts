@@ -182,7 +182,13 @@ describeNeeding(
       const run = await kubectl(["patch", "pod", POD.name, "-n", POD.namespace, ...args]);
       expect(run.code).toBe(1);
       expect(run.stdout).toBe("");
-      expect(run.stderr).toContain(status.message);
+      // kubectl words an Invalid Status without a kind (the apiserver's decoding failure) as "The request is invalid: <causes>".
+      const cause = status.details?.causes?.[0];
+      const shown =
+        status.details?.kind === undefined && cause !== undefined
+          ? `The request is invalid: ${cause.field}: ${cause.message}`
+          : status.message;
+      expect(run.stderr).toContain(shown);
     });
   },
 );

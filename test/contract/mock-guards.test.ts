@@ -120,7 +120,7 @@ describe("valid patches get the mocked Pod", () => {
   });
 });
 
-describe("Content-Type not declared by the operation → 415", () => {
+describe("Content-Type not declared by the operation → 415, worded as the apiserver's router words it", () => {
   it.each<[label: string, contentType: string | undefined]>([
     ["application/json", "application/json"],
     ["text/plain", "text/plain"],
@@ -128,95 +128,164 @@ describe("Content-Type not declared by the operation → 415", () => {
     ["application/*", "application/*"],
     ["application/apply-patch+cbor", "application/apply-patch+cbor"],
     ["application/json-patch", "application/json-patch"],
+    ["upper case", "APPLICATION/MERGE-PATCH+JSON"],
   ])("%s", async (_label, contentType) => {
     const reply = await send({ contentType, body: JSON.stringify([]) });
     expectStatus(reply, 415, "UnsupportedMediaType");
-    for (const accepted of DECLARED_MEDIA_TYPES) expect(reply.body.message).toContain(accepted);
+    expect(reply.body).toMatchObject({ message: "415: Unsupported Media Type", details: {} });
     expect(reply.headers.get("sl-violations")).not.toBeNull();
+  });
+
+  it("a media type the router matches but the handler does not (a space before `;`) → 415 listing the patch types", async () => {
+    const reply = await send({ contentType: `${MERGE_PATCH} ;charset=utf-8`, body: "{}" });
+    expectStatus(reply, 415, "UnsupportedMediaType");
+    expect(reply.body.message).toBe(
+      `the body of the request was in an unknown format - accepted media types include: ${DECLARED_MEDIA_TYPES.join(", ")}`,
+    );
   });
 });
 
-describe("body that does not decode → 400 BadRequest, fast", () => {
-  it.each<[contentType: string, body: string, query: string]>([
-    [JSON_PATCH, '[{"op": "add", "path": ', ""],
-    [MERGE_PATCH, '{"metadata": {', ""],
-    [STRATEGIC, "{spec: }", ""],
-    [APPLY, "apiVersion: v1\nkind: Pod\nmetadata: {name: hello-world\n", "?fieldManager=tests"],
-    [APPLY, "metadata:\n  name: a\n   labels: x\n", "?fieldManager=tests"],
-  ])("%s %j", async (contentType, body, query) => {
+describe("body that does not decode → 400 BadRequest in the apiserver's words, fast", () => {
+  it.each<[contentType: string, body: string, query: string, message: string | RegExp]>([
+    [JSON_PATCH, '[{"op": "add", "path": ', "", "error decoding patch: unexpected end of JSON input"],
+    [MERGE_PATCH, '{"metadata": {', "", "error decoding patch: unexpected end of JSON input"],
+    [STRATEGIC, "{spec: }", "", "invalid character 's' looking for beginning of object key string"],
+    [
+      APPLY,
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: hello-world\n",
+      "?fieldManager=tests",
+      /^error decoding YAML: error converting YAML to JSON: yaml: /,
+    ],
+    [
+      APPLY,
+      "metadata:\n  name: a\n   labels: x\n",
+      "?fieldManager=tests",
+      /^error decoding YAML: error converting YAML to JSON: yaml: /,
+    ],
+    [
+      JSON_PATCH,
+      JSON.stringify({ op: "add", path: "/a", value: 1 }),
+      "",
+      "error decoding patch: json: cannot unmarshal object into Go value of type []handlers.jsonPatchOp",
+    ],
+    [
+      MERGE_PATCH,
+      JSON.stringify([{ op: "add", path: "/a", value: 1 }]),
+      "",
+      "error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}",
+    ],
+    [
+      APPLY,
+      "apiVersion: v1\nkind: Deployment\nmetadata:\n  name: x\n",
+      "?fieldManager=tests",
+      "invalid object type: /v1, Kind=Deployment",
+    ],
+  ])("%s %j", async (contentType, body, query, message) => {
     const reply = await send({ contentType, body, query });
     expectStatus(reply, 400, "BadRequest");
-    expect(reply.body.message).toContain(contentType);
+    expect(reply.body.message).toMatch(message);
     expect(reply.elapsedMs).toBeLessThan(1000);
   });
 });
 
-describe("body that violates the media type's schema → 422 Invalid naming the field", () => {
-  it.each<[label: string, contentType: string, body: unknown, field: string]>([
-    ["JSON Patch op remove", JSON_PATCH, [{ op: "remove", path: "/metadata/labels/a" }], "[0].op"],
-    ["JSON Patch path without /", JSON_PATCH, [{ op: "add", path: "metadata/labels/a", value: "b" }], "[0].path"],
-    [
-      "JSON Patch second op without value",
-      JSON_PATCH,
-      [
-        { op: "add", path: "/a", value: 1 },
-        { op: "add", path: "/b" },
-      ],
-      "[1].value",
-    ],
-    ["JSON Patch as an object", JSON_PATCH, { op: "add", path: "/a", value: 1 }, ""],
-    ["merge patch spec as a list", MERGE_PATCH, { spec: [] }, "spec"],
-    ["merge patch unknown top-level key", MERGE_PATCH, { metdata: { labels: { a: "b" } } }, "metdata"],
-    ["merge patch as a JSON Patch array", MERGE_PATCH, [{ op: "add", path: "/a", value: 1 }], ""],
-    ["strategic label value not a string", STRATEGIC, { metadata: { labels: { a: 1 } } }, "metadata.labels.a"],
+describe("body that violates the media type's schema → the apiserver's 422, the contract's reasons in sl-violations", () => {
+  it("a JSON Patch operation that cannot be applied: generic message, empty details", async () => {
+    const body = JSON.stringify([
+      { op: "add", path: "metadata/labels/a", value: "b" },
+      { op: "frob", path: "/b" },
+    ]);
+    const reply = await send({ contentType: JSON_PATCH, body });
+    expectStatus(reply, 422, "Invalid");
+    expect(reply.body).toMatchObject({ message: "the server rejected our request due to an error in our request", details: {} });
+    const violations = JSON.parse(reply.headers.get("sl-violations") ?? "[]") as Json[];
+    expect(violations.map((violation) => violation.location.join("."))).toContain("request.body.0.path");
+  });
+
+  it.each<[label: string, contentType: string, body: unknown, detail: RegExp]>([
+    ["merge patch spec as a list", MERGE_PATCH, { spec: [] }, /^json: cannot unmarshal array into Go struct field spec/],
+    ["strategic label value not a string", STRATEGIC, { metadata: { labels: { a: 1 } } }, /^json: cannot unmarshal number /],
     [
       "strategic container image not a string",
       STRATEGIC,
       { spec: { containers: [{ name: "c", image: 5 }] } },
-      "spec.containers[0].image",
+      /^json: cannot unmarshal number /,
     ],
-    ["apply without metadata.name", APPLY, { apiVersion: "v1", kind: "Pod", metadata: { labels: { a: "b" } } }, "metadata.name"],
-    ["apply with kind Deployment", APPLY, { apiVersion: "v1", kind: "Deployment", metadata: { name: "x" } }, "kind"],
-  ])("%s", async (_label, contentType, value, field) => {
-    const body = contentType === APPLY ? toYaml(value) : JSON.stringify(value);
-    const reply = await send({ contentType, body, query: "?fieldManager=tests" });
+    [
+      "merge patch time that Go cannot parse",
+      MERGE_PATCH,
+      { status: { startTime: "2024-05-01 12:00:00Z" } },
+      /status\.startTime/,
+    ],
+  ])("%s: the patched object does not decode (422 on the field `patch`)", async (_label, contentType, value, detail) => {
+    const reply = await send({ contentType, body: JSON.stringify(value) });
     const causes = expectStatus(reply, 422, "Invalid");
-    expect(reply.body.details).toMatchObject({ kind: "Pod", name: "hello-world" });
-    expect(causes.length).toBeGreaterThan(0);
-    for (const cause of causes) expect(cause.message).toEqual(expect.any(String));
-    if (field === "") expect(causes.map((cause) => cause.field)).toContain(undefined);
-    else expect(causes.map((cause) => cause.field)).toContain(field);
-    const violations = JSON.parse(reply.headers.get("sl-violations") ?? "[]") as Json[];
-    expect(violations).toHaveLength(causes.length);
+    expect(reply.body.message).toMatch(/^ "" is invalid: patch: Invalid value: "/);
+    expect(causes).toEqual([expect.objectContaining({ reason: "FieldValueInvalid", field: "patch" })]);
+    expect(String(causes[0]?.message).split('": ').pop()).toMatch(detail);
   });
 
-  it("reports every violation as its own cause", async () => {
-    const body = JSON.stringify([{ op: "remove", path: "nope" }]);
-    const causes = expectStatus(await send({ contentType: JSON_PATCH, body }), 422, "Invalid");
-    expect(causes.map((cause) => cause.field).sort()).toEqual(["[0].op", "[0].path", "[0].value"]);
+  it("apply with a value of the wrong type: 500 from the typed patch, no reason", async () => {
+    const body = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: hello-world\nspec:\n  containers:\n  - name: web\n    image: 5\n";
+    const reply = await send({ contentType: APPLY, body, query: "?fieldManager=tests" });
+    expect(reply.status).toBe(500);
+    expect(validateStatus(reply.body), formatErrors(validateStatus.errors)).toBe(true);
+    expect(reply.body.reason).toBeUndefined();
+    expect(reply.body.message).toMatch(
+      /^failed to create typed patch object \(\/hello-world; \/v1, Kind=Pod\): \.spec\.containers\[name="web"\]\.image: expected string, got 5$/,
+    );
+  });
+
+  it("reports every validation failure of the Pod as its own cause", async () => {
+    const body = JSON.stringify({
+      spec: { activeDeadlineSeconds: 0, containers: [{ name: "web", imagePullPolicy: "Sometimes" }] },
+    });
+    const causes = expectStatus(await send({ contentType: STRATEGIC, body }), 422, "Invalid");
+    expect(causes.map((cause) => cause.field).sort()).toEqual([
+      "spec.activeDeadlineSeconds",
+      "spec.containers[0].imagePullPolicy",
+    ]);
   });
 
   it("keeps the sl-violations header valid JSON for a non-ASCII field name", async () => {
     const reply = await send({ contentType: STRATEGIC, body: JSON.stringify({ metadata: { labels: { 日本: 1 } } }) });
-    expect(expectStatus(reply, 422, "Invalid").map((cause) => cause.field)).toEqual(["metadata.labels[日本]"]);
+    expect(expectStatus(reply, 422, "Invalid").map((cause) => cause.field)).toEqual(["patch"]);
     const violations = JSON.parse(reply.headers.get("sl-violations") ?? "") as Json[];
     expect(violations[0]?.location).toEqual(["request", "body", "metadata", "labels", "日本"]);
   });
 
   it("names a bad query parameter by its declared name (PatchOptions)", async () => {
-    const reply = await send({ contentType: MERGE_PATCH, body: "{}", query: "?dryRun=Nope" });
+    const reply = await send({ contentType: MERGE_PATCH, body: "{}", query: "?pretty=yes" });
     const causes = expectStatus(reply, 422, "Invalid");
     expect(reply.body.details).toMatchObject({ kind: "PatchOptions", group: "meta.k8s.io" });
-    expect(causes.map((cause) => cause.field)).toEqual(["dryRun"]);
+    expect(causes.map((cause) => cause.field)).toEqual(["pretty"]);
   });
 
-  it("names a bad path parameter", async () => {
+  it("answers a namespace that breaks the DNS rules as the apiserver does: no such Pod (404)", async () => {
     const reply = await send({ contentType: MERGE_PATCH, body: "{}", path: "/api/v1/namespaces/Not_A_Label/pods/hello-world" });
-    expect(expectStatus(reply, 422, "Invalid").map((cause) => cause.field)).toEqual(["namespace"]);
+    expectStatus(reply, 404, "NotFound");
+    expect(reply.body).toMatchObject({ message: 'pods "hello-world" not found', details: { name: "hello-world", kind: "pods" } });
+    const violations = JSON.parse(reply.headers.get("sl-violations") ?? "[]") as Json[];
+    expect(violations).toEqual([expect.objectContaining({ code: 404 })]);
   });
 });
 
 describe("patch options (ValidatePatchOptions) → 422 PatchOptions", () => {
+  it("words each problem as ValidatePatchOptions does, in its order", async () => {
+    const reply = await send({
+      contentType: MERGE_PATCH,
+      body: "{}",
+      query: "?force=true&dryRun=X&fieldValidation=Bogus&fieldManager=a%09b",
+    });
+    const causes = expectStatus(reply, 422, "Invalid");
+    expect(reply.body.details).toEqual({ group: "meta.k8s.io", kind: "PatchOptions", causes });
+    expect(causes.map((cause) => `${cause.field}: ${cause.message}`)).toEqual([
+      "force: Forbidden: may not be specified for non-apply patch",
+      'fieldManager: Invalid value: "a\\tb": invalid character U+0009 (at position 1)',
+      'dryRun: Unsupported value: ["X"]: supported values: "All"',
+      'fieldValidation: Unsupported value: "Bogus": supported values: "", "Ignore", "Strict", "Warn"',
+    ]);
+  });
+
   it.each<[label: string, contentType: string, body: string, query: string, field: string]>([
     ["apply without fieldManager", APPLY, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: hello-world\n", "", "fieldManager"],
     [
@@ -387,7 +456,11 @@ describe("Prefer selects any declared response", () => {
   });
 
   it("still validates the request when a code is preferred", async () => {
-    const reply = await send({ contentType: MERGE_PATCH, body: "[]", headers: { Prefer: "code=200" } });
+    const reply = await send({
+      contentType: MERGE_PATCH,
+      body: JSON.stringify({ spec: { activeDeadlineSeconds: 0 } }),
+      headers: { Prefer: "code=200" },
+    });
     expectStatus(reply, 422, "Invalid");
   });
 });

@@ -92,20 +92,22 @@ const typedRequests: [kind: string, request: PatchPodRequest][] = [
   ],
 ];
 
-/** Bodies the typed patches refuse; the casts stand for a caller who went around the types. */
-const refusedRequests: [kind: string, request: PatchPodRequest][] = [
+/** Bodies the typed patches refuse, with the mock's (and the apiserver's) code; the casts stand for a caller who went around the types. */
+const refusedRequests: [kind: string, request: PatchPodRequest, code: number][] = [
   [
-    "JSON Patch `remove`",
+    "JSON Patch `move` without `from`",
     {
       namespace,
       name,
       contentType: "application/json-patch+json",
-      body: [{ op: "remove", path: "/metadata/labels/app" }] as never,
+      body: [{ op: "move", path: "/metadata/labels/app" }] as never,
     },
+    422,
   ],
   [
     "merge patch deleting all labels",
     { namespace, name, contentType: "application/merge-patch+json", body: { metadata: { labels: null } } as never },
+    422,
   ],
   [
     "strategic `$patch: replace` entry in containers",
@@ -115,6 +117,7 @@ const refusedRequests: [kind: string, request: PatchPodRequest][] = [
       contentType: "application/strategic-merge-patch+json",
       body: { spec: { containers: [{ $patch: "replace" }] } } as never,
     },
+    422,
   ],
   [
     "apply without `kind`",
@@ -125,6 +128,7 @@ const refusedRequests: [kind: string, request: PatchPodRequest][] = [
       body: { apiVersion: "v1", metadata: { name } } as never,
       query: { fieldManager: "patch-builders" },
     },
+    400,
   ],
 ];
 
@@ -136,9 +140,9 @@ describe("typed patches against the mock", () => {
     expect(result.response.headers.get("sl-violations")).toBeNull();
   });
 
-  it.each(refusedRequests)("refuses a %s, as the types do", async (_kind, request) => {
+  it.each(refusedRequests)("refuses a %s, as the types do", async (_kind, request, code) => {
     const result = await patchPod(request);
-    expect(result.status).toBe(422);
-    expect(result.error).toMatchObject({ kind: "Status", reason: "Invalid" });
+    expect(result.status).toBe(code);
+    expect(result.error).toMatchObject({ kind: "Status", reason: code === 422 ? "Invalid" : "BadRequest" });
   });
 });

@@ -1,5 +1,6 @@
 /**
- * The command lines of `npm run mock` and `npm run proxy`: their shared options (`--port`, `--spec`),
+ * The command lines of `npm run mock` and `npm run proxy`: their shared options (`--port`, `--spec`,
+ * `--profile`),
  * strict parsing, and one way to run a server CLI — usage errors print the message and the usage line
  * and exit 2, a server that cannot start prints why and exits 2, a started one prints its one
  * `<name> listening on …` line and runs until SIGTERM or SIGINT (tools/servers/listen.ts).
@@ -8,6 +9,7 @@ import { join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { errorMessage, generatedDir } from "../pipeline/common.js";
 import { closeOnSignal } from "./listen.js";
+import { type Profile, profiles } from "./spec.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -19,10 +21,15 @@ export function parseServerArgs(
   args: string[],
   defaultPort: number,
   options: Options,
-): { values: OptionValues; port: number; specPath: string } {
+): { values: OptionValues; port: number; specPath: string; profile: Profile } {
   const { values } = parseArgs({
     args,
-    options: { ...options, port: { type: "string", default: String(defaultPort) }, spec: { type: "string" } },
+    options: {
+      ...options,
+      port: { type: "string", default: String(defaultPort) },
+      spec: { type: "string" },
+      profile: { type: "string", default: "kubernetes" },
+    },
     strict: true,
     allowPositionals: false,
   }) as { values: OptionValues };
@@ -32,7 +39,10 @@ export function parseServerArgs(
     throw new Error(`--port must be an integer from 0 to 65535, got "${portText}"`);
   }
   const specPath = (values.spec as string | undefined) ?? join(generatedDir, "openapi.json");
-  return { values, port, specPath };
+  const profile = values.profile as string;
+  if (!(profiles as readonly string[]).includes(profile))
+    throw new Error(`--profile must be one of ${profiles.join(", ")}, got "${profile}"`);
+  return { values, port, specPath, profile: profile as Profile };
 }
 
 /**

@@ -9,14 +9,22 @@
  * functions; nothing here writes a response.
  */
 import type { IncomingHttpHeaders } from "node:http";
-import type { IHttpRequest } from "@stoplight/prism-http";
 import type { IPrismDiagnostic } from "@stoplight/prism-core";
+import type { IHttpRequest } from "@stoplight/prism-http";
+import { goJsonKind, goValue } from "../../src/engine/go-text.js";
 import { checkPatchOptions } from "../../src/engine/patch-options.js";
-import { checkJsonPatchSize } from "./apiserver-rules.js";
-import { mediaTypeEssence, mediaTypeMatches } from "./media-type.js";
+import { failureStatus, invalidStatus, type Status } from "../../src/status/status.js";
+import {
+  checkDecodedBody,
+  fieldValidationOf,
+  patchInvalidStatus,
+  typedPatchStatus,
+  typedPathOf,
+  undecodableStatus,
+} from "./apiserver-decoding.js";
+import { checkPatchContentType, isApply, notFoundStatus } from "./apiserver-rules.js";
 import { decodeBody } from "./request-body.js";
 import type { PrismOperation } from "./spec.js";
-import { failureStatus, invalidStatus, type Status } from "../../src/status/status.js";
 import { toCause } from "./violations.js";
 
 export interface Route {
@@ -60,11 +68,14 @@ export function findRoute(routes: Route[], method: string, path: string): RouteM
   return { match: { operation: chosen.operation, parameters }, allowed };
 }
 
-/** 404 for a path the spec does not have, 405 for a method the path has no operation for (`allowed` goes into `Allow`). */
-export function routeRefusal(path: string, allowed: string[]): Status {
+/**
+ * 404 for a path the spec does not have, 405 for a method the path has no operation for (`allowed`
+ * goes into `Allow`), worded as the apiserver words them, with empty details.
+ */
+export function routeRefusal(allowed: string[]): Status {
   return allowed.length === 0
-    ? failureStatus(404, `the server could not find the requested resource (${path})`)
-    : failureStatus(405, "the server does not allow this method on the requested resource");
+    ? failureStatus(404, "the server could not find the requested resource", {})
+    : failureStatus(405, "the server does not allow this method on the requested resource", {});
 }
 
 /** Node's headers as Prism's name → value map (repeated headers joined with ", "). */
@@ -100,28 +111,80 @@ export function takesBody(operation: PrismOperation): boolean {
   return (operation.request?.body?.contents ?? []).length > 0;
 }
 
-/** The essence of a Content-Type the operation declares, or the 415 Status the apiserver answers otherwise. */
+/**
+ * The patch type of the request when the operation declares it, matched as the apiserver matches it
+ * (apiserver-rules.ts `checkPatchContentType`), or the apiserver's 415.
+ */
 export function checkContentType(operation: PrismOperation, contentType: string | undefined): { essence: string } | Status {
   const declared = (operation.request?.body?.contents ?? []).map((content) => content.mediaType);
-  const essence = contentType === undefined ? undefined : mediaTypeEssence(contentType);
-  if (essence !== undefined && declared.some((mediaType) => mediaTypeMatches(essence, mediaType))) return { essence };
-  const found = contentType === undefined ? "no Content-Type" : `Content-Type "${contentType}"`;
-  return failureStatus(
-    415,
-    `the body of the request was in an unknown format (${found}) - accepted media types include: ${declared.join(", ")}`,
-  );
+  const checked = checkPatchContentType(contentType, declared);
+  return "patchType" in checked ? { essence: checked.patchType } : checked;
+}
+
+/** A body the checks accept: its decoded value and the warnings the apiserver would send with the answer. */
+export interface AcceptedBody {
+  value: unknown;
+  warnings: string[];
 }
 
 /**
- * The checks after the body is read, in the apiserver's order: PatchOptions (422), decoding by media
- * type (400), JSON Patch size (413). Returns the decoded body, or the Status to refuse it with.
+ * The checks after the body is read, in the apiserver's order: PatchOptions (422), the object's lookup
+ * (`target.missing`, the NotFound to answer for an object that cannot exist), decoding by media type
+ * (400), then what the apiserver's decoders refuse (apiserver-decoding.ts: 400, 413, 422, 500)
+ * or warn about (`target.name`: the name in the URL, which a body's `metadata.name` must match). Returns
+ * the decoded body with its warnings, or the Status to refuse it with.
  */
-export function checkBody(operation: PrismOperation, essence: string, bytes: Buffer, url: URL): { value: unknown } | Status {
-  const optionsProblem = operation.method === "patch" ? checkPatchOptions(essence, url.searchParams) : undefined;
+export function checkBody(
+  operation: PrismOperation,
+  essence: string,
+  bytes: Buffer,
+  url: URL,
+  target: { name?: string; missing?: Status } = {},
+): AcceptedBody | Status {
+  const isPatch = operation.method === "patch";
+  const optionsProblem = isPatch ? checkPatchOptions(essence, url.searchParams) : undefined;
   if (optionsProblem !== undefined) return optionsProblem;
+  if (target.missing !== undefined) return target.missing;
+  const mode = fieldValidationOf(url.searchParams);
   const decoded = decodeBody(essence, bytes);
-  if (!decoded.ok) return failureStatus(400, decoded.message);
-  return checkJsonPatchSize(essence, decoded.value) ?? { value: decoded.value };
+  if (!decoded.ok) return isPatch ? undecodableStatus(essence, mode, bytes, decoded.detail) : failureStatus(400, decoded.message);
+  if (!isPatch) return { value: decoded.value, warnings: [] };
+  const verdict = checkDecodedBody(essence, mode, decoded.value, target.name);
+  return "status" in verdict ? verdict.status : { value: decoded.value, warnings: verdict.warnings };
+}
+
+/** True when a path parameter breaks its schema's pattern or length (Prism reports it; the apiserver finds no such object). */
+function breaksSchema(value: string, schema: { pattern?: string; minLength?: number; maxLength?: number } | undefined): boolean {
+  if (schema === undefined) return false;
+  const length = [...value].length;
+  if (schema.minLength !== undefined && length < schema.minLength) return true;
+  if (schema.maxLength !== undefined && length > schema.maxLength) return true;
+  return schema.pattern !== undefined && !new RegExp(schema.pattern, "u").test(value);
+}
+
+/**
+ * The apiserver's NotFound for an object the path cannot name: a namespace or name that breaks the
+ * contract's DNS-1123 rules is never stored, so the apiserver answers `<resource> "<name>" not found`
+ * (it does not validate names on PATCH or GET). Undefined when the path parameters are valid.
+ */
+export function missingObject(operation: PrismOperation, parameters: Record<string, string>): Status | undefined {
+  const name = parameters.name;
+  if (name === undefined) return undefined;
+  const invalid = (operation.request?.path ?? []).some((parameter) =>
+    breaksSchema(parameters[parameter.name] ?? "", parameter.schema as Parameters<typeof breaksSchema>[1]),
+  );
+  if (!invalid) return undefined;
+  const resource = /\/([^/{}]+)\/\{name\}$/.exec(operation.path)?.[1] ?? "objects";
+  return notFoundStatus(resource, name);
+}
+
+/**
+ * `Warning` header values as the apiserver writes them (apimachinery's NewWarningHeader): `299 - "<text>"`,
+ * only `"` and `\` escaped, the UTF-8 bytes carried as they are (node writes header values byte for
+ * byte as Latin-1). Warning texts never hold control characters (NewWarningHeader refuses them).
+ */
+export function warningHeaders(warnings: string[]): string[] {
+  return warnings.map((text) => Buffer.from(`299 - "${text.replace(/["\\]/g, "\\$&")}"`, "utf8").toString("latin1"));
 }
 
 /** True for a Status (a refusal) rather than an accepted value of the checks above. */
@@ -130,20 +193,80 @@ export function isStatus(value: object): value is Status {
 }
 
 /**
- * 422 Invalid for Prism's violations, one cause each. Violations only in the query are about the
- * patch options (kind PatchOptions, as the apiserver reports them); otherwise the object is the one
- * the operation declares (`x-kubernetes-group-version-kind`) under the `{name}` of the path.
+ * The keywords whose violation the apiserver meets while decoding the patched object into a Pod, not
+ * while validating the Pod: a wrong type, a wrong kind or apiVersion, a time that is not RFC 3339, a
+ * number beyond int32/int64. Server-side apply reads the body as a typed value first, where only a
+ * wrong type (or an unknown field) fails; a number out of range wraps and is left to validation.
+ */
+const DECODING_KEYWORDS = new Set(["type", "const", "format", "pattern", "additionalProperties", "oneOf", "anyOf"]);
+const TYPED_PATCH_KEYWORDS = new Set(["type", "additionalProperties"]);
+
+/** The value a body diagnostic points at. */
+function valueAt(diagnostic: IPrismDiagnostic, body: unknown): unknown {
+  const segments = (diagnostic.path ?? []).slice(1).map(String);
+  return segments.reduce<unknown>(
+    (node, key) => (node !== null && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined),
+    body,
+  );
+}
+
+/** A decoding failure of the patched object in Go's form (the kind of the value found, where, the contract's complaint). */
+function decodingDetail(diagnostic: IPrismDiagnostic, body: unknown): string {
+  const field = (diagnostic.path ?? [])
+    .slice(1)
+    .map(String)
+    .filter((segment) => !/^\d+$/.test(segment))
+    .join(".");
+  return `json: cannot unmarshal ${goJsonKind(valueAt(diagnostic, body))} into Go struct field ${field}: ${diagnostic.message}`;
+}
+
+/** What server-side apply says of a value of the wrong type, in its words: `expected string, got 5`. */
+function typeMismatch(diagnostic: IPrismDiagnostic, body: unknown): string {
+  const expected = /must be (\w+)/.exec(diagnostic.message)?.[1] ?? "another type";
+  const word =
+    ({ object: "map", array: "list", integer: "numeric", number: "numeric" } as Record<string, string>)[expected] ?? expected;
+  return `expected ${word}, got ${JSON.stringify(valueAt(diagnostic, body))}`;
+}
+
+/**
+ * The Status for Prism's violations of a request, shaped as the apiserver answers the same mistake:
+ * query violations are about the patch options (422 PatchOptions, one cause each); in a JSON Patch,
+ * any violation is an operation that cannot be applied (422, generic); a value of the wrong type in a
+ * merge or strategic patch fails the decoding of the patched object (422 on the field `patch`), and in
+ * an apply patch the typed patch (500); anything else is a validation failure of the Pod (422 Invalid,
+ * kind Pod, one cause per violation).
  */
 export function violationStatus(
   operation: PrismOperation,
   pathParameters: Record<string, string>,
   errors: IPrismDiagnostic[],
   body: unknown,
+  essence?: string,
 ): Status {
   const queryNames = (operation.request?.query ?? []).map((parameter) => parameter.name);
   const causes = errors.map((diagnostic) => toCause(diagnostic, body, queryNames));
   if (errors.every((diagnostic) => diagnostic.path?.[0] === "query")) {
     return invalidStatus({ kind: "PatchOptions", group: "meta.k8s.io", name: "" }, causes);
+  }
+  const inBody = errors.filter((diagnostic) => diagnostic.path?.[0] === "body");
+  if (essence !== undefined && inBody.length > 0) {
+    // errors.NewGenericServerResponse(422, …), applyJSPatch's answer to any operation that fails to apply.
+    if (essence === "application/json-patch+json")
+      return failureStatus(422, "the server rejected our request due to an error in our request", {});
+    const keywords = isApply(essence) ? TYPED_PATCH_KEYWORDS : DECODING_KEYWORDS;
+    const decoding = inBody.filter((diagnostic) => keywords.has(String(diagnostic.code)));
+    if (decoding.length > 0 && isApply(essence)) {
+      return typedPatchStatus(
+        body,
+        decoding.map(
+          (diagnostic) => `${typedPathOf(body, (diagnostic.path ?? []).slice(1).map(String))}: ${typeMismatch(diagnostic, body)}`,
+        ),
+      );
+    }
+    if (decoding.length > 0) {
+      const dump = essence === "application/strategic-merge-patch+json" ? goValue(body) : JSON.stringify(body);
+      return patchInvalidStatus(dump, decoding.map((diagnostic) => decodingDetail(diagnostic, body)).join(", "));
+    }
   }
   const gvk = operation.extensions?.["x-kubernetes-group-version-kind"] as { group?: string; kind?: string } | undefined;
   return invalidStatus({ kind: gvk?.kind ?? "Object", group: gvk?.group ?? "", name: pathParameters.name ?? "" }, causes);

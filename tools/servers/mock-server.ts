@@ -2,7 +2,7 @@
  * Mock server for the bundled contract: a Node HTTP server on 127.0.0.1 that answers from the
  * spec's examples through Prism, and answers every error it finds itself with a Kubernetes `Status`.
  *
- * Input: `startMockServer({ specPath, port, tls? })` (port 0 picks a free one; `tls` = PEM key and
+ * Input: `startMockServer({ specPath, port, profile?, tls? })` (port 0 picks a free one; `tls` = PEM key and
  * certificate to serve HTTPS, e.g. from tools/servers/tls.ts). Output: `{ url, close() }`.
  * Rejects at start when the spec cannot be loaded (tools/servers/spec.ts), when a Prism internal the mock
  * relies on is missing (tools/servers/prism-internals.ts) or when the port cannot be bound.
@@ -29,29 +29,34 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from "node:https";
 import { createInstance, type IHttpConfig } from "@stoplight/prism-http";
 import { createLogger } from "@stoplight/prism-core";
-import { failureStatus } from "../../src/status/status.js";
-import { bodyTooLargeStatus, MAX_BODY_BYTES } from "./apiserver-rules.js";
+import { failureStatus, type Status } from "../../src/status/status.js";
+import { bodyTooLargeStatus, checkAccept, MAX_BODY_BYTES } from "./apiserver-rules.js";
 import {
+  type AcceptedBody,
   checkBody,
   checkContentType,
   findRoute,
   isStatus,
+  missingObject,
   routeRefusal,
   takesBody,
   toPrismRequest,
   toRoute,
   violationStatus,
+  warningHeaders,
 } from "./front.js";
 import { HOST, listen, type ListeningServer } from "./listen.js";
 import { installSuffixAwareMediaTypeMatch, loadSecurityValidator } from "./prism-internals.js";
 import { readBody, type BodyRead } from "./request-body.js";
 import { sendStatus, setViolationsHeader } from "./send-status.js";
-import { loadOperations, type PrismOperation } from "./spec.js";
+import { loadOperations, type PrismOperation, type Profile } from "./spec.js";
 import { isError, toViolation } from "./violations.js";
 
 export interface MockServerOptions {
   /** Bundled spec to serve. */
   specPath: string;
+  /** `cce` keeps JSON Patch to CCE's documented operations (tools/servers/spec.ts); default `kubernetes`. */
+  profile?: Profile;
   /** TCP port on 127.0.0.1; 0 picks a free one. */
   port: number;
   /** PEM key and certificate: serve HTTPS with them instead of plain HTTP. */
@@ -97,16 +102,22 @@ function serialize(body: unknown): string {
   return typeof body === "string" ? body : JSON.stringify(body);
 }
 
-/** Reads and checks the body of an operation that declares one; answers and returns undefined when it is refused. */
+/**
+ * Reads and checks the body of an operation that declares one; answers and returns undefined when it
+ * is refused. `target.missing` is the NotFound for a Pod that cannot exist, answered where the
+ * apiserver looks the object up: after the patch options, before the body is decoded.
+ */
 async function acceptBody(
   operation: PrismOperation,
   request: IncomingMessage,
   response: ServerResponse,
   url: URL,
-): Promise<{ value: unknown; essence: string } | undefined> {
+  target: { name?: string; missing?: Status },
+): Promise<(AcceptedBody & { essence: string }) | undefined> {
   const contentType = checkContentType(operation, request.headers["content-type"]);
-  if (isStatus(contentType)) {
-    sendStatus(response, contentType);
+  const refusal = isStatus(contentType) ? contentType : checkAccept(request.headers.accept);
+  if (refusal !== undefined) {
+    sendStatus(response, refusal);
     return undefined;
   }
   let read: BodyRead;
@@ -120,18 +131,19 @@ async function acceptBody(
     sendStatus(response, bodyTooLargeStatus());
     return undefined;
   }
-  const checked = checkBody(operation, contentType.essence, read.bytes, url);
+  const essence = (contentType as { essence: string }).essence;
+  const checked = checkBody(operation, essence, read.bytes, url, target);
   if (isStatus(checked)) {
     sendStatus(response, checked);
     return undefined;
   }
-  return { value: checked.value, essence: contentType.essence };
+  return { ...checked, essence };
 }
 
 export async function startMockServer(options: MockServerOptions): Promise<MockServer> {
   installSuffixAwareMediaTypeMatch();
   const validateSecurity = loadSecurityValidator();
-  const operations = await loadOperations(options.specPath);
+  const operations = await loadOperations(options.specPath, options.profile);
   const routes = operations.map(toRoute);
   const prism = createInstance(BASE_CONFIG, { logger: createLogger("mock", { level: "silent" }) });
 
@@ -140,11 +152,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     const method = (request.method ?? "GET").toLowerCase();
     const { match, allowed } = findRoute(routes, method, url.pathname);
     if (match === undefined) {
-      sendStatus(
-        response,
-        routeRefusal(url.pathname, allowed),
-        allowed.length === 0 ? {} : { headers: { allow: allowed.join(", ") } },
-      );
+      sendStatus(response, routeRefusal(allowed), allowed.length === 0 ? {} : { headers: { allow: allowed.join(", ") } });
       return;
     }
     const { operation, parameters } = match;
@@ -153,12 +161,27 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       sendStatus(response, failureStatus(401, "Unauthorized"));
       return;
     }
+    // A namespace or name that breaks the contract's DNS rules names no Pod: the apiserver answers 404.
+    const missing = missingObject(operation, parameters);
+    let warnings: string[] = [];
+    let essence: string | undefined;
     if (takesBody(operation)) {
-      const body = await acceptBody(operation, request, response, url);
+      const body = await acceptBody(operation, request, response, url, {
+        ...(parameters.name === undefined ? {} : { name: parameters.name }),
+        ...(missing === undefined ? {} : { missing }),
+      });
       if (body === undefined) return;
       prismRequest.body = body.value;
+      warnings = body.warnings;
+      essence = body.essence;
       // Prism re-parses Content-Type; hand it the accepted media type without parameters.
       prismRequest.headers = { ...prismRequest.headers, "content-type": body.essence };
+    } else {
+      const refusal = checkAccept(request.headers.accept) ?? missing;
+      if (refusal !== undefined) {
+        sendStatus(response, refusal);
+        return;
+      }
     }
     const preferences = mockPreferences(prismRequest.headers?.prefer);
     if (typeof preferences === "string") {
@@ -179,7 +202,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     const requestViolations = validations.input.map((diagnostic) => toViolation(diagnostic, "request"));
     const errors = validations.input.filter(isError);
     if (errors.length > 0) {
-      sendStatus(response, violationStatus(operation, parameters, errors, prismRequest.body), {
+      sendStatus(response, violationStatus(operation, parameters, errors, prismRequest.body, essence), {
         violations: requestViolations,
       });
       return;
@@ -187,8 +210,10 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     const responseViolations = validations.output.map((diagnostic) => toViolation(diagnostic, "response"));
     setViolationsHeader(response, [...requestViolations, ...responseViolations]);
     for (const [name, value] of Object.entries(output.headers ?? {})) {
-      if (value !== null && value !== undefined) response.setHeader(name, String(value));
+      // Warnings come from the front's decoding (a header example would warn about nothing).
+      if (value !== null && value !== undefined && name.toLowerCase() !== "warning") response.setHeader(name, String(value));
     }
+    if (warnings.length > 0 && output.statusCode < 300) response.setHeader("warning", warningHeaders(warnings));
     const payload = serialize(output.body);
     response.writeHead(output.statusCode, { "content-length": Buffer.byteLength(payload) });
     response.end(payload);

@@ -1,9 +1,11 @@
 /**
  * `npm run mock` — serves the bundled contract as a mock on 127.0.0.1 (tools/servers/mock-server.ts).
  *
- * Usage: npm run mock -- [--port N] [--spec <path>] [--tls] [--kubeconfig <path>]
+ * Usage: npm run mock -- [--port N] [--spec <path>] [--profile kubernetes|cce] [--tls] [--kubeconfig <path>]
  *   --port        TCP port, default 4010; 0 picks a free one.
  *   --spec        bundled spec to serve, default generated/openapi.json.
+ *   --profile     `kubernetes` (default): what the apiserver accepts; `cce`: JSON Patch keeps to the add
+ *                 and replace operations CCE's page documents (docs/decisions/0008-cce-json-patch-profile.md).
  *   --tls         serve HTTPS with a self-signed certificate for 127.0.0.1/localhost generated at
  *                 start (tools/servers/tls.ts); it lives only as long as the process.
  *   --kubeconfig  with --tls: write a kubeconfig for kubectl there before announcing the port: server
@@ -21,20 +23,22 @@ import { parseServerArgs, runServerCli } from "./cli-options.js";
 import { kubeconfigYaml } from "../support/kubeconfig.js";
 import { type PrivateFile, writePrivateFile } from "../support/private-file.js";
 import { startMockServer } from "./mock-server.js";
+import type { Profile } from "./spec.js";
 import { generateLoopbackCertificate } from "./tls.js";
 
-const USAGE = "usage: npm run mock -- [--port N] [--spec <path>] [--tls] [--kubeconfig <path>]";
+const USAGE = "usage: npm run mock -- [--port N] [--spec <path>] [--profile kubernetes|cce] [--tls] [--kubeconfig <path>]";
 const KUBECONFIG_TOKEN = "mock-token";
 
 interface Options {
   port: number;
   specPath: string;
+  profile: Profile;
   tls: boolean;
   kubeconfig: string | undefined;
 }
 
 function parseOptions(args: string[]): Options {
-  const { values, port, specPath } = parseServerArgs(args, 4010, {
+  const { values, port, specPath, profile } = parseServerArgs(args, 4010, {
     tls: { type: "boolean", default: false },
     kubeconfig: { type: "string" },
   });
@@ -43,12 +47,17 @@ function parseOptions(args: string[]): Options {
   if (kubeconfig !== undefined && !tls) {
     throw new Error("--kubeconfig needs --tls: kubectl sends a token only over TLS");
   }
-  return { port, specPath, tls, kubeconfig };
+  return { port, specPath, profile, tls, kubeconfig };
 }
 
 async function start(options: Options) {
   const tls = options.tls ? await generateLoopbackCertificate() : undefined;
-  const mock = await startMockServer({ specPath: options.specPath, port: options.port, ...(tls === undefined ? {} : { tls }) });
+  const mock = await startMockServer({
+    specPath: options.specPath,
+    port: options.port,
+    profile: options.profile,
+    ...(tls === undefined ? {} : { tls }),
+  });
   let kubeconfig: PrivateFile | undefined;
   if (options.kubeconfig !== undefined && tls !== undefined) {
     try {

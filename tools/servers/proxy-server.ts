@@ -2,7 +2,7 @@
  * Validating proxy: a Node HTTP server on 127.0.0.1 that forwards every request to a real API
  * server (the upstream) and checks request and answer against the bundled contract.
  *
- * Input: `startProxyServer({ specPath, port, upstream, upstreamTls, errors, report })`.
+ * Input: `startProxyServer({ specPath, profile?, port, upstream, upstreamTls, errors, report })`.
  * Output: `{ url, close() }`; `report` receives one line per violation (tools/servers/violations.ts
  * `violationLine`: what, where, which rule) and one per failed upstream call.
  * Rejects at start like the mock (spec, Prism internals, port) and for an upstream URL that is not
@@ -43,7 +43,7 @@ import { HOST, listen, type ListeningServer } from "./listen.js";
 import { mediaTypeEssence } from "./media-type.js";
 import { installSuffixAwareMediaTypeMatch } from "./prism-internals.js";
 import { readBody, type BodyRead } from "./request-body.js";
-import { loadOperations, type PrismOperation } from "./spec.js";
+import { loadOperations, type PrismOperation, type Profile } from "./spec.js";
 import { sendStatus, setViolationsHeader, type Violation } from "./send-status.js";
 import {
   createUpstream,
@@ -58,6 +58,8 @@ import { isError, toCause, toViolation, violationLine } from "./violations.js";
 export interface ProxyServerOptions {
   /** Bundled spec to validate against. */
   specPath: string;
+  /** `cce` keeps JSON Patch to CCE's documented operations (tools/servers/spec.ts); default `kubernetes`. */
+  profile?: Profile;
   /** TCP port on 127.0.0.1; 0 picks a free one. */
   port: number;
   /** Base URL of the real API server, http or https. */
@@ -103,8 +105,9 @@ function toPrismResponse(reply: UpstreamReply): IHttpResponse {
 }
 
 /**
- * Runs the front's body checks (415, PatchOptions, 400, JSON Patch size) and puts the decoded body
- * into the Prism request; returns the Status the mock would refuse the request with, if any.
+ * Runs the front's body checks (415, PatchOptions, then the apiserver's decoding: 400, 413, 422, 500)
+ * and puts the decoded body into the Prism request; returns the Status the mock would refuse the
+ * request with, if any.
  */
 function decodeForPrism(
   operation: PrismOperation,
@@ -136,7 +139,7 @@ function relay(response: ServerResponse, reply: UpstreamReply, violations: Viola
 
 export async function startProxyServer(options: ProxyServerOptions): Promise<ProxyServer> {
   installSuffixAwareMediaTypeMatch();
-  const operations = await loadOperations(options.specPath);
+  const operations = await loadOperations(options.specPath, options.profile);
   const routes = operations.map(toRoute);
   const upstream = createUpstream(options.upstream, options.upstreamTls);
   const logger = createLogger("proxy", { level: "silent" });
@@ -208,7 +211,13 @@ export async function startProxyServer(options: ProxyServerOptions): Promise<Pro
         const errors = error.diagnostics.filter(isError);
         const status = errors.some((diagnostic) => diagnostic.code === 401)
           ? failureStatus(401, "Unauthorized")
-          : violationStatus(operation, parameters, errors, prismRequest.body);
+          : violationStatus(
+              operation,
+              parameters,
+              errors,
+              prismRequest.body,
+              mediaTypeEssence(String(prismRequest.headers?.["content-type"] ?? "")),
+            );
         sendStatus(response, status, { violations });
         return;
       }
@@ -260,7 +269,7 @@ export async function startProxyServer(options: ProxyServerOptions): Promise<Pro
     const forwarded: ForwardedRequest = { method, pathAndQuery: request.url ?? "/", headers: request.headers, body: read.bytes };
     const { match, allowed } = findRoute(routes, method.toLowerCase(), url.pathname);
     if (match === undefined) {
-      const refusal = routeRefusal(url.pathname, allowed);
+      const refusal = routeRefusal(allowed);
       reportAll(exchange, [refusalViolation(refusal)]);
       if (options.errors) sendStatus(response, refusal, allowed.length === 0 ? {} : { headers: { allow: allowed.join(", ") } });
       else await forwardUnchecked(response, exchange, forwarded);

@@ -3,11 +3,13 @@
  * (tools/servers/proxy-server.ts): forwards every request as is and checks request and answer against the
  * bundled contract, printing one stderr line per violation (what, where, which rule).
  *
- * Usage: npm run proxy -- --upstream <url> [--port N] [--spec <path>] [--errors]
+ * Usage: npm run proxy -- --upstream <url> [--port N] [--spec <path>] [--profile kubernetes|cce] [--errors]
  *                             [--upstream-ca <pem>] [--upstream-cert <pem> --upstream-key <pem>] [--insecure]
  *   --upstream       base URL of the API server, http:// or https://.
  *   --port           TCP port on 127.0.0.1, default 4011; 0 picks a free one.
  *   --spec           bundled spec, default generated/openapi.json.
+ *   --profile        `kubernetes` (default) or `cce`: also report JSON Patch operations beyond CCE's
+ *                    documented add and replace (docs/decisions/0008-cce-json-patch-profile.md).
  *   --errors         refuse requests that break the contract (401/413/415/400/422 Status, upstream not
  *                    reached) and replace answers that break it with a 502 Status naming the violations.
  *   --upstream-ca    PEM file of the CA that signed the upstream's certificate (e.g. the cluster's ca.crt).
@@ -25,7 +27,7 @@ import { parseServerArgs, runServerCli } from "./cli-options.js";
 import { startProxyServer, type ProxyServerOptions } from "./proxy-server.js";
 
 const USAGE =
-  "usage: npm run proxy -- --upstream <url> [--port N] [--spec <path>] [--errors] " +
+  "usage: npm run proxy -- --upstream <url> [--port N] [--spec <path>] [--profile kubernetes|cce] [--errors] " +
   "[--upstream-ca <pem>] [--upstream-cert <pem> --upstream-key <pem>] [--insecure]";
 
 function readPem(option: string, path: string | undefined): string | undefined {
@@ -38,7 +40,7 @@ function readPem(option: string, path: string | undefined): string | undefined {
 }
 
 function parseOptions(args: string[]): ProxyServerOptions {
-  const { values, port, specPath } = parseServerArgs(args, 4011, {
+  const { values, port, specPath, profile } = parseServerArgs(args, 4011, {
     upstream: { type: "string" },
     errors: { type: "boolean", default: false },
     "upstream-ca": { type: "string" },
@@ -59,6 +61,7 @@ function parseOptions(args: string[]): ProxyServerOptions {
   const key = readPem("--upstream-key", pemPath("upstream-key"));
   return {
     specPath,
+    profile,
     port,
     upstream,
     upstreamTls: {

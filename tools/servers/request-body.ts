@@ -9,14 +9,15 @@
  * the limit has been thrown away the connection is destroyed. Rejects when the client aborts.
  * decodeBody — input: media-type essence and bytes; output: the parsed value (`+json`/`application/json`
  * as JSON, `+yaml`/`application/yaml` as YAML, anything else as text; no bytes = undefined), or a
- * message saying why it could not be decoded — including a body nested deeper than
- * MAX_NESTING_DEPTH levels (see there).
+ * message saying why it could not be decoded (and the decoder's own words, `detail`) — including a body
+ * nested deeper than MAX_NESTING_DEPTH levels (see there).
  */
 import type { IncomingMessage } from "node:http";
 import { CST, Lexer, parse as parseYaml } from "yaml";
 
 export type BodyRead = { kind: "complete"; bytes: Buffer } | { kind: "too-large" };
-export type DecodedBody = { ok: true; value: unknown } | { ok: false; message: string };
+/** `detail` is the decoder's own complaint; `message` the mock's sentence around it. */
+export type DecodedBody = { ok: true; value: unknown } | { ok: false; message: string; detail: string };
 
 /** How much of an oversized upload is drained (as a multiple of the limit) before the connection is cut. */
 const DISCARD_LIMIT_FACTOR = 4;
@@ -142,15 +143,13 @@ export function decodeBody(essence: string, bytes: Buffer): DecodedBody {
   try {
     const text = utf8.decode(bytes);
     if (syntax === "text") return { ok: true, value: text };
-    const tooDeep = {
-      ok: false as const,
-      message: `the body could not be decoded as ${essence}: it nests deeper than ${MAX_NESTING_DEPTH} levels`,
-    };
+    const deep = `it nests deeper than ${MAX_NESTING_DEPTH} levels (the mock's limit)`;
+    const tooDeep = { ok: false as const, message: `the body could not be decoded as ${essence}: ${deep}`, detail: deep };
     if (syntax === "yaml" && yamlMayNestDeeper(text, MAX_NESTING_DEPTH)) return tooDeep;
     const value: unknown = syntax === "json" ? JSON.parse(text) : parseYaml(text, { logLevel: "error" });
     return valueNestsDeeper(value, MAX_NESTING_DEPTH) ? tooDeep : { ok: true, value };
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n", 1)[0] : String(error);
-    return { ok: false, message: `the body could not be decoded as ${essence}: ${reason}` };
+    const reason = error instanceof Error ? (error.message.split("\n", 1)[0] ?? "") : String(error);
+    return { ok: false, message: `the body could not be decoded as ${essence}: ${reason}`, detail: reason };
   }
 }

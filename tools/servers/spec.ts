@@ -1,8 +1,10 @@
 /**
  * Loads the bundled OpenAPI document the mock serves and turns it into Prism operations.
  *
- * Input: path of a bundled spec (`.json`, or YAML for any other extension). Output: Prism's
- * operation list (`getHttpOperationsFromSpec`). Throws an Error naming the file when it cannot be
+ * Input: path of a bundled spec (`.json`, or YAML for any other extension) and a profile: `kubernetes`
+ * (the contract as it is) or `cce`, which narrows every JSON Patch operation schema to the operations
+ * its `x-cce-json-patch-ops` names (CCE's documented add and replace; docs/decisions/0008-cce-json-patch-profile.md).
+ * Output: Prism's operation list (`getHttpOperationsFromSpec`). Throws an Error naming the file when it cannot be
  * read or parsed, when it still has a `$ref` that leaves the document (Prism would fetch it: the mock
  * never touches the network, so the spec must be bundled), or when it declares no operation.
  */
@@ -11,6 +13,25 @@ import { getHttpOperationsFromSpec } from "@stoplight/prism-http";
 import { parse as parseYaml } from "yaml";
 
 export type PrismOperation = Awaited<ReturnType<typeof getHttpOperationsFromSpec>>[number];
+
+/** `kubernetes`: what the apiserver accepts; `cce`: keeps JSON Patch to the operations CCE's page documents. */
+export const profiles = ["kubernetes", "cce"] as const;
+export type Profile = (typeof profiles)[number];
+
+/** Narrows, in place, every schema with `x-cce-json-patch-ops` to those operations; returns how many it narrowed. */
+function applyCceProfile(node: unknown): number {
+  if (Array.isArray(node)) return node.reduce<number>((count, item) => count + applyCceProfile(item), 0);
+  if (node === null || typeof node !== "object") return 0;
+  const schema = node as Record<string, unknown>;
+  let count = Object.values(schema).reduce<number>((total, child) => total + applyCceProfile(child), 0);
+  const ops = schema["x-cce-json-patch-ops"];
+  const properties = schema.properties as Record<string, Record<string, unknown>> | undefined;
+  if (Array.isArray(ops) && properties?.op !== undefined) {
+    properties.op = { ...properties.op, enum: ops };
+    count += 1;
+  }
+  return count;
+}
 
 /** JSON pointer of the first `$ref` that does not point inside the document, or undefined. */
 function findExternalRef(node: unknown, pointer: string): string | undefined {
@@ -30,7 +51,7 @@ function findExternalRef(node: unknown, pointer: string): string | undefined {
   return undefined;
 }
 
-export async function loadOperations(specPath: string): Promise<PrismOperation[]> {
+export async function loadOperations(specPath: string, profile: Profile = "kubernetes"): Promise<PrismOperation[]> {
   let document: unknown;
   try {
     const text = readFileSync(specPath, "utf8");
@@ -41,6 +62,9 @@ export async function loadOperations(specPath: string): Promise<PrismOperation[]
   const externalRef = findExternalRef(document, "#");
   if (externalRef !== undefined) {
     throw new Error(`spec ${specPath} is not bundled: external reference at ${externalRef}; run \`npm run bundle\` first`);
+  }
+  if (profile === "cce" && applyCceProfile(document) === 0) {
+    throw new Error(`spec ${specPath} has no x-cce-json-patch-ops, so it has no cce profile`);
   }
   const operations = await getHttpOperationsFromSpec(document as object);
   if (operations.length === 0) throw new Error(`spec ${specPath} declares no operation`);

@@ -6,7 +6,14 @@
  * canonical: `managedFields` entries are sorted by operation, manager, apiVersion and subresource (the
  * apiserver sorts by time in seconds before the manager, so entries written in different seconds swap),
  * and the causes of a server-side apply conflict are sorted by message and field (the apiserver lists the
- * managers in Go's random map order). Everything else is compared as it is.
+ * managers in Go's random map order). A Status's messages may embed the object (a 422 under
+ * `fieldValidation=Strict` quotes the whole patched Pod), and an answer that is not JSON (YAML for
+ * `Accept: application/yaml`) is text: there the same identities and clocks are replaced inside the
+ * text. Everything else is compared as it is.
+ *
+ * `statusMessageShape` is the one place that says which words of a Status message are the decoder's
+ * rather than the apiserver's, for comparing another implementation's answers (the mock's) with the
+ * server's: see its comment.
  */
 import type { ApiAnswer, Json } from "./server.js";
 
@@ -38,22 +45,57 @@ function sortedBy(list: Json[], fields: string[]): Json[] {
 const isConflictCause = (cause: Json): boolean =>
   cause !== null && typeof cause === "object" && !Array.isArray(cause) && cause.reason === "FieldManagerConflict";
 
-export function normalizeJson(value: Json): Json {
-  if (Array.isArray(value)) return value.map(normalizeJson);
+/** The run-specific values inside a text that embeds an object (escaped JSON as a message quotes it, or YAML). */
+function normalizeText(message: string): string {
+  return message
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<uid>")
+    .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, "<time>")
+    .replace(/(resourceVersion\\*"?:\s*\\*")\d+/g, "$1<resourceVersion>");
+}
+
+/** `inStatus`: inside a Status, where every `message` is text that may embed the object. */
+export function normalizeJson(value: Json, inStatus = false): Json {
+  if (Array.isArray(value)) return value.map((item) => normalizeJson(item, inStatus));
   if (value === null || typeof value !== "object") return value;
+  const status = inStatus || value.kind === "Status";
+  const normalize = (item: Json): Json => normalizeJson(item, status);
   const out: JsonObject = {};
   for (const [key, child] of Object.entries(value)) {
     const placeholder = placeholders[key];
     if (placeholder !== undefined && typeof child === "string" && child !== "") out[key] = placeholder;
+    else if (status && key === "message" && typeof child === "string") out[key] = normalizeText(child);
     else if (key === "managedFields" && Array.isArray(child))
-      out[key] = sortedBy(child, ["operation", "manager", "apiVersion", "subresource"]).map(normalizeJson);
+      out[key] = sortedBy(child, ["operation", "manager", "apiVersion", "subresource"]).map(normalize);
     else if (key === "causes" && Array.isArray(child) && child.every(isConflictCause))
-      out[key] = sortedBy(child, ["message", "field"]).map(normalizeJson);
-    else out[key] = normalizeJson(child);
+      out[key] = sortedBy(child, ["message", "field"]).map(normalize);
+    else out[key] = normalize(child);
   }
   return out;
 }
 
 export function normalizeAnswer(answer: ApiAnswer): ApiAnswer {
-  return { ...answer, body: normalizeJson(answer.body) };
+  return { ...answer, body: typeof answer.body === "string" ? normalizeText(answer.body) : normalizeJson(answer.body) };
+}
+
+/**
+ * A Status message with the decoder's own words masked, so that answers from two implementations
+ * compare by what they say rather than by whose parser said it:
+ * - an object quoted into the message (`Invalid value: "{…}"` or `"map[…]"`: the patched object, which
+ *   only the server has) becomes `<object>`;
+ * - what a decoder found wrong in the patched object (`json: cannot unmarshal …`, `parsing time …`),
+ *   after `patch: Invalid value: <object>: `, becomes `<decoding error>` — unless it is the apiserver's
+ *   own strict-decoding list of unknown fields, which is kept;
+ * - a YAML parser's complaint after `yaml: ` becomes `<yaml error>`;
+ * - server-side apply's description of a type mismatch (`expected string, got …`) after the field
+ *   path becomes `<type mismatch>`.
+ * Everything else — the apiserver's sentences, field paths, values, limits — is compared as it is.
+ */
+export function statusMessageShape(message: string): string {
+  return message
+    .replace(/Invalid value: "((?:[^"\\]|\\.)*)"/g, (whole, quoted: string) =>
+      /^(\{|\[|map\[)/.test(quoted) ? "Invalid value: <object>" : whole,
+    )
+    .replace(/(Invalid value: <object>: )(?!strict decoding error: )[^\n]*/g, "$1<decoding error>")
+    .replace(/(yaml: )[^\n]*/g, "$1<yaml error>")
+    .replace(/(: )expected [^,\n]+, got [^\n]*/g, "$1<type mismatch>");
 }

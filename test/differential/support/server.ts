@@ -27,7 +27,10 @@ export interface ApiAnswer {
   body: Json;
 }
 
-export async function ask(server: ApiserverConnection, request: ApiRequest): Promise<ApiAnswer> {
+/** Where to send a request: the real apiserver, or (plain http, `caCert` unused) the mock or the proxy. */
+export type Endpoint = Pick<ApiserverConnection, "url" | "token" | "caCert">;
+
+export async function ask(server: Endpoint, request: ApiRequest): Promise<ApiAnswer> {
   const headers: Record<string, string> = { authorization: `Bearer ${server.token}`, ...request.headers };
   if (headers.authorization === "") delete headers.authorization;
   const answer = await httpsExchange({

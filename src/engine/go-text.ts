@@ -1,0 +1,87 @@
+/**
+ * How Go writes values into the apiserver's messages, so the Status messages built here (PatchOptions,
+ * src/engine/patch-options.ts) and by the mock (tools/servers/) read like the real server's:
+ * `strconv.Quote` (%q), `%#U` of a non-printable rune, `fmt`'s `%v` of a decoded JSON value
+ * (`map[k:v]`, keys sorted), `unicode.IsPrint`, and the JSON kind names `encoding/json` uses in
+ * "cannot unmarshal <kind> into …".
+ *
+ * Inputs: strings, code points and JSON values. Outputs: strings. Pure functions.
+ * Go sources: go1.26 src/strconv/quote.go (appendEscapedRune), src/fmt/print.go (maps sorted by key),
+ * src/unicode/graphic.go (IsPrint), src/encoding/json/decode.go (literal kinds).
+ */
+
+const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+
+/** Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
+export function isGoPrintable(codePoint: number): boolean {
+  return codePoint === 0x20 || PRINTABLE.test(String.fromCodePoint(codePoint));
+}
+
+const NAMED_ESCAPES: Record<number, string> = { 7: "\\a", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t", 11: "\\v" };
+
+const hex = (value: number, width: number): string => value.toString(16).padStart(width, "0");
+
+/** Go's strconv.Quote (the `%q` verb) of a string. */
+export function goQuote(text: string): string {
+  let out = '"';
+  for (const character of text) {
+    const codePoint = character.codePointAt(0) ?? 0;
+    if (character === '"' || character === "\\") out += `\\${character}`;
+    else if (isGoPrintable(codePoint)) out += character;
+    else if (NAMED_ESCAPES[codePoint] !== undefined) out += NAMED_ESCAPES[codePoint];
+    else if (codePoint < 0x20 || codePoint === 0x7f) out += `\\x${hex(codePoint, 2)}`;
+    else if (codePoint < 0x10000) out += `\\u${hex(codePoint, 4)}`;
+    else out += `\\U${hex(codePoint, 8)}`;
+  }
+  return `${out}"`;
+}
+
+/** Go's `%#U` of a rune that is not printable: `U+0009`. */
+export function goRuneNotation(codePoint: number): string {
+  return `U+${hex(codePoint, 4).toUpperCase()}`;
+}
+
+/** The byte offset of each character of `text` in its UTF-8 form, as Go's `for i, r := range s` counts. */
+export function* runesWithByteOffsets(text: string): Generator<[offset: number, codePoint: number]> {
+  let offset = 0;
+  for (const character of text) {
+    const codePoint = character.codePointAt(0) ?? 0;
+    yield [offset, codePoint];
+    offset += Buffer.byteLength(character);
+  }
+}
+
+/**
+ * `fmt`'s `%v` of a number as the apiserver decodes strategic patches (sigs.k8s.io/json
+ * UnmarshalCaseSensitivePreserveInts): an integer within int64 stays an int64 and prints plainly; any
+ * other number is a float64 printed shortest, in e-notation when its exponent is below -4 or from 6
+ * on (strconv's 'g' with the shortest precision): `1.5`, `1e-05`, `1.2345675e+06`, `1e+21`.
+ */
+function goNumber(value: number): string {
+  if (Number.isInteger(value) && Math.abs(value) < 2 ** 63) return String(value);
+  const exponent = Math.floor(Math.log10(Math.abs(value)));
+  if (value === 0 || (exponent >= -4 && exponent < 6)) return String(value);
+  const [mantissa = "", power = "0"] = value.toExponential().split("e");
+  const sign = power.startsWith("-") ? "-" : "+";
+  return `${mantissa}e${sign}${power.replace(/^[-+]/, "").padStart(2, "0")}`;
+}
+
+/** `fmt`'s `%v` of a JSON value as Go decodes it into `interface{}`: `map[a:1 b:[x y]]`, `<nil>` for null. */
+export function goValue(value: unknown): string {
+  if (value === null || value === undefined) return "<nil>";
+  if (Array.isArray(value)) return `[${value.map(goValue).join(" ")}]`;
+  if (typeof value === "object") {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `map[${entries.map(([key, child]) => `${key}:${goValue(child)}`).join(" ")}]`;
+  }
+  if (typeof value === "number") return goNumber(value);
+  return String(value);
+}
+
+/** The word `encoding/json` uses for a JSON value's kind in "cannot unmarshal <kind> into …". */
+export function goJsonKind(value: unknown): string {
+  if (Array.isArray(value)) return "array";
+  if (value === null) return "null";
+  if (typeof value === "boolean") return "bool";
+  return typeof value === "object" ? "object" : typeof value;
+}
