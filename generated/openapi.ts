@@ -2552,7 +2552,7 @@ export interface components {
         };
         /** @description An RFC 6901 JSON Pointer into the Pod: `/` before every segment, `~0` for `~` and `~1` for `/` inside a segment. */
         JsonPointer: string;
-        /** @description One JSON Patch step (RFC 6902). `add` inserts or sets the member at `path` (`-` as the last segment appends to a list), `replace` overwrites it, `test` fails the whole patch unless the member equals `value`, `remove` deletes it, `move` and `copy` take the member at `from`. The apiserver applies all six; CCE's page for this API documents only `add` and `replace` (the `cce` profile of the mock, the proxy and the typed builder keeps to those, see docs/decisions/0008-cce-json-patch-profile.md). Members other than these are ignored by the apiserver with a `Warning` header. */
+        /** @description One JSON Patch step (RFC 6902). `add` inserts or sets the member at `path` (`-` as the last segment appends to a list), `replace` overwrites it, `test` fails the whole patch unless the member equals `value`, `remove` deletes it, `move` and `copy` take the member at `from`. The apiserver applies all six; CCE's page for this API documents only `add` and `replace` (the `cce` profile of the mock, the proxy and the typed builder keeps to those, see docs/decisions/0010-cce-json-patch-profile.md). Members other than these are ignored by the apiserver with a `Warning` header. */
         JsonPatchOperation: {
             /**
              * @description The operation: `add`, `remove`, `replace`, `move`, `copy` or `test`. CCE documents `add` and `replace` only.
@@ -2998,7 +2998,7 @@ export interface components {
         /** @description What the server does with unknown or duplicated fields in the body: `Ignore` drops them silently, `Warn` (the default, also chosen by an empty value) drops them and names each in a `Warning` response header, `Strict` fails the request — 422 for JSON, merge and strategic merge patches; an apply patch with an unknown field fails with 500 whatever the mode, and with a duplicated field with 400 under `Strict`. Upstream Kubernetes parameter; CCE's page does not list it. */
         FieldValidation: "" | "Ignore" | "Warn" | "Strict";
         /** @description Server-side apply only: true takes ownership of fields that other field managers own instead of failing with 409. Sending it (even false) with any other patch type is refused with 422. The apiserver reads `0` and `false` in any letter case as false and every other value — `f` and an empty value included — as true; the contract accepts the spellings on which that reading and Go's `strconv.ParseBool` agree. Upstream Kubernetes parameter; CCE's page does not list it. */
-        Force: boolean | ("1" | "0" | "t" | "T" | "TRUE" | "FALSE" | "True" | "False");
+        Force: boolean | ("true" | "false" | "1" | "0" | "t" | "T" | "TRUE" | "FALSE" | "True" | "False");
     };
     requestBodies: {
         /** @description The patch to apply. The `Content-Type` header picks the patch format and the body must follow that format's schema; any other media type is refused with 415. */

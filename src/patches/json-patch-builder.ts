@@ -2,7 +2,7 @@
 // patched type at compile time (a wrong segment is reported by name), and `value` must have the type
 // found there. `jsonPatch()` has a method for each of the six operations the contract's
 // JsonPatchOperation schema allows; `cceJsonPatch()` only for those CCE's page documents (add, replace:
-// generated/patch-pod-operation.ts `cceJsonPatchOps`, docs/decisions/0008-cce-json-patch-profile.md).
+// generated/patch-pod-operation.ts `cceJsonPatchOps`, docs/decisions/0010-cce-json-patch-profile.md).
 import type { UnescapeSegment } from "../json-pointer/pointer.js";
 import { cceJsonPatchOps, type Pod, type Schemas } from "../operation/patch-pod.js";
 

@@ -68,8 +68,8 @@ export async function invalid(): Promise<void> {
     namespace: "default",
     name: "web",
     contentType: "application/json-patch+json",
-    // @ts-expect-error CCE supports only add and replace
-    body: [{ op: "remove", path: "/metadata/labels/app", value: null }],
+    // @ts-expect-error a JSON Patch move takes the member at \`from\`, which is missing
+    body: [{ op: "move", path: "/metadata/labels/app" }],
   });
 }
 `;

@@ -93,7 +93,7 @@ export function describeOperation(document: OpenApiNode) {
 /**
  * The JSON Patch operations CCE's page documents, from the `x-cce-json-patch-ops` extension of the JSON
  * Patch operation schema: the `cce` profile of the typed builder, the mock and the proxy
- * (docs/decisions/0008-cce-json-patch-profile.md). Each must be one of the schema's own operations.
+ * (docs/decisions/0010-cce-json-patch-profile.md). Each must be one of the schema's own operations.
  */
 function cceJsonPatchOps(document: OpenApiNode, body: OpenApiNode): string[] {
   const operationSchema = deref(document, deref(document, body.content?.["application/json-patch+json"]?.schema)?.items);

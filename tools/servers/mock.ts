@@ -5,7 +5,7 @@
  *   --port        TCP port, default 4010; 0 picks a free one.
  *   --spec        bundled spec to serve, default generated/openapi.json.
  *   --profile     `kubernetes` (default): what the apiserver accepts; `cce`: JSON Patch keeps to the add
- *                 and replace operations CCE's page documents (docs/decisions/0008-cce-json-patch-profile.md).
+ *                 and replace operations CCE's page documents (docs/decisions/0010-cce-json-patch-profile.md).
  *   --tls         serve HTTPS with a self-signed certificate for 127.0.0.1/localhost generated at
  *                 start (tools/servers/tls.ts); it lives only as long as the process.
  *   --kubeconfig  with --tls: write a kubeconfig for kubectl there before announcing the port: server

@@ -9,7 +9,7 @@
  *   --port           TCP port on 127.0.0.1, default 4011; 0 picks a free one.
  *   --spec           bundled spec, default generated/openapi.json.
  *   --profile        `kubernetes` (default) or `cce`: also report JSON Patch operations beyond CCE's
- *                    documented add and replace (docs/decisions/0008-cce-json-patch-profile.md).
+ *                    documented add and replace (docs/decisions/0010-cce-json-patch-profile.md).
  *   --errors         refuse requests that break the contract (401/413/415/400/422 Status, upstream not
  *                    reached) and replace answers that break it with a 502 Status naming the violations.
  *   --upstream-ca    PEM file of the CA that signed the upstream's certificate (e.g. the cluster's ca.crt).

@@ -3,7 +3,7 @@
  *
  * Input: path of a bundled spec (`.json`, or YAML for any other extension) and a profile: `kubernetes`
  * (the contract as it is) or `cce`, which narrows every JSON Patch operation schema to the operations
- * its `x-cce-json-patch-ops` names (CCE's documented add and replace; docs/decisions/0008-cce-json-patch-profile.md).
+ * its `x-cce-json-patch-ops` names (CCE's documented add and replace; docs/decisions/0010-cce-json-patch-profile.md).
  * Output: Prism's operation list (`getHttpOperationsFromSpec`). Throws an Error naming the file when it cannot be
  * read or parsed, when it still has a `$ref` that leaves the document (Prism would fetch it: the mock
  * never touches the network, so the spec must be bundled), or when it declares no operation.
