@@ -1,5 +1,6 @@
 /**
- * kubectl against the mock: the real kubectl binary (`KUBECTL`, default `kubectl` on PATH) talks to
+ * kubectl against the mock: the real kubectl binary (`KUBECTL`, else `kubectl` on PATH, else the one
+ * `npm run apiserver -- --build-only` built; test/fixtures/engine/kubectl.ts) talks to
  * a real mock process started with `--tls --kubeconfig <temp file>` — the kubeconfig the mock writes
  * is all kubectl gets. Every patch type (`--type=json`, `--type=merge`, the default strategic type,
  * and `--dry-run=server`) must print `pod/<name> patched`; a bad patch must exit 1 with kubectl's own
@@ -26,6 +27,7 @@ import { parse as parseYaml } from "yaml";
 import { generatedDir } from "../../tools/pipeline/common.js";
 import { startMock, type RunningMock } from "../support/mock-process.js";
 import { describeNeeding } from "../support/skips.js";
+import { findKubectl } from "../fixtures/engine/kubectl.js";
 import { compileComponent, formatErrors, type Json } from "../support/pod-schema.js";
 import { statusTriggers, supportingCases, supportingEndpoints } from "./cases.js";
 
@@ -34,7 +36,7 @@ const validateStatus = compileComponent(spec, "Status");
 /** The Pod the mock's examples are about: GET answers it as stored, PATCH as patched. */
 const POD = spec.components.examples.PodWebRunning.value.metadata as { name: string; namespace: string };
 
-const KUBECTL = process.env.KUBECTL ?? "kubectl";
+const KUBECTL = findKubectl() ?? "kubectl";
 const probe = spawnSync(KUBECTL, ["version", "--client"], { encoding: "utf8", timeout: 30_000 });
 const kubectlMissing =
   probe.status === 0 ? undefined : `${KUBECTL} not runnable (${probe.error?.message ?? probe.stderr.trim()})`;

@@ -32,7 +32,10 @@ const mediaTypes: Record<KubectlPatchType, PatchMediaType> = {
 
 const recording = readRecordedOutcomes();
 const kubectl = findKubectl();
-const missing = kubectl === undefined ? "kubectl not found (set KUBECTL or put it on PATH)" : undefined;
+const missing =
+  kubectl === undefined
+    ? "kubectl not found (set KUBECTL, put it on PATH, or build it: npm run apiserver -- --build-only)"
+    : undefined;
 
 function ours(pod: Pod, patch: unknown, type: KubectlPatchType): KubectlOutcome {
   try {

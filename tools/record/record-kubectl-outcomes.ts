@@ -15,7 +15,9 @@ import { commitFiles } from "../pipeline/common.js";
 
 const kubectl = findKubectl();
 if (kubectl === undefined) {
-  console.error("record:kubectl: kubectl not found (set KUBECTL or put it on PATH)");
+  console.error(
+    "record:kubectl: kubectl not found (set KUBECTL, put it on PATH, or build it: npm run apiserver -- --build-only)",
+  );
   process.exit(2);
 }
 
