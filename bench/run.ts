@@ -12,36 +12,50 @@
  * and are printed), or for bad arguments.
  */
 import { loadavg } from "node:os";
-import { parseArgs } from "node:util";
-import { benchClient } from "./client.js";
-import { benchLoad } from "./load.js";
-import { benchPipeline } from "./pipeline.js";
-import { benchScale } from "./scale.js";
-import { benchSize } from "./size.js";
-import { benchStrategicMerge } from "./strategic-merge.js";
-import { benchSuite } from "./suite.js";
+import { CliUsageError, parseCli } from "../tools/cli-args.js";
 import { progress } from "./support/measure.js";
 import { describeMachine, renderJson, renderText, type BenchReport } from "./support/report.js";
 
-const { values } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, json: { type: "boolean", default: false }, only: { type: "string" } },
-  strict: true,
-});
+const usage = `usage: npm run bench [-- --quick] [-- --json] [-- --only size,client,load,scale,pipeline,merge,suite]
+  --quick        skip the npm test wall-time measurement (the slowest part)
+  --json         one JSON document on stdout instead of the table (progress stays on stderr)
+  --only <list>  just the named benchmarks, in the order given
+  Every figure is printed next to a baseline measured in the same run. Exit 0 all ran, 2 one crashed or usage error.`;
 
+let parsed: ReturnType<typeof parseBenchArgs>;
+try {
+  parsed = parseBenchArgs();
+} catch (error) {
+  if (!(error instanceof CliUsageError)) throw error;
+  console.error(`bench: ${error.message}\n${error.usage}`);
+  process.exit(2);
+}
+if (parsed === "help") process.exit(0);
+const { values } = parsed;
+
+function parseBenchArgs() {
+  return parseCli(process.argv.slice(2), usage, {
+    quick: { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    only: { type: "string" },
+  });
+}
+
+// Each imported only when it runs: --help and a usage error load none of them.
 const benchmarks: Record<string, () => Promise<BenchReport>> = {
-  size: benchSize,
-  client: benchClient,
-  load: benchLoad,
-  scale: benchScale,
-  pipeline: benchPipeline,
-  merge: benchStrategicMerge,
-  suite: () => benchSuite({ npmTest: !values.quick }),
+  size: async () => (await import("./size.js")).benchSize(),
+  client: async () => (await import("./client.js")).benchClient(),
+  load: async () => (await import("./load.js")).benchLoad(),
+  scale: async () => (await import("./scale.js")).benchScale(),
+  pipeline: async () => (await import("./pipeline.js")).benchPipeline(),
+  merge: async () => (await import("./strategic-merge.js")).benchStrategicMerge(),
+  suite: async () => (await import("./suite.js")).benchSuite({ npmTest: !values.quick }),
 };
 
 const selected = values.only === undefined ? Object.keys(benchmarks) : values.only.split(",").map((name) => name.trim());
 const unknown = selected.filter((name) => !(name in benchmarks));
 if (unknown.length > 0) {
-  console.error(`bench: unknown benchmark(s) ${unknown.join(", ")}; known: ${Object.keys(benchmarks).join(", ")}`);
+  console.error(`bench: unknown benchmark(s) ${unknown.join(", ")}; known: ${Object.keys(benchmarks).join(", ")}\n${usage}`);
   process.exit(2);
 }
 

@@ -2,7 +2,10 @@
  * The one way every command-line tool of the project reads its arguments: `--help`/`-h` prints the usage
  * on stdout and the caller exits 0 having done nothing; anything else is parsed strictly (an unknown
  * flag, a missing value or a stray positional is a `CliUsageError`, which `runCli` turns into the message,
- * the usage and exit 2).
+ * the usage and exit 2). Every npm script of package.json answers this way; test/cli/scripts.test.ts holds
+ * each of them to it. Error style, the same for every tool: `<name>: <message>` on stderr (plus the usage
+ * for a usage error). It lives in src/ because the shipped CLIs use it and src/ never imports tools/; the
+ * tools import it through tools/cli-args.ts.
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,18 +25,31 @@ export const errorMessage = (error: unknown): string => (error instanceof Error 
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
-/** `"help"` when the usage was printed; otherwise the parsed values. */
+export interface ParseCliSettings {
+  /** Accept positionals (the caller checks how many it got); refused by default. */
+  allowPositionals?: boolean;
+  /** Where the usage goes for `--help`; stdout by default. */
+  print?: (usage: string) => void;
+}
+
+/** The parsed values (and positionals, empty unless allowed). */
 type Parsed<O extends Options> = ReturnType<
-  typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: false }>
+  typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: boolean }>
 >;
 
-export function parseCli<O extends Options>(args: string[], usage: string, options: O): "help" | Parsed<O> {
+/** `"help"` when the usage was printed; otherwise the parsed values. */
+export function parseCli<O extends Options>(
+  args: string[],
+  usage: string,
+  options: O,
+  { allowPositionals = false, print = console.log }: ParseCliSettings = {},
+): "help" | Parsed<O> {
   if (args.includes("--help") || args.includes("-h")) {
-    console.log(usage);
+    print(usage);
     return "help" as const;
   }
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false });
+    return parseArgs({ args, options, strict: true, allowPositionals });
   } catch (error) {
     throw new CliUsageError(errorMessage(error), usage);
   }

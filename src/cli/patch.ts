@@ -17,11 +17,11 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { applyPatch, checkPodUpdate, PatchError, updateRejection } from "../engine/index.js";
 import { type JsonValue, jsonText } from "../engine/json.js";
 import { MAX_BODY_BYTES, type PatchMediaType, type Pod } from "../operation/patch-pod.js";
+import { CliUsageError, errorMessage, parseCli } from "./args.js";
 
 const mediaTypes: Record<string, PatchMediaType> = {
   json: "application/json-patch+json",
@@ -30,20 +30,26 @@ const mediaTypes: Record<string, PatchMediaType> = {
   apply: "application/apply-patch+yaml",
 };
 
-const usage = `usage: npm run patch -- --pod <pod.json> --type <json|merge|strategic|apply> --patch <inline JSON | file> [--field-manager <name>] [--force]`;
+const usage = `usage: npm run patch -- --pod <pod.json> --type <json|merge|strategic|apply> --patch <inline JSON | file>
+                         [--field-manager <name>] [--force]
+  --pod <file>             the current Pod, JSON
+  --type <type>            json, merge, strategic or apply (the patch media type)
+  --patch <text>           inline JSON (starting with { or [) or a file (JSON; YAML too for --type apply)
+  --field-manager <name>   the manager of a server-side apply (default patch-cli)
+  --force                  --type apply only: take over fields other managers own
+  Prints the patched Pod on stdout, and on stderr what the apiserver would refuse.
+  Exit 0 accepted, 1 the apiserver would refuse it, 2 usage error.`;
 
 export interface CliOutput {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
 }
 
-class UsageError extends Error {}
-
 function parseDocument(text: string, yaml: boolean, what: string): unknown {
   try {
     return yaml ? (parseYaml(text) as unknown) : (JSON.parse(text) as unknown);
   } catch (error) {
-    throw new UsageError(`${what} is not valid ${yaml ? "YAML" : "JSON"}: ${(error as Error).message}`);
+    throw new CliUsageError(`${what} is not valid ${yaml ? "YAML" : "JSON"}: ${errorMessage(error)}`, usage);
   }
 }
 
@@ -61,12 +67,15 @@ function readFile(path: string, what: string): string | undefined {
     fd = openSync(path, "r");
   } catch (error) {
     if (errorCode(error) === "ENOENT") return undefined;
-    throw new UsageError(`${what} ${path} cannot be read: ${(error as Error).message}`);
+    throw new CliUsageError(`${what} ${path} cannot be read: ${errorMessage(error)}`, usage);
   }
   try {
     const stats = fstatSync(fd);
-    if (stats.isDirectory()) throw new UsageError(`${what} ${path} is a directory, not a file`);
-    const tooLarge = new UsageError(`${what} ${path} is larger than ${MAX_BODY_BYTES} bytes, the apiserver's request limit`);
+    if (stats.isDirectory()) throw new CliUsageError(`${what} ${path} is a directory, not a file`, usage);
+    const tooLarge = new CliUsageError(
+      `${what} ${path} is larger than ${MAX_BODY_BYTES} bytes, the apiserver's request limit`,
+      usage,
+    );
     if (stats.isFile() && stats.size > MAX_BODY_BYTES) throw tooLarge;
     const buffer = Buffer.alloc(MAX_BODY_BYTES + 1);
     let length = 0;
@@ -75,7 +84,7 @@ function readFile(path: string, what: string): string | undefined {
       try {
         read = readSync(fd, buffer, length, buffer.length - length, null);
       } catch (error) {
-        throw new UsageError(`${what} ${path} cannot be read: ${(error as Error).message}`);
+        throw new CliUsageError(`${what} ${path} cannot be read: ${errorMessage(error)}`, usage);
       }
       if (read === 0) break;
       length += read;
@@ -92,8 +101,9 @@ function readPatch(value: string, type: string): unknown {
   if (/^\s*[[{]/.test(value)) return parseDocument(value, false, "--patch");
   const text = readFile(value, "--patch");
   if (text === undefined) {
-    throw new UsageError(
+    throw new CliUsageError(
       `--patch ${JSON.stringify(value)} is neither an inline patch (JSON starting with { or [) nor a file that exists`,
+      usage,
     );
   }
   return parseDocument(text, type === "apply", `--patch file ${value}`);
@@ -101,10 +111,10 @@ function readPatch(value: string, type: string): unknown {
 
 function readPod(path: string): Pod {
   const text = readFile(path, "--pod");
-  if (text === undefined) throw new UsageError(`--pod file not found: ${path}`);
+  if (text === undefined) throw new CliUsageError(`--pod file not found: ${path}`, usage);
   const pod = parseDocument(text, false, `--pod file ${path}`);
   if (typeof pod !== "object" || pod === null || Array.isArray(pod))
-    throw new UsageError(`--pod file ${path} must hold a JSON object (a Pod)`);
+    throw new CliUsageError(`--pod file ${path} must hold a JSON object (a Pod)`, usage);
   return pod;
 }
 
@@ -116,29 +126,28 @@ interface Options {
   force: boolean;
 }
 
-function parseOptions(argv: string[]): Options {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        pod: { type: "string" },
-        type: { type: "string" },
-        patch: { type: "string" },
-        "field-manager": { type: "string", default: "patch-cli" },
-        force: { type: "boolean", default: false },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+function parseOptions(argv: string[], output: CliOutput): Options | "help" {
+  const parsed = parseCli(
+    argv,
+    usage,
+    {
+      pod: { type: "string" },
+      type: { type: "string" },
+      patch: { type: "string" },
+      "field-manager": { type: "string", default: "patch-cli" },
+      force: { type: "boolean", default: false },
+    },
+    { print: (text) => output.stdout(`${text}\n`) },
+  );
+  if (parsed === "help") return parsed;
+  const { values } = parsed;
   const { pod, type, patch } = values;
-  if (typeof pod !== "string" || typeof type !== "string" || typeof patch !== "string")
-    throw new UsageError("--pod, --type and --patch are required");
+  if (pod === undefined || type === undefined || patch === undefined)
+    throw new CliUsageError("--pod, --type and --patch are required", usage);
   const mediaType = mediaTypes[type];
-  if (mediaType === undefined) throw new UsageError(`--type must be one of ${Object.keys(mediaTypes).join(", ")}; got "${type}"`);
-  if (values.force === true && type !== "apply") throw new UsageError("--force is only for --type apply");
+  if (mediaType === undefined)
+    throw new CliUsageError(`--type must be one of ${Object.keys(mediaTypes).join(", ")}; got "${type}"`, usage);
+  if (values.force === true && type !== "apply") throw new CliUsageError("--force is only for --type apply", usage);
   return {
     pod: readPod(pod),
     patch: readPatch(patch, type),
@@ -150,14 +159,15 @@ function parseOptions(argv: string[]): Options {
 
 /** Runs the CLI on `argv` (without node and script); returns the exit code. */
 export function runPatchCli(argv: string[], output: CliOutput): number {
-  let options: Options;
+  let options: Options | "help";
   try {
-    options = parseOptions(argv);
+    options = parseOptions(argv, output);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    output.stderr(`error: ${error.message}\n${usage}\n`);
+    if (!(error instanceof CliUsageError)) throw error;
+    output.stderr(`patch: ${error.message}\n${error.usage}\n`);
     return 2;
   }
+  if (options === "help") return 0;
   let patched: Pod;
   try {
     patched = applyPatch(options.pod, options.patch, options.mediaType, {

@@ -107,6 +107,12 @@ describe("refused updates exit 1 with the Status on stderr", () => {
   });
 });
 
+it("--help prints the usage on stdout and exits 0 without reading anything", () => {
+  const { code, stdout, stderr } = run(["--help", "--pod", join(dir, "none.json")]);
+  expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+  expect(stdout).toMatch(/^usage: npm run patch -- --pod/);
+});
+
 describe("usage errors exit 2 and print nothing on stdout", () => {
   it.each([
     ["no arguments", [], "--pod, --type and --patch are required"],
@@ -133,6 +139,7 @@ describe("usage errors exit 2 and print nothing on stdout", () => {
   ])("%s", (_name, args, message) => {
     const { code, stdout, stderr } = run(args);
     expect({ code, stdout }).toEqual({ code: 2, stdout: "" });
+    expect(stderr).toMatch(/^patch: /);
     expect(stderr).toContain(message);
     expect(stderr).toContain("usage: npm run patch --");
   });

@@ -9,6 +9,8 @@ interface BrokenSpecCase {
   mentions: string;
 }
 
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 function lineOf(text: string, needle: string): number {
   const index = text.indexOf(needle);
   if (index < 0) throw new Error(`test fixture drifted: ${JSON.stringify(needle)} not found`);
@@ -67,18 +69,25 @@ describe("a broken spec", () => {
   afterEach(() => project?.remove());
 
   it.each(cases)(
-    "%s: build exits non-zero at file:line and leaves generated/ untouched",
+    "%s: build exits 1 with the root cause first, one failure line last, and generated/ untouched",
     (_name, { file, breakIt, mentions }) => {
       project = copyProject();
       const before = project.snapshotGenerated();
       const { text, line } = breakIt(project.read(file));
       project.write(file, text);
 
-      const { code, output } = project.runStage("build");
+      const { code, output, stderr } = project.runStage("build");
 
       expect(code, output).toBe(1);
-      expect(output).toContain(`${file}:${line}:`);
-      expect(output).toContain(mentions);
+      const lines = stderr.trimEnd().split("\n");
+      expect(lines[0], stderr).toMatch(new RegExp(`^${escapeRegExp(file)}:${line}:\\d+ error `));
+      expect(lines[0]).toContain(mentions);
+      expect(lines.at(-1)).toMatch(
+        new RegExp(
+          `^build: failed — \\w+ found \\d+ problem\\(s\\) in the spec, the first at ${escapeRegExp(file)}:${line}:\\d+; no file was written$`,
+        ),
+      );
+      expect(lines.filter((text) => text.startsWith("build: failed"))).toHaveLength(1);
       expect(project.snapshotGenerated()).toEqual(before);
     },
   );

@@ -58,6 +58,12 @@ export async function buildAll(
   console.log(`build     ok     ${Math.round(performance.now() - started)} ms`);
 }
 
+const usage = `usage: npm run build
+  Runs lint -> bundle -> generate -> docs on openapi/: generated/ (written only when lint, bundle and
+  generate all succeed; unchanged files are not rewritten) and build/docs/index.html. On failure the root
+  cause is printed first and one last "build: failed — ..." line. Exit 0 built, 1 spec problems,
+  2 usage error or crash. Takes no arguments.`;
+
 if (isEntryPoint(import.meta.url)) {
-  await runStage(() => buildAll());
+  await runStage("build", usage, () => buildAll());
 }

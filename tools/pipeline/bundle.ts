@@ -59,6 +59,11 @@ export function bundleFiles(spec: BundledSpec): FileSet {
   ]);
 }
 
+const usage = `usage: npm run bundle
+  Bundles openapi/ into generated/openapi.json and generated/openapi.yaml (written only when the whole spec
+  resolves; files whose content is unchanged are not rewritten). Exit 0 written, 1 spec problems (file:line),
+  2 usage error or crash. Takes no arguments.`;
+
 if (isEntryPoint(import.meta.url)) {
-  await runStage(() => timed("bundle", async () => commitFiles(bundleFiles(await bundleSpec()))));
+  await runStage("bundle", usage, () => timed("bundle", async () => commitFiles(bundleFiles(await bundleSpec()))));
 }

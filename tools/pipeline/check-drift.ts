@@ -32,16 +32,20 @@ export async function findDrift(): Promise<string[]> {
   return drift;
 }
 
+const usage = `usage: npm run check:drift
+  Compares generated/ with a fresh in-memory run of the pipeline on openapi/; writes nothing.
+  Exit 0 current, 1 drift found or the spec does not build, 2 usage error or crash. Takes no arguments.`;
+
 if (isEntryPoint(import.meta.url)) {
-  await runStage(async () => {
+  await runStage("check:drift", usage, async () => {
     const drift = await findDrift();
     if (drift.length === 0) {
       console.log("generated/ matches a fresh run of the pipeline");
-      return;
+      return 0;
     }
     console.error(`generated/ is out of date (${drift.length} file(s)):`);
     for (const line of drift) console.error(`  ${line}`);
-    console.error("Run `npm run build` and commit generated/.");
-    process.exitCode = 1;
+    console.error("check:drift: failed — run `npm run build` and commit generated/");
+    return 1;
   });
 }

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join, relative } from "node:path";
 import type { Config } from "@redocly/openapi-core";
 import { fileURLToPath } from "node:url";
+import { CliUsageError, parseCli } from "../cli-args.js";
 
 /**
  * The folder of package.json above this module: tools/pipeline/ in the sources, .stages/tools/pipeline/
@@ -55,15 +56,32 @@ export interface SpecProblem {
   message: string;
 }
 
-/** Raised when the spec cannot be turned into outputs; carries every problem with its location. */
+/**
+ * Raised when the spec cannot be turned into outputs; carries every problem with its location, root
+ * causes first: a file that does not parse (`yaml-syntax`) makes every `$ref` to it fail too, and those
+ * knock-on problems must not bury the line that says what to fix. Repeated problems are listed once.
+ */
 export class SpecError extends Error {
+  readonly problems: SpecProblem[];
   constructor(
     readonly stage: string,
-    readonly problems: SpecProblem[],
+    problems: SpecProblem[],
   ) {
-    super(`${stage}: ${problems.length} problem(s) in the spec\n${problems.map(formatProblem).join("\n")}`);
+    const unique = [...new Map(problems.map((problem) => [formatProblem(problem), problem])).values()];
+    const ordered = [...unique.filter(isRootCause), ...unique.filter((problem) => !isRootCause(problem))];
+    super(`${stage}: ${ordered.length} problem(s) in the spec\n${ordered.map(formatProblem).join("\n")}`);
+    this.problems = ordered;
+  }
+
+  /** The last line of a failed run: what failed, how many problems, where the first (the root cause) is. */
+  failureLine(command: string): string {
+    const [first] = this.problems;
+    const where = first === undefined ? "" : `, the first at ${first.file}:${first.line}:${first.column}`;
+    return `${command}: failed — ${this.stage} found ${this.problems.length} problem(s) in the spec${where}; no file was written`;
   }
 }
+
+const isRootCause = (problem: SpecProblem): boolean => problem.rule === "yaml-syntax";
 
 export function formatProblem(problem: SpecProblem): string {
   return `${problem.file}:${problem.line}:${problem.column} ${problem.severity} ${problem.rule}: ${problem.message}`;
@@ -83,11 +101,18 @@ export type FileSet = Map<string, string>;
 /**
  * Writes every file of the set or none: each is written to a temporary sibling first, and only when
  * all temporaries exist are they renamed over their targets (rename is atomic on one filesystem).
+ * A file whose content is already what it would be is not written at all (its mtime is kept, so tools
+ * that watch generated/ — a TypeScript watcher, make, an editor — see no change where there is none).
  */
 export function commitFiles(files: FileSet, log: (line: string) => void = console.log): void {
   const staged: Array<[string, string]> = [];
+  const unchanged: string[] = [];
   try {
     for (const [target, content] of files) {
+      if (existsSync(target) && readFileSync(target).equals(Buffer.from(content))) {
+        unchanged.push(target);
+        continue;
+      }
       mkdirSync(dirname(target), { recursive: true });
       const temporary = `${target}.${process.pid}.tmp`;
       writeFileSync(temporary, content);
@@ -101,6 +126,7 @@ export function commitFiles(files: FileSet, log: (line: string) => void = consol
     renameSync(temporary, target);
     log(`  wrote ${relativeToProject(target)}`);
   }
+  for (const target of unchanged) log(`  unchanged ${relativeToProject(target)}`);
 }
 
 /**
@@ -118,16 +144,27 @@ export async function timed<T>(stage: string, work: () => Promise<T>, started = 
   }
 }
 
-/** Entry point wrapper for stage CLIs: a SpecError exits 1 with its problems, anything else exits 2. */
-export async function runStage(main: () => Promise<void>): Promise<void> {
+/**
+ * Entry point of a stage CLI (tools/cli-args.ts conventions): `--help` prints `usage` and exits 0 having
+ * done nothing; any argument is a usage error (exit 2, message and usage). Otherwise runs `main`, whose
+ * number (default 0) is the exit code. A SpecError exits 1 with its problems, root cause first, and one
+ * final `<name>: failed — …` line; anything else is a crash: `<name>: <stack>`, exit 2.
+ */
+export async function runStage(name: string, usage: string, main: () => Promise<unknown>): Promise<void> {
   try {
-    await main();
+    if (parseCli(process.argv.slice(2), usage, {}) === "help") return;
+    const code = await main();
+    process.exitCode = typeof code === "number" ? code : 0;
   } catch (error) {
-    if (error instanceof SpecError) {
-      console.error(error.message);
+    if (error instanceof CliUsageError) {
+      console.error(`${name}: ${error.message}\n${error.usage}`);
+      process.exitCode = 2;
+    } else if (error instanceof SpecError) {
+      console.error(error.problems.map(formatProblem).join("\n"));
+      console.error(error.failureLine(name));
       process.exitCode = 1;
     } else {
-      console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      console.error(`${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       process.exitCode = 2;
     }
   }
@@ -138,9 +175,4 @@ export function readText(path: string): string {
 }
 
 /** True when this module is the script node was started with (so a stage can be imported or run). */
-export { isEntryPoint } from "../../src/cli/args.js";
-
-/** A thrown value as one line of text. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+export { isEntryPoint } from "../cli-args.js";

@@ -17,10 +17,14 @@ import { join } from "node:path";
 import { loadConfig } from "@redocly/openapi-core";
 import { unescapeSegment } from "../../src/json-pointer/pointer.js";
 import { bundleSpec } from "./bundle.js";
+import { CliUsageError, parseCli, runCli } from "../cli-args.js";
 import { isEntryPoint, projectRoot, redoclyCli, redoclyEnv, SpecError } from "./common.js";
 import type { OpenApiNode } from "./common.js";
 
-const usage = "usage: npm run diff -- <git-ref> [--json]   (for example: npm run diff -- main)";
+const usage = `usage: npm run diff -- <git-ref> [--json]   (for example: npm run diff -- main)
+  Compares the spec in the working tree with the one at <git-ref>: every contract change, its impact on
+  clients and its semver bump, then the overall bump. --json prints one JSON report instead of the table.
+  Exit 0 no breaking change, 1 breaking changes, 2 usage error, unknown ref, a spec that does not bundle.`;
 /** `redocly diff` finds nothing without a ruleset; diff-recommended rates every rule it has. */
 const diffConfig = "extends:\n  - diff-recommended\ntelemetry: off\n";
 const httpMethods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -61,9 +65,6 @@ export interface DiffReport {
   breaking: number;
   changes: Change[];
 }
-
-/** A mistake in how the command was called: printed without a stack trace. */
-class UsageError extends Error {}
 
 function segments(pointer: string): string[] {
   return pointer.replace(/^#\//, "").split("/").map(unescapeSegment);
@@ -268,13 +269,13 @@ function extractSpec(ref: string, folder: string): void {
   try {
     git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
   } catch {
-    throw new UsageError(`unknown git ref "${ref}" in ${projectRoot} (git rev-parse found no such commit)`);
+    throw new CliUsageError(`unknown git ref "${ref}" in ${projectRoot} (git rev-parse found no such commit)`, usage);
   }
   for (const path of ["openapi/openapi.yaml", "redocly.yaml"]) {
     try {
       git(["cat-file", "-e", `${ref}:./${path}`]);
     } catch {
-      throw new UsageError(`${ref} has no ${path}, so there is no spec to compare with`);
+      throw new CliUsageError(`${ref} has no ${path}, so there is no spec to compare with`, usage);
     }
   }
   execFileSync("tar", ["-x", "-C", folder], { input: git(["archive", "--format=tar", ref, "openapi", "redocly.yaml"]) });
@@ -325,22 +326,25 @@ export function formatReport(report: DiffReport): string {
   return [...table, overall].join("\n");
 }
 
-async function main(argv: string[]): Promise<number> {
-  const json = argv.includes("--json");
-  const positional = argv.filter((argument) => argument !== "--json");
-  const [ref] = positional;
-  if (positional.length !== 1 || ref === undefined || ref.startsWith("-"))
-    throw new UsageError(`expected one git ref and at most --json, got: ${argv.join(" ") || "nothing"}`);
+async function main(): Promise<number> {
+  const parsed = parseCli(
+    process.argv.slice(2),
+    usage,
+    { json: { type: "boolean", default: false } },
+    { allowPositionals: true },
+  );
+  if (parsed === "help") return 0;
+  const { values, positionals } = parsed;
+  const [ref] = positionals;
+  if (positionals.length !== 1 || ref === undefined)
+    throw new CliUsageError(`expected one git ref, got ${positionals.length === 0 ? "none" : positionals.join(" ")}`, usage);
   const { base, revision } = await bundleBoth(ref);
   const report = diffDocuments(base, revision, { base: ref, revision: "working tree" });
-  console.log(json ? JSON.stringify(report, null, 2) : formatReport(report));
+  console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
   return report.breaking > 0 ? 1 : 0;
 }
 
 if (isEntryPoint(import.meta.url)) {
-  process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
-    if (error instanceof UsageError) console.error(`diff: ${error.message}\n${usage}`);
-    else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    return 2;
-  });
+  // An unknown ref or a spec that does not bundle is as fatal as a crash here: exit 2.
+  runCli("diff", main, 2);
 }

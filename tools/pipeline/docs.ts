@@ -124,6 +124,11 @@ export async function buildDocs(bundlePath: string = bundleJsonPath): Promise<Fi
   return new Map([[docsOutput, html]]);
 }
 
+const usage = `usage: npm run docs
+  Renders generated/openapi.json into build/docs/index.html, one self-contained Redoc page (nothing loaded
+  from another host, telemetry off). Exit 0 written, 1 the bundle is missing or unreadable, 2 usage error
+  or crash. Takes no arguments.`;
+
 if (isEntryPoint(import.meta.url)) {
-  await runStage(() => timed("docs", async () => commitFiles(await buildDocs())));
+  await runStage("docs", usage, () => timed("docs", async () => commitFiles(await buildDocs())));
 }

@@ -168,6 +168,12 @@ export function readBundle(): BundledSpec {
   return { document, json, yaml };
 }
 
+const usage = `usage: npm run generate
+  Generates generated/openapi.ts, patch-pod-operation.ts, merge-metadata.ts and manifest.json from
+  generated/openapi.json (run npm run bundle first; npm run build does both). Unchanged files are not
+  rewritten. Exit 0 written, 1 the bundle is missing or lacks the operation, 2 usage error or crash.
+  Takes no arguments.`;
+
 if (isEntryPoint(import.meta.url)) {
-  await runStage(() => timed("generate", async () => commitFiles(await generateFiles(readBundle()))));
+  await runStage("generate", usage, () => timed("generate", async () => commitFiles(await generateFiles(readBundle()))));
 }

@@ -12,8 +12,10 @@ import {
   type NormalizedProblem,
   YamlParseError,
 } from "@redocly/openapi-core";
+import { sep } from "node:path";
 import {
   isEntryPoint,
+  projectRoot,
   loadRedoclyConfig,
   relativeToProject,
   runStage,
@@ -23,19 +25,30 @@ import {
   timed,
 } from "./common.js";
 
-/** Converts Redocly's problem (JSON pointer into a source) into file:line:col. */
+/**
+ * Converts Redocly's problem (JSON pointer into a source) into file:line:col. Redocly reports a referenced
+ * file that does not parse as `no-unresolved-refs: Failed to parse: …` at the error's position; that is the
+ * root cause of the run (SpecError lists it first), so it becomes `yaml-syntax`. Absolute paths in
+ * messages are made relative to the project, like the locations.
+ */
 export function toSpecProblem(problem: NormalizedProblem): SpecProblem {
   const location = problem.location[0];
   const where = location ? getLineColLocation(location) : undefined;
+  const message = problem.message.replaceAll(`${projectRoot}${sep}`, "");
+  const unparsable = problem.ruleId === "no-unresolved-refs" && message.startsWith("Failed to parse: ");
   return {
     file: location ? relativeToProject(location.source.absoluteRef) : "openapi/openapi.yaml",
     line: where?.start.line ?? 1,
     column: where?.start.col ?? 1,
     severity: problem.severity === "error" ? "error" : "warn",
-    rule: problem.ruleId,
-    message: problem.message,
+    rule: unparsable ? "yaml-syntax" : problem.ruleId,
+    message: unparsable ? message.slice("Failed to parse: ".length) : message,
   };
 }
+
+const usage = `usage: npm run lint
+  Lints openapi/ with redocly.yaml's rules (recommended + house rules); prints each problem as
+  file:line:col severity rule: message. Exit 0 clean, 1 problems, 2 usage error or crash. Takes no arguments.`;
 
 /**
  * Redocly reports syntax errors in referenced files as problems, but throws for the root document;
@@ -79,5 +92,5 @@ export async function lintSpec(source: SpecSource = {}): Promise<void> {
 }
 
 if (isEntryPoint(import.meta.url)) {
-  await runStage(() => timed("lint", lintSpec));
+  await runStage("lint", usage, () => timed("lint", lintSpec));
 }

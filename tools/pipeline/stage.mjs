@@ -1,6 +1,8 @@
 // Launcher behind the npm scripts that run a TypeScript entry point: `node tools/pipeline/stage.mjs <stage> [args]`
 // runs the first of tools/pipeline/<stage>.ts (lint, bundle, generate, docs, build, check-drift, watch,
-// diff), tools/servers/<stage>.ts (mock, proxy), tools/apiserver/<stage>.ts (apiserver), tools/verify/<stage>.ts (verify-matrix) and src/cli/<stage>.ts (patch, verify) under plain node. Why: tsx's
+// diff), tools/servers/<stage>.ts (mock, proxy), tools/apiserver/<stage>.ts (apiserver), tools/verify/<stage>.ts
+// (verify-matrix), tools/checks/<stage>.ts (checks: test, typecheck, lint:code, prepack, record:apiserver) and
+// src/cli/<stage>.ts (patch, verify) under plain node. Why: tsx's
 // module hooks make every import of Redocly, Prism and openapi-typescript about 3× slower
 // (docs/decisions/0005), which dominated `npm run build` and the start of every mock and proxy. esbuild
 // transpiles the .ts files of tools/, src/ and generated/ (everything the stages
@@ -20,6 +22,7 @@ const entryFolders = [
   join("tools", "servers"),
   join("tools", "apiserver"),
   join("tools", "verify"),
+  join("tools", "checks"),
   join("src", "cli"),
 ];
 /** What the entry points import: transpiled into .stages/. */

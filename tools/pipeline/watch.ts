@@ -129,4 +129,9 @@ function startWatching(): Promise<void> {
   });
 }
 
-await runStage(startWatching);
+const usage = `usage: npm run watch
+  Runs lint -> bundle -> generate -> docs on openapi/, then again on every save under openapi/ or to
+  redocly.yaml; a bad edit prints file:line:col and keeps the last good outputs. Stops on Ctrl-C (exit 0).
+  Takes no arguments.`;
+
+await runStage("watch", usage, startWatching);

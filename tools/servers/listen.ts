@@ -9,7 +9,7 @@
 import type { Server as HttpServer } from "node:http";
 import type { Server as HttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { errorMessage } from "../pipeline/common.js";
+import { errorMessage } from "../cli-args.js";
 
 /** The only interface the mock and the proxy listen on. */
 export const HOST = "127.0.0.1";

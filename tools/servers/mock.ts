@@ -19,14 +19,19 @@
  * Exit codes: 0 after a signal-initiated shutdown; 2 for bad arguments or when the mock cannot start
  * (unreadable or unbundled spec, Prism internals missing, port in use, kubeconfig not writable).
  */
-import { parseServerArgs, runServerCli } from "./cli-options.js";
+import { CliUsageError } from "../cli-args.js";
 import { kubeconfigYaml } from "../support/kubeconfig.js";
 import { type PrivateFile, writePrivateFile } from "../support/private-file.js";
-import { startMockServer } from "./mock-server.js";
+import { parseServerArgs, runServerCli } from "./cli-options.js";
 import type { Profile } from "./spec.js";
-import { generateLoopbackCertificate } from "./tls.js";
 
-const USAGE = "usage: npm run mock -- [--port N] [--spec <path>] [--profile kubernetes|cce] [--tls] [--kubeconfig <path>]";
+const USAGE = `usage: npm run mock -- [--port N] [--spec <path>] [--profile kubernetes|cce] [--tls] [--kubeconfig <path>]
+  --port N             TCP port on 127.0.0.1, default 4010; 0 picks a free one
+  --spec <path>        bundled spec to serve, default generated/openapi.json
+  --profile <name>     kubernetes (default): what the apiserver accepts; cce: JSON Patch only add and replace
+  --tls                serve HTTPS with a certificate for 127.0.0.1/localhost generated at start
+  --kubeconfig <path>  with --tls: write a kubeconfig for kubectl there (mode 0600)
+  Prints "mock listening on <url>" once it accepts requests; runs until SIGINT or SIGTERM.`;
 const KUBECONFIG_TOKEN = "mock-token";
 
 interface Options {
@@ -37,20 +42,28 @@ interface Options {
   kubeconfig: string | undefined;
 }
 
-function parseOptions(args: string[]): Options {
-  const { values, port, specPath, profile } = parseServerArgs(args, 4010, {
+function parseOptions(args: string[]): Options | "help" {
+  const parsed = parseServerArgs(args, USAGE, 4010, {
     tls: { type: "boolean", default: false },
     kubeconfig: { type: "string" },
   });
+  if (parsed === "help") return parsed;
+  const { values, port, specPath, profile } = parsed;
   const tls = values.tls === true;
   const kubeconfig = values.kubeconfig as string | undefined;
   if (kubeconfig !== undefined && !tls) {
-    throw new Error("--kubeconfig needs --tls: kubectl sends a token only over TLS");
+    throw new CliUsageError("--kubeconfig needs --tls: kubectl sends a token only over TLS", USAGE);
   }
   return { port, specPath, profile, tls, kubeconfig };
 }
 
 async function start(options: Options) {
+  // Imported once the arguments are known good: Prism takes most of a second to load, which --help and a
+  // usage error should not wait for.
+  const [{ startMockServer }, { generateLoopbackCertificate }] = await Promise.all([
+    import("./mock-server.js"),
+    import("./tls.js"),
+  ]);
   const tls = options.tls ? await generateLoopbackCertificate() : undefined;
   const mock = await startMockServer({
     specPath: options.specPath,
@@ -83,4 +96,4 @@ async function start(options: Options) {
   return { server, announce: `mock listening on ${mock.url}` };
 }
 
-runServerCli("mock", USAGE, parseOptions, start);
+runServerCli("mock", parseOptions, start);

@@ -23,24 +23,33 @@
  * proxy cannot start (unreadable or unbundled spec, Prism internals missing, port in use).
  */
 import { readFileSync } from "node:fs";
+import { CliUsageError, errorMessage } from "../cli-args.js";
 import { parseServerArgs, runServerCli } from "./cli-options.js";
-import { startProxyServer, type ProxyServerOptions } from "./proxy-server.js";
+import type { ProxyServerOptions } from "./proxy-server.js";
 
-const USAGE =
-  "usage: npm run proxy -- --upstream <url> [--port N] [--spec <path>] [--profile kubernetes|cce] [--errors] " +
-  "[--upstream-ca <pem>] [--upstream-cert <pem> --upstream-key <pem>] [--insecure]";
+const USAGE = `usage: npm run proxy -- --upstream <url> [--port N] [--spec <path>] [--profile kubernetes|cce] [--errors]
+                         [--upstream-ca <pem>] [--upstream-cert <pem> --upstream-key <pem>] [--insecure]
+  --upstream <url>     base URL of the API server, http:// or https://
+  --port N             TCP port on 127.0.0.1, default 4011; 0 picks a free one
+  --spec <path>        bundled spec, default generated/openapi.json
+  --profile <name>     kubernetes (default): what the apiserver accepts; cce: JSON Patch only add and replace
+  --errors             refuse requests and replace answers that break the contract
+  --upstream-ca <pem>  CA that signed the upstream's certificate
+  --upstream-cert <pem> --upstream-key <pem>  client certificate and key for mutual TLS (both or neither)
+  --insecure           do not verify the upstream's certificate
+  Prints "proxy listening on <url> -> <upstream>", then one stderr line per contract violation.`;
 
 function readPem(option: string, path: string | undefined): string | undefined {
   if (path === undefined) return undefined;
   try {
     return readFileSync(path, "utf8");
   } catch (error) {
-    throw new Error(`${option}: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new CliUsageError(`${option}: cannot read ${path}: ${errorMessage(error)}`, USAGE);
   }
 }
 
-function parseOptions(args: string[]): ProxyServerOptions {
-  const { values, port, specPath, profile } = parseServerArgs(args, 4011, {
+function parseOptions(args: string[]): ProxyServerOptions | "help" {
+  const parsed = parseServerArgs(args, USAGE, 4011, {
     upstream: { type: "string" },
     errors: { type: "boolean", default: false },
     "upstream-ca": { type: "string" },
@@ -48,13 +57,18 @@ function parseOptions(args: string[]): ProxyServerOptions {
     "upstream-key": { type: "string" },
     insecure: { type: "boolean", default: false },
   });
+  if (parsed === "help") return parsed;
+  const { values, port, specPath, profile } = parsed;
   const upstream = values.upstream as string | undefined;
   if (upstream === undefined || !/^https?:\/\/[^/]/.test(upstream)) {
-    throw new Error(`--upstream must be an http:// or https:// URL, got ${upstream === undefined ? "nothing" : `"${upstream}"`}`);
+    throw new CliUsageError(
+      `--upstream must be an http:// or https:// URL, got ${upstream === undefined ? "nothing" : `"${upstream}"`}`,
+      USAGE,
+    );
   }
   const pemPath = (option: string) => values[option] as string | undefined;
   if ((pemPath("upstream-cert") === undefined) !== (pemPath("upstream-key") === undefined)) {
-    throw new Error("--upstream-cert and --upstream-key go together");
+    throw new CliUsageError("--upstream-cert and --upstream-key go together", USAGE);
   }
   const ca = readPem("--upstream-ca", pemPath("upstream-ca"));
   const cert = readPem("--upstream-cert", pemPath("upstream-cert"));
@@ -75,7 +89,9 @@ function parseOptions(args: string[]): ProxyServerOptions {
   };
 }
 
-runServerCli("proxy", USAGE, parseOptions, async (options) => {
+runServerCli("proxy", parseOptions, async (options) => {
+  // Imported once the arguments are known good: Prism takes most of a second to load.
+  const { startProxyServer } = await import("./proxy-server.js");
   const proxy = await startProxyServer(options);
   return { server: proxy, announce: `proxy listening on ${proxy.url} -> ${options.upstream}` };
 });
