@@ -1,5 +1,5 @@
 // Kubernetes strategic merge patch, applied to a Pod the way the apiserver and `kubectl patch` do
-// (a port of the apply half of k8s.io/apimachinery pkg/util/strategicpatch, patch.go), with every
+// (a port of the apply half of k8s.io/apimachinery v0.35.4 pkg/util/strategicpatch/patch.go), with every
 // strategy, merge key and list shape read from generated/merge-metadata.ts.
 //
 // Inputs: the Pod and the patch as parsed JSON objects. Output: the patched Pod, built in the

@@ -133,6 +133,46 @@ describeNeeding("docs page rendered in Chromium", chromiumMissing, () => {
     }
   });
 
+  it("offers the spec's code samples for the PATCH: curl and the TypeScript client", async () => {
+    const languages = operation.locator("button[aria-haspopup='menu']").filter({ hasText: /^curl$/ });
+    await expect.poll(() => operation.locator("pre").first().innerText(), rendered).toContain("curl --cacert ca.crt -X PATCH");
+    await languages.click();
+    await expect.poll(() => page.getByRole("menuitem").allInnerTexts(), rendered).toEqual(["curl", "Node.js", "Payload"]);
+    await page.getByRole("menuitem", { name: "Node.js", exact: true }).click();
+    await expect.poll(() => operation.locator("pre").first().innerText(), rendered).toContain("createPodPatchClient");
+  });
+
+  it("expands the examples far enough to show labels and containers", async () => {
+    await operation.getByRole("tablist", { name: "Response status" }).getByRole("tab", { name: "200", exact: true }).click();
+    const samples = async () => (await operation.locator("pre").allInnerTexts()).join("\n");
+    await expect.poll(samples, rendered).toMatch(/"labels": \{\s*"app": "web"/);
+    await expect.poll(samples, rendered).toMatch(/"containers": \[\s*\{\s*"name": "[^"]+"/);
+  });
+
+  it("shows no Redocly badge and no literal Markdown outside code", async () => {
+    // The server variables are folded; unfold them so their descriptions are checked too.
+    for (let left = 5; left > 0 && (await page.getByText(/^Show \d+ variables?$/).count()) > 0; left--) {
+      await page
+        .getByText(/^Show \d+ variables?$/)
+        .first()
+        .click();
+    }
+    expect(await page.getByText("API docs by").filter({ visible: true }).count()).toBe(0);
+    expect(await page.locator('a[href^="https://redocly.com"]').filter({ visible: true }).count()).toBe(0);
+    const literal = await page.evaluate(() => {
+      const found: string[] = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+        if (node.parentElement?.closest("pre, code, script, style, textarea") != null) continue;
+        const text = node.textContent ?? "";
+        // Backticks, bold, a link's `](target` or a heading's `#`: Markdown a reader should not see as such.
+        if (/`|\*\*|\]\((?:https?:|\.{0,2}\/|#)|^#{1,6} /.test(text)) found.push(text.slice(0, 160));
+      }
+      return found;
+    });
+    expect(literal).toEqual([]);
+  });
+
   it("attempted no request to any host but 127.0.0.1", async () => {
     await page.waitForLoadState("networkidle");
     expect(otherHosts).toEqual([]);

@@ -1,6 +1,7 @@
 /**
  * The bundled Pod and Status models against the Kubernetes 1.35 inventory
- * (test/fixtures/kubernetes-1.35-pod-fields.json, a copy of the shared reference). For the `$ref`
+ * (test/fixtures/kubernetes-1.35-pod-fields.json: facts read from kubernetes release-1.35
+ * api/openapi-spec/v3/api__v1_openapi.json, as its "about" field says). For the `$ref`
  * closure of components.schemas.Pod and of components.schemas.Status in generated/openapi.json, every
  * schema, property, type, format, reference, required list and x-kubernetes-* extension (on the schema,
  * its properties, their items and map values) must equal upstream, except for the deliberate differences

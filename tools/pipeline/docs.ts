@@ -2,7 +2,8 @@
  * Stage: docs.
  * Input: generated/openapi.json (the bundle written by `npm run bundle`) and redocly.yaml (Redoc options).
  * Output: build/docs/index.html — the API reference rendered by `redocly build-docs` as one
- * self-contained page: Redoc's scripts inlined, telemetry off, nothing loaded from another host.
+ * self-contained page: Redoc's scripts inlined, telemetry off, nothing loaded from another host, no
+ * Redocly badge, JSON examples expanded four levels.
  * The page is built in a temporary folder and written only after that has been verified.
  * Exit codes: 0 written, 1 the bundle is missing or unreadable, 2 crash (Redocly failed, or the page
  * would load something from another host).
@@ -68,6 +69,27 @@ function dropRedoclyLogo(html: string): string {
   return html.replace(redoclyLogo, "data:,");
 }
 
+/** How many levels of the JSON examples Redoc shows expanded. */
+export const jsonSamplesExpandLevel = 4;
+
+/** Redoc's "API docs by Redocly" badge: a link to this address in the sidebar's footer. */
+const redoclyBadgeLink = "https://redocly.com/redoc/";
+
+/**
+ * Removes the badge from what a reader sees. Redoc has no option for it, and its logo is already blanked
+ * (dropRedoclyLogo), which left an empty "API docs by" pill; a style rule in the page's head hides the pill
+ * (the link and the span that holds it) in the server-rendered markup and after hydration alike.
+ */
+function hideRedoclyBadge(html: string): string {
+  if (!html.includes(`href="${redoclyBadgeLink}"`) || !html.includes("</head>")) {
+    throw new Error(
+      `docs: expected Redoc's badge link to ${redoclyBadgeLink} and a </head> in the page; Redoc changed — revisit hideRedoclyBadge in tools/pipeline/docs.ts`,
+    );
+  }
+  const rule = `a[href="${redoclyBadgeLink}"], :has(> a[href="${redoclyBadgeLink}"]) { display: none !important; }`;
+  return html.replace("</head>", `<style>${rule}</style></head>`);
+}
+
 function readTitle(bundlePath: string): string {
   if (!existsSync(bundlePath)) throw bundleProblem(bundlePath, "the bundle does not exist; run `npm run bundle` first");
   let document: { info?: { title?: unknown } };
@@ -87,7 +109,8 @@ async function renderWithRedocly(bundlePath: string, title: string): Promise<str
   const page = join(folder, "index.html");
   try {
     // --inlineBundle embeds Redoc's scripts (by default the page loads them from cdn.redocly.com);
-    // disableTelemetry stops Redoc reporting usage from the reader's browser.
+    // disableTelemetry stops Redoc reporting usage from the reader's browser. Redoc's options are given
+    // here: build-docs does not read them from redocly.yaml's `openapi` key.
     const args = [
       redoclyCli,
       "build-docs",
@@ -100,6 +123,9 @@ async function renderWithRedocly(bundlePath: string, title: string): Promise<str
       title,
       "--inlineBundle",
       "--openapi.disableTelemetry=true",
+      // The Pod examples nest labels in metadata and containers in spec: four levels show their entries
+      // (Redoc's default, 2, shows `labels: {…}` and `containers: […]`).
+      `--openapi.jsonSamplesExpandLevel=${jsonSamplesExpandLevel}`,
     ];
     await promisify(execFile)(process.execPath, args, {
       cwd: projectRoot,
@@ -116,7 +142,7 @@ async function renderWithRedocly(bundlePath: string, title: string): Promise<str
 
 /** Builds the docs page from a bundle, in memory, verified self-contained; write it with commitFiles. */
 export async function buildDocs(bundlePath: string = bundleJsonPath): Promise<FileSet> {
-  const html = dropRedoclyLogo(await renderWithRedocly(bundlePath, readTitle(bundlePath)));
+  const html = hideRedoclyBadge(dropRedoclyLogo(await renderWithRedocly(bundlePath, readTitle(bundlePath))));
   const external = externalReferences(html);
   if (external.length > 0) throw new Error(`docs: the page would load from other hosts:\n${external.join("\n")}`);
   if (!html.includes('"disableTelemetry":true'))
