@@ -4,7 +4,7 @@
  * in dependency order (etcd, then the apiserver), stopped in reverse, each with its own folder in one
  * temporary directory that `stop()` removes.
  *
- * Input: `startControlPlane({ minor?, port?, kubeconfigPath?, auditLogPath?, log? })` — binaries from
+ * Input: `startControlPlane({ minor?, port?, kubeconfigPath?, auditLogPath?, featureGates?, log? })` — binaries from
  * tools/apiserver/binaries.ts (built on first use), `port` 0 (default) picks a free one; `auditLogPath`
  * turns on the apiserver's audit log there (one JSON event per line, every request at level Metadata:
  * verb, requestURI with its query, user agent, answer code), for tests that prove what reached the server. Output: `{ url, token, caCert,
@@ -36,6 +36,8 @@ export interface ControlPlaneOptions {
   kubeconfigPath?: string;
   /** Write the apiserver's audit log here (JSON lines, level Metadata, one event per request once answered). */
   auditLogPath?: string;
+  /** Feature gates to set on the apiserver (`--feature-gates`), e.g. an alpha gate a differential test needs. */
+  featureGates?: Record<string, boolean>;
   /** Progress lines (building, starting); default: none. */
   log?: (line: string) => void;
 }
@@ -162,6 +164,12 @@ async function waitUntilReady(
   );
 }
 
+/** `--feature-gates=A=true,B=false`, or nothing when no gate is set. */
+function featureGateFlags(gates: Record<string, boolean> | undefined): string[] {
+  const pairs = Object.entries(gates ?? {}).map(([gate, on]) => `${gate}=${on}`);
+  return pairs.length === 0 ? [] : [`--feature-gates=${pairs.join(",")}`];
+}
+
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const log = options.log ?? (() => {});
   const binaries = await ensureBinaries(options.minor, log);
@@ -246,6 +254,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
           "--disable-admission-plugins=ServiceAccount",
           "--allow-privileged=true",
           ...auditFlags,
+          ...featureGateFlags(options.featureGates),
         ],
         join(dir, "kube-apiserver.log"),
       ),

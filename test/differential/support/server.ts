@@ -3,6 +3,7 @@
  * the form the recordings keep (status, the headers that matter to a client, the body parsed when it is
  * JSON), plus the few set-up calls the suites share (namespace, Pod creation, deletion).
  */
+import type { IncomingHttpHeaders } from "node:http";
 import { httpsExchange } from "../../../tools/apiserver/http.js";
 import type { ApiserverConnection } from "./live-apiserver.js";
 
@@ -31,6 +32,14 @@ export interface ApiAnswer {
 export type Endpoint = Pick<ApiserverConnection, "url" | "token" | "caCert">;
 
 export async function ask(server: Endpoint, request: ApiRequest): Promise<ApiAnswer> {
+  return (await askWithHeaders(server, request)).answer;
+}
+
+/** `ask`, with every header of the answer besides (the proxy's `sl-violations`, for one). */
+export async function askWithHeaders(
+  server: Endpoint,
+  request: ApiRequest,
+): Promise<{ answer: ApiAnswer; headers: IncomingHttpHeaders }> {
   const headers: Record<string, string> = { authorization: `Bearer ${server.token}`, ...request.headers };
   if (headers.authorization === "") delete headers.authorization;
   const answer = await httpsExchange({
@@ -48,11 +57,14 @@ export async function ask(server: Endpoint, request: ApiRequest): Promise<ApiAns
   const warnings = warning === undefined ? [] : Array.isArray(warning) ? warning : [warning];
   const retryAfter = answer.headers["retry-after"];
   return {
-    status: answer.status,
-    ...(contentType === undefined ? {} : { contentType }),
-    ...(warnings.length === 0 ? {} : { warnings }),
-    ...(retryAfter === undefined ? {} : { retryAfter }),
-    body,
+    answer: {
+      status: answer.status,
+      ...(contentType === undefined ? {} : { contentType }),
+      ...(warnings.length === 0 ? {} : { warnings }),
+      ...(retryAfter === undefined ? {} : { retryAfter }),
+      body,
+    },
+    headers: answer.headers,
   };
 }
 
