@@ -1,20 +1,29 @@
 /**
- * Benchmark (not a test; it never fails on slowness): the mock under load. autocannon drives the real
- * mock process (tools/servers/mock.ts, started with test/support/mock-process.ts) with 50 concurrent
- * connections for 10 s, each request a valid JSON Patch with a token and `Prefer: example=cceHelloWorld`,
- * so the mock answers the same Pod JSON as the baseline: a bare node:http server
- * (bench/support/patch-server.ts) that answers every request with that JSON, run the same way — in a
- * child process of its own (this file with `--serve-baseline`) — and measured in the same run, first.
- * Each side gets a 2 s warm-up (Prism compiles the Pod schema on first use) before its measured run.
+ * Benchmark (not a test; it never fails on slowness): the mock under load, next to a bare node:http
+ * server and the real Kubernetes apiserver, all driven by autocannon with 50 concurrent connections for
+ * 10 s in the same run, each after a 2 s warm-up (Prism compiles the Pod schema on first use).
+ * - The mock (tools/servers/mock.ts, started with test/support/mock-process.ts): each request a valid
+ *   JSON Patch with a token and `Prefer: example=cceHelloWorld`.
+ * - The baseline: a bare node:http server (bench/support/patch-server.ts) that answers every request with
+ *   that Pod JSON, in a child process of its own (this file with `--serve-baseline`), measured first.
+ * - The real apiserver (tools/apiserver/control-plane.ts, v1.35 built from Go modules; skipped, with the
+ *   reason printed, when its binaries are not built): the same JSON Patch, with a bearer token, on a Pod
+ *   created for it. Measured twice: the same request (after the first, the image is already that one,
+ *   so the apiserver reads, patches, compares and writes nothing) and the two images in turn (every
+ *   request changes the Pod and writes it to etcd). It is the baseline a stateful mock must beat.
+ *   autocannon does not verify the apiserver's self-signed certificate (loopback only).
  *
  * Prints requests/s, p50 and p99 latency, errors (connection errors, timeouts and non-2xx answers;
- * goal 0) for both, and the ratios. `benchLoad()` returns the same as a BenchReport for bench/run.ts.
+ * goal 0) for each, and the ratios. `benchLoad()` returns the same as a BenchReport for bench/run.ts.
  *
  * Run: npx tsx bench/load.ts
- * Exit codes: 0 when both runs completed (goal met or not), 2 when a server could not start or crashed.
+ * Exit codes: 0 when the runs completed (goal met or not), 2 when a server could not start or crashed.
  */
 import { loadavg } from "node:os";
 import autocannon from "autocannon";
+import { binariesFor, missingBinaries } from "../tools/apiserver/binaries.js";
+import { type ControlPlane, startControlPlane } from "../tools/apiserver/control-plane.js";
+import { httpsExchange } from "../tools/apiserver/http.js";
 import { isEntryPoint } from "../tools/pipeline/common.js";
 import { startListening, startMock, type RunningProcess } from "../test/support/mock-process.js";
 import { progress } from "./support/measure.js";
@@ -27,14 +36,17 @@ const WARM_UP_S = 2;
 const POD_PATH = "/api/v1/namespaces/default/pods/hello-world";
 const BASELINE_LISTENING = /^baseline listening on (http:\/\/127\.0\.0\.1:\d+)$/;
 
+/** A JSON Patch setting the image of the Pod's first container. */
+const imagePatch = (image: string): string => JSON.stringify([{ op: "replace", path: "/spec/containers/0/image", value: image }]);
+
+/** The mock's request (and, with a bearer token instead, the apiserver's). */
 const request = {
-  method: "PATCH" as const,
   headers: {
     "X-Auth-Token": "bench-load-token",
     "Content-Type": "application/json-patch+json",
     Prefer: "example=cceHelloWorld",
   },
-  body: JSON.stringify([{ op: "replace", path: "/spec/containers/0/image", value: "nginx:1.27" }]),
+  body: imagePatch("nginx:1.27"),
 };
 
 interface LoadFigures {
@@ -46,8 +58,24 @@ interface LoadFigures {
   total: number;
 }
 
-async function drive(url: string, durationS: number): Promise<LoadFigures> {
-  const result = await autocannon({ url: `${url}${POD_PATH}`, connections: CONNECTIONS, duration: durationS, ...request });
+/** What autocannon sends: one request over and over, or several in turn (each connection cycles through them). */
+type Drive = { headers: Record<string, string>; bodies: string[]; tls?: boolean };
+
+async function drive(
+  url: string,
+  durationS: number,
+  load: Drive = { headers: request.headers, bodies: [request.body] },
+): Promise<LoadFigures> {
+  const result = await autocannon({
+    url: `${url}${POD_PATH}`,
+    connections: CONNECTIONS,
+    duration: durationS,
+    method: "PATCH",
+    headers: load.headers,
+    ...(load.bodies.length === 1
+      ? { body: load.bodies[0] }
+      : { requests: load.bodies.map((body) => ({ method: "PATCH" as const, body })) }),
+  });
   return {
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
@@ -67,6 +95,53 @@ async function measure(name: string, server: RunningProcess): Promise<LoadFigure
   }
 }
 
+/** Creates the Pod the benchmark patches (namespace default, as the mock's path says). */
+async function createBenchPod(plane: ControlPlane): Promise<void> {
+  const pod = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "hello-world" },
+    spec: { containers: [{ name: "hello-world", image: "nginx:1.27" }] },
+  };
+  const answer = await httpsExchange({
+    url: `${plane.url}/api/v1/namespaces/default/pods`,
+    method: "POST",
+    headers: { authorization: `Bearer ${plane.token}`, "content-type": "application/json" },
+    body: JSON.stringify(pod),
+    ca: plane.caCert,
+  });
+  if (answer.status !== 201)
+    throw new Error(`could not create the benchmark Pod: ${answer.status} ${answer.body.toString("utf8").slice(0, 300)}`);
+}
+
+interface ApiserverFigures {
+  version: string;
+  same: LoadFigures;
+  writing: LoadFigures;
+}
+
+/** The real apiserver under the same load, or why it was not measured. */
+async function measureApiserver(): Promise<ApiserverFigures | string> {
+  const missing = missingBinaries(binariesFor());
+  if (missing.length > 0)
+    return `real apiserver not measured: binaries not built (${missing.join(", ")}); run: npm run apiserver -- --build-only`;
+  const plane = await startControlPlane();
+  try {
+    await createBenchPod(plane);
+    const headers = { authorization: `Bearer ${plane.token}`, "content-type": "application/json-patch+json" };
+    const same: Drive = { headers, bodies: [request.body] };
+    const writing: Drive = { headers, bodies: [imagePatch("nginx:1.28"), imagePatch("nginx:1.27")] };
+    await drive(plane.url, WARM_UP_S, same);
+    progress(`load: real apiserver ${plane.version}, same request: ${CONNECTIONS} connections for ${DURATION_S} s`);
+    const sameFigures = await drive(plane.url, DURATION_S, same);
+    progress(`load: real apiserver ${plane.version}, every request a write: ${CONNECTIONS} connections for ${DURATION_S} s`);
+    const writingFigures = await drive(plane.url, DURATION_S, writing);
+    return { version: plane.version, same: sameFigures, writing: writingFigures };
+  } finally {
+    await plane.stop();
+  }
+}
+
 function line(name: string, figures: LoadFigures): string {
   return (
     `${name}: ${Math.round(figures.requestsPerSecond)} requests/s (${figures.total} in ${DURATION_S} s), ` +
@@ -80,28 +155,57 @@ export async function benchLoad(): Promise<BenchReport> {
     await startListening(["--import", "tsx", "bench/load.ts", "--serve-baseline"], BASELINE_LISTENING),
   );
   const mock = await measure("mock", await startMock());
+  const apiserver = await measureApiserver();
   const throughputRatio = mock.requestsPerSecond / baseline.requestsPerSecond;
-  return {
-    name: "load",
-    rows: [
-      row({
-        benchmark: `mock under load: time per request (${CONNECTIONS} connections, ${DURATION_S} s)`,
-        unit: "µs",
-        ours: 1e6 / mock.requestsPerSecond,
-        baseline: 1e6 / baseline.requestsPerSecond,
-        goal: "0 errors",
-        met: mock.errors === 0,
-      }),
-      row({ benchmark: "mock under load: p50 latency", unit: "ms", ours: mock.p50Ms, baseline: baseline.p50Ms, goal: "—" }),
-      row({ benchmark: "mock under load: p99 latency", unit: "ms", ours: mock.p99Ms, baseline: baseline.p99Ms, goal: "—" }),
-    ],
-    details: [
-      line("mock", mock),
-      line("baseline (bare node:http, same Pod JSON)", baseline),
-      `mock throughput = ${throughputRatio.toFixed(3)}× the baseline's (1/${Math.round(1 / throughputRatio)}); ` +
-        `p99 ${(mock.p99Ms / Math.max(baseline.p99Ms, 1)).toFixed(1)}× the baseline's`,
-    ],
-  };
+  const rows = [
+    row({
+      benchmark: `mock under load: time per request (${CONNECTIONS} connections, ${DURATION_S} s)`,
+      unit: "µs",
+      ours: 1e6 / mock.requestsPerSecond,
+      baseline: 1e6 / baseline.requestsPerSecond,
+      goal: "0 errors",
+      met: mock.errors === 0,
+    }),
+    row({ benchmark: "mock under load: p50 latency", unit: "ms", ours: mock.p50Ms, baseline: baseline.p50Ms, goal: "—" }),
+    row({ benchmark: "mock under load: p99 latency", unit: "ms", ours: mock.p99Ms, baseline: baseline.p99Ms, goal: "—" }),
+  ];
+  const details = [
+    line("mock", mock),
+    line("baseline (bare node:http, same Pod JSON)", baseline),
+    `mock throughput = ${throughputRatio.toFixed(3)}× the baseline's (1/${Math.round(1 / throughputRatio)}); ` +
+      `p99 ${(mock.p99Ms / Math.max(baseline.p99Ms, 1)).toFixed(1)}× the baseline's`,
+  ];
+  if (typeof apiserver === "string") {
+    details.push(apiserver);
+  } else {
+    for (const [what, figures] of [
+      ["same request", apiserver.same],
+      ["every request a write", apiserver.writing],
+    ] as const) {
+      rows.push(
+        row({
+          benchmark: `mock vs real apiserver ${apiserver.version} (${what}): time per request`,
+          unit: "µs",
+          ours: 1e6 / mock.requestsPerSecond,
+          baseline: 1e6 / figures.requestsPerSecond,
+          goal: "—",
+        }),
+        row({
+          benchmark: `mock vs real apiserver ${apiserver.version} (${what}): p99 latency`,
+          unit: "ms",
+          ours: mock.p99Ms,
+          baseline: figures.p99Ms,
+          goal: "—",
+        }),
+      );
+      details.push(
+        line(`real apiserver ${apiserver.version}, ${what}`, figures),
+        `mock throughput = ${(mock.requestsPerSecond / figures.requestsPerSecond).toFixed(2)}× the real apiserver's (${what}); ` +
+          `a stateful mock aims at ≥ 3× with a lower p99`,
+      );
+    }
+  }
+  return { name: "load", rows, details };
 }
 
 async function serveBaseline(): Promise<void> {
