@@ -9,7 +9,15 @@ import { join } from "node:path";
 import fastJsonPatch from "fast-json-patch";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../../tools/pipeline/common.js";
-import { escapeSegment, jsonPatch, pointer, type Pod, type PointerSegment } from "../../src/index.js";
+import {
+  cceJsonPatch,
+  cceJsonPatchOps,
+  escapeSegment,
+  jsonPatch,
+  pointer,
+  type Pod,
+  type PointerSegment,
+} from "../../src/index.js";
 
 const { applyPatch, getValueByPointer } = fastJsonPatch;
 
@@ -74,6 +82,31 @@ describe("jsonPatch builder", () => {
 
   it("builds an empty patch when nothing was added", () => {
     expect(jsonPatch().build()).toEqual([]);
+  });
+
+  it("has all six RFC 6902 operations, each with its own members", () => {
+    const body = jsonPatch()
+      .test("/metadata/labels/app", "web")
+      .remove("/metadata/labels/tier")
+      .copy("/metadata/labels/app", "/metadata/labels/copied")
+      .move("/metadata/labels/copied", "/metadata/labels/moved")
+      .build();
+    expect(body).toEqual([
+      { op: "test", path: "/metadata/labels/app", value: "web" },
+      { op: "remove", path: "/metadata/labels/tier" },
+      { op: "copy", from: "/metadata/labels/app", path: "/metadata/labels/copied" },
+      { op: "move", from: "/metadata/labels/copied", path: "/metadata/labels/moved" },
+    ]);
+  });
+
+  it("cceJsonPatch() offers only the operations CCE documents (generated from x-cce-json-patch-ops)", () => {
+    const cce = cceJsonPatch();
+    expect([...cceJsonPatchOps]).toEqual(["add", "replace"]);
+    expect(Object.keys(cce).sort()).toEqual(["add", "build", "replace"]);
+    expect(cce.add("/metadata/labels/app", "web").replace("/spec/containers/0/image", "nginx:1.28").build()).toEqual([
+      { op: "add", path: "/metadata/labels/app", value: "web" },
+      { op: "replace", path: "/spec/containers/0/image", value: "nginx:1.28" },
+    ]);
   });
 
   it("leaves earlier builders and built bodies unchanged", () => {

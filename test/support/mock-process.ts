@@ -31,6 +31,8 @@ export interface StartMockOptions {
   tls?: boolean;
   /** With `tls`: where the mock writes a kubeconfig for kubectl (`--kubeconfig`). */
   kubeconfig?: string;
+  /** `--profile`: `cce` keeps JSON Patch to CCE's documented operations. */
+  profile?: "kubernetes" | "cce";
   /** How long to wait for the listening line; default 30 s (Prism loads slowly on a busy machine). */
   timeoutMs?: number;
 }
@@ -112,6 +114,7 @@ export function startMock(options: StartMockOptions = {}): Promise<RunningMock> 
   if (options.spec !== undefined) args.push("--spec", options.spec);
   if (options.tls === true) args.push("--tls");
   if (options.kubeconfig !== undefined) args.push("--kubeconfig", options.kubeconfig);
+  if (options.profile !== undefined) args.push("--profile", options.profile);
   return startListening(["tools/pipeline/stage.mjs", "mock", ...args], MOCK_LISTENING, options.timeoutMs);
 }
 
