@@ -11,7 +11,8 @@ import { goQuote, goRuneNotation, isGoPrintable, runesWithByteOffsets } from "./
 /** ValidateFieldManager's limit, in bytes. */
 const FIELD_MANAGER_MAX_BYTES = 128;
 
-function isApply(essence: string): boolean {
+/** True for the server-side apply media types (`application/apply-patch+yaml`, `+cbor`). */
+export function isApply(essence: string): boolean {
   return essence.startsWith("application/apply-patch+");
 }
 

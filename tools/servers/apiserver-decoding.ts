@@ -15,7 +15,8 @@
  */
 import { fieldShape, objectNode, type ObjectNode, podNode } from "../../src/engine/metadata.js";
 import { failureStatus, type Status } from "../../src/status/status.js";
-import { checkJsonPatchSize, isApply } from "./apiserver-rules.js";
+import { checkJsonPatchSize } from "./apiserver-rules.js";
+import { isApply } from "../../src/engine/patch-options.js";
 import { goJsonSyntaxError } from "./go-json-syntax.js";
 import { goJsonKind, goQuote, goValue } from "../../src/engine/go-text.js";
 

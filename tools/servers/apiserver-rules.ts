@@ -20,10 +20,6 @@ const MAX_JSON_PATCH_OPERATIONS = 10_000;
 
 const JSON_PATCH = "application/json-patch+json";
 
-export function isApply(mediaType: string): boolean {
-  return mediaType.startsWith("application/apply-patch+");
-}
-
 /** apimachinery's NewRequestEntityTooLargeError. */
 function requestEntityTooLarge(detail: string): Status {
   return failureStatus(413, `Request entity too large: ${detail}`);

@@ -12,7 +12,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpRequest } from "@stoplight/prism-http";
 import { goJsonKind, goValue } from "../../src/engine/go-text.js";
-import { checkPatchOptions } from "../../src/engine/patch-options.js";
+import { checkPatchOptions, isApply } from "../../src/engine/patch-options.js";
 import { failureStatus, invalidStatus, type Status } from "../../src/status/status.js";
 import {
   checkDecodedBody,
@@ -22,7 +22,7 @@ import {
   typedPathOf,
   undecodableStatus,
 } from "./apiserver-decoding.js";
-import { checkPatchContentType, isApply, notFoundStatus } from "./apiserver-rules.js";
+import { checkPatchContentType, notFoundStatus } from "./apiserver-rules.js";
 import { decodeBody } from "./request-body.js";
 import type { PrismOperation } from "./spec.js";
 import { toCause } from "./violations.js";
