@@ -10,7 +10,8 @@
  * limit (MAX_BODY_BYTES) and no further, so a device that never ends (/dev/zero) is refused, not read.
  * Outputs: stdout, the patched Pod as JSON (also when the update would be refused, to show what was
  * attempted); stderr, each update-rule violation with the spec paths it concerns, then the Kubernetes
- * Status the apiserver would answer with (for a patch that cannot apply, only that Status).
+ * Status the apiserver would answer with (for a patch that cannot apply, the engine's explanation with
+ * the field path, then that Status).
  * Exit codes: 0 the update would be accepted; 1 the apiserver would refuse it (a patch error or an
  * update-rule violation); 2 usage error (bad arguments; --pod / --patch missing, a directory, over 3 MiB,
  * unreadable or unparseable).
@@ -176,8 +177,12 @@ export function runPatchCli(argv: string[], output: CliOutput): number {
     });
   } catch (error) {
     if (!(error instanceof PatchError)) throw error;
+    // The Status is the apiserver's, which often does not say where the patch went wrong; the engine's
+    // explanation and field path do.
+    const where = error.field === undefined || error.field === "" ? "" : ` (at ${error.field})`;
     output.stderr(
-      `the apiserver would refuse this patch (${error.status.code} ${error.status.reason}):\n${JSON.stringify(error.status, null, 2)}\n`,
+      `the apiserver would refuse this patch (${error.status.code}${error.status.reason ? ` ${error.status.reason}` : ""}): ${error.message}${where}\n` +
+        `${JSON.stringify(error.status, null, 2)}\n`,
     );
     return 1;
   }

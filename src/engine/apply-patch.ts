@@ -3,11 +3,11 @@
 // array, or an object for merge / strategic / apply; YAML is parsed by the caller), the media type.
 // Output: a new Pod; the inputs are never mutated. Throws PatchError carrying the Kubernetes Status:
 // 400 for a body of the wrong shape or one that is not JSON (NaN, a class instance, nesting deeper than the
-// apiserver's 10,000 levels: src/engine/json.ts jsonInput), 415 for an unknown media type, 422 for a
-// patch that cannot apply. Nothing else is thrown for any input.
+// apiserver's 10,000 levels: src/engine/json.ts jsonInput), 415 for an unknown media type, and for a
+// patch that cannot apply what the apiserver answers (json-patch.ts, strategic-merge.ts). Nothing else is thrown for any input.
 import type { PatchMediaType, Pod } from "../operation/patch-pod.js";
 import { invalidStatus } from "../status/status.js";
-import { badPatch, invalidPatch, PatchError, podFailure } from "./errors.js";
+import { badPatch, PatchError, podFailure, unprocessable } from "./errors.js";
 import { isJsonObject, jsonInput, type JsonObject, type JsonValue } from "./json.js";
 import { applyJsonPatch } from "./json-patch.js";
 import { applyMergePatch } from "./merge-patch.js";
@@ -69,7 +69,7 @@ function patchDocument(pod: JsonObject, patch: JsonValue, mediaType: PatchMediaT
 /** The Pod after `patch`, or a PatchError with the Status the apiserver would answer. */
 export function applyPatch(pod: Pod, patch: unknown, mediaType: PatchMediaType, options: ApplyPatchOptions = {}): Pod {
   const result = patchDocument(asObject(jsonInput(pod, "the Pod"), "the Pod"), jsonInput(patch, "the patch"), mediaType, options);
-  if (!isJsonObject(result)) throw invalidPatch("", "the patched document is not a JSON object");
+  if (!isJsonObject(result)) throw unprocessable("", "the patched document is not a JSON object");
   // The result is the patched Pod document; like the apiserver's, it is validated separately (checkPodUpdate).
   return result as Pod;
 }

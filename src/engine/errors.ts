@@ -1,15 +1,20 @@
 // The engine's one error type: a patch the apiserver would refuse, carrying the Kubernetes Status it
-// would answer with (built by src/status/status.ts). Inputs: HTTP code, message, the offending field path.
-// Output: PatchError, whose `status.details.causes[0].field` names the field.
+// would answer with (built by src/status/status.ts), exactly as the apiserver words it — which often says
+// nothing of where the patch went wrong. That is kept apart: `field` (the offending field path, e.g.
+// `spec.containers[0]`, when the engine knows it) and the Error's message, which explains the refusal.
+// Inputs: HTTP code, message, field path. Output: PatchError.
 import { failureStatus, type Status, type StatusCause } from "../status/status.js";
 
 export class PatchError extends Error {
   readonly status: Status;
+  /** The field path the refusal is about, when known (the Status may not name it). */
+  readonly field: string | undefined;
 
-  constructor(status: Status) {
-    super(status.message);
+  constructor(status: Status, explanation?: { field?: string; message?: string }) {
+    super(explanation?.message ?? status.message);
     this.name = "PatchError";
     this.status = status;
+    this.field = explanation?.field;
   }
 }
 
@@ -18,12 +23,32 @@ export function podFailure(code: number, message: string, causes: StatusCause[],
   return failureStatus(code, message, { kind: "Pod", ...(name === undefined ? {} : { name }), causes });
 }
 
-/** 422 Invalid: the patch is well formed but cannot be applied to this Pod. */
-export function invalidPatch(field: string, message: string): PatchError {
-  return new PatchError(podFailure(422, message, [{ reason: "FieldValueInvalid", field, message }]));
-}
-
 /** 400 BadRequest: the body is not a patch of the declared media type at all. */
 export function badPatch(field: string, message: string): PatchError {
-  return new PatchError(podFailure(400, message, [{ reason: "FieldValueTypeInvalid", field, message }]));
+  return new PatchError(podFailure(400, message, [{ reason: "FieldValueTypeInvalid", field, message }]), { field });
+}
+
+/** 400 BadRequest with no details, as the apiserver's errors.NewBadRequest answers. */
+export function badRequest(message: string, field?: string): PatchError {
+  return new PatchError(failureStatus(400, message), { field, message });
+}
+
+/**
+ * 422 Invalid without details: what the apiserver answers (errors.NewGenericServerResponse) for a JSON
+ * Patch that cannot apply and for the strategic merge errors it maps to 422; its message is generic, so
+ * the explanation stays on the PatchError.
+ */
+export function unprocessable(field: string, explanation: string): PatchError {
+  const status: Status = { ...failureStatus(422, "the server rejected our request due to an error in our request"), details: {} };
+  return new PatchError(status, { field, message: explanation });
+}
+
+/**
+ * 500 with the library's error text and no reason: what the apiserver answers for a strategic merge
+ * error it does not map (handlers/patch.go interpretStrategicMergePatchError passes it through, and
+ * responsewriters turns an error that is not a Status into this).
+ */
+export function internalError(message: string, field: string): PatchError {
+  const { reason: _none, ...status } = failureStatus(500, message);
+  return new PatchError(status, { field, message });
 }

@@ -1,9 +1,11 @@
 // JSON Patch (RFC 6902) on a Pod, with the failures the apiserver answers as a Status. Inputs: the Pod and
 // the parsed patch, both copies the caller owns (applyPatch makes them). Output: the patched document.
-// Throws PatchError: 400 when the body is not an array of operations; 422 when an operation is malformed
+// Throws PatchError: 400 when the body is not an array of operations; when an operation is malformed
 // (not an object, an `op` outside RFC 6902's six, a missing or non-string `path`/`from`, a missing `value`)
 // or cannot be applied (a missing path or parent, an array index out of range, a failed `test`, copies
-// adding more than the apiserver's 3 MiB), the cause naming the operation's path.
+// adding more than the apiserver's 3 MiB), the apiserver's 422 — a generic message and empty details
+// (handlers/patch.go, errors.NewGenericServerResponse) — with the operation and its path on the
+// PatchError (`field`, `message`).
 //
 // Written here rather than taken from a library: keys are plain data (`/metadata/labels/__proto__` adds a
 // label, as it does on the apiserver, instead of reaching a prototype or being refused), no walk recurses
@@ -20,7 +22,7 @@
 // copies null), `test` of a missing path against null (it treats missing as null), negative array
 // indexes (it counts from the end), a missing `value` (it uses null).
 import { pointerSegments } from "../json-pointer/pointer.js";
-import { badPatch, invalidPatch, type PatchError } from "./errors.js";
+import { badPatch, type PatchError, unprocessable } from "./errors.js";
 import { cloneJson, isJsonObject, jsonEqual, jsonText, setMember, type JsonObject, type JsonValue } from "./json.js";
 
 /** The apiserver's limit on what the `copy` operations of one patch may add (JSONPatchMaxCopyBytes). */
@@ -171,7 +173,7 @@ function failure(operation: unknown, index: number, reason: string): PatchError 
   const op = isJsonObject(operation) && typeof operation.op === "string" ? operation.op : "operation";
   const path = isJsonObject(operation) && typeof operation.path === "string" ? operation.path : undefined;
   const where = path === undefined ? "" : ` at "${path}"`;
-  return invalidPatch(
+  return unprocessable(
     path === undefined ? `patch[${index}]` : pointerToField(path),
     `jsonpatch ${op} operation ${index} does not apply${where}: ${reason}`,
   );

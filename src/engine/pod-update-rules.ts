@@ -1,19 +1,25 @@
-// The apiserver's rules for updating an existing Pod (kubernetes/kubernetes pkg/apis/core/validation
-// ValidatePodUpdate and ValidateObjectMetaUpdate at v1.35.4), checked locally on the Pod
-// before and after a patch. Inputs: two Pods. Output: the violations, each with the field path and the
-// field error the apiserver prints (`spec: Forbidden: pod updates may not change fields other than ...`);
+// The apiserver's validation of an updated Pod (kubernetes v1.35.4 pkg/apis/core/validation
+// ValidatePodUpdate, with ValidateObjectMetaUpdate and the part of validatePodMetadataAndSpec the update
+// rules meet again), on the stored Pod and the updated one as the server prepared it (pod-write.ts).
+// Inputs: two Pods. Output: the violations, each with the field path and the field error the apiserver
+// prints (`spec: Forbidden: pod updates may not change fields other than ...`), in the server's order;
 // empty when the update would be accepted. updateRejection() turns them into the 422 Invalid Status.
 //
-// Modelled: containers/initContainers may only change images (same count, non-empty, no surrounding
-// whitespace); activeDeadlineSeconds may be set or lowered, never raised or removed, and stays within
-// 1..2147483647; tolerations may be added, existing ones may change only tolerationSeconds (which needs
-// effect NoExecute); schedulingGates may only be removed; terminationGracePeriodSeconds may go from a
-// negative value to 1; a Pod that still has scheduling gates may gain nodeSelector entries; every other
-// spec change is forbidden. Metadata: name, namespace and uid are immutable, deletionTimestamp and
+// Modelled, in this order: metadata (twice, as rest.BeforeUpdate and ValidatePodUpdate both check it) —
+// name, namespace and uid are immutable, deletionTimestamp and
 // deletionGracePeriodSeconds cannot be set by an update, no finalizers may be added once deletion has
-// started; labels, annotations and the rest may change. Ignored, as the apiserver silently resets them:
-// status, creationTimestamp, generation. Not modelled: node-affinity additions on gated Pods (reported
-// as a spec change), quantity equivalence ("1" vs "1000m" counts as a change), admission plugins.
+// started; then of the whole-object validation the checks an update reaches through the fields it may
+// change — a container or init container without an image, activeDeadlineSeconds outside 1..2147483647,
+// a toleration with tolerationSeconds but not NoExecute, an image with surrounding whitespace; then the
+// update rules — containers/initContainers may only change images (same count, non-empty, no surrounding
+// whitespace, reported again as the server does); activeDeadlineSeconds may be set or lowered, never
+// raised or removed; tolerations may be added, existing ones may change only tolerationSeconds (then
+// validated again); schedulingGates may only be removed; terminationGracePeriodSeconds may go from a
+// negative value to 1; a Pod that still has scheduling gates may gain nodeSelector entries; every other
+// spec change is forbidden.
+// Not modelled (documented divergences, docs/ground-truth.md): the rest of the whole-object validation
+// (label syntax, references between volumes and mounts, required fields …), node-affinity changes on
+// gated Pods (reported as a spec change), quantity equivalence ("1" vs "1000m" counts as a change).
 import type { Pod } from "../operation/patch-pod.js";
 import { invalidStatus, type Status } from "../status/status.js";
 import { cloneJson, foldJson, isJsonObject, jsonText, member, type JsonObject, type JsonValue } from "./json.js";
@@ -108,7 +114,7 @@ function metadataViolations(before: JsonObject, after: JsonObject): PodUpdateVio
       violations.push(
         forbidden(
           "metadata.finalizers",
-          `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`,
+          `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((name) => JSON.stringify(name)).join(", ")}}`,
         ),
       );
     }
@@ -122,11 +128,8 @@ function containerViolations(
   after: JsonValue[],
   field: string,
 ): { violations: PodUpdateViolation[]; stop: boolean } {
-  if (before.length !== after.length) {
-    // ValidatePodSpec of the new Pod reports a Pod without containers first.
-    const none = after.length === 0 && field === "spec.containers" ? [required(field)] : [];
-    return { violations: [...none, forbidden(field, "pod updates may not add or remove containers")], stop: true };
-  }
+  if (before.length !== after.length)
+    return { violations: [forbidden(field, "pod updates may not add or remove containers")], stop: true };
   const violations = after.flatMap((container, index) => {
     const image = member(objectOf(container), "image");
     const imageField = `${field}[${index}].image`;
@@ -149,13 +152,50 @@ function deadlineViolations(
       stop: false,
     };
   }
-  if (typeof after !== "number" || after < 1 || after > maxInt32) {
-    return { violations: [invalid(field, after, `must be between 1 and ${maxInt32}, inclusive`)], stop: true };
+  // The update rule allows 0 (the whole-object validation before it does not: specValidation).
+  if (typeof after !== "number" || after < 0 || after > maxInt32) {
+    return { violations: [invalid(field, after, `must be between 0 and ${maxInt32}, inclusive`)], stop: true };
   }
   if (typeof before === "number" && before < after) {
     return { violations: [invalid(field, after, "must be less than or equal to previous value")], stop: true };
   }
   return { violations: [], stop: false };
+}
+
+/** Of the whole-object validation (validatePodMetadataAndSpec), the checks the update rules meet again. */
+function specValidation(spec: JsonObject): PodUpdateViolation[] {
+  const violations: PodUpdateViolation[] = [];
+  if (listOf(member(spec, "containers")).length === 0) violations.push(required("spec.containers"));
+  for (const list of ["containers", "initContainers", "ephemeralContainers"]) {
+    listOf(member(spec, list)).forEach((container, index) => {
+      const image = member(objectOf(container), "image");
+      if (typeof image !== "string" || image === "") violations.push(required(`spec.${list}[${index}].image`));
+    });
+  }
+  const deadline = member(spec, "activeDeadlineSeconds");
+  if (typeof deadline === "number" && (deadline < 1 || deadline > maxInt32)) {
+    violations.push(invalid("spec.activeDeadlineSeconds", deadline, `must be between 1 and ${maxInt32}, inclusive`));
+  }
+  violations.push(...tolerationValidation(listOf(member(spec, "tolerations"))));
+  for (const list of ["containers", "initContainers"]) {
+    listOf(member(spec, list)).forEach((container, index) => {
+      const image = member(objectOf(container), "image");
+      if (typeof image === "string" && image.trim() !== image) {
+        violations.push(invalid(`spec.${list}[${index}].image`, image, "must not have leading or trailing whitespace"));
+      }
+    });
+  }
+  return violations;
+}
+
+/** ValidateTolerations' rule on tolerationSeconds (the one check of it an update can reach alone). */
+function tolerationValidation(tolerations: JsonValue[]): PodUpdateViolation[] {
+  return tolerations.flatMap((toleration, index) => {
+    const { tolerationSeconds, effect } = objectOf(toleration);
+    return tolerationSeconds !== undefined && tolerationSeconds !== null && effect !== "NoExecute"
+      ? [invalid(`spec.tolerations[${index}].effect`, effect, "effect must be 'NoExecute' when `tolerationSeconds` is set")]
+      : [];
+  });
 }
 
 /** JSON text with object keys sorted, so equal values compare equal whatever their key order. */
@@ -168,18 +208,13 @@ function withoutSeconds(toleration: JsonValue): string {
   return canonical(normalized(rest));
 }
 
-/** validateOnlyAddedTolerations, then the tolerationSeconds/effect rule of ValidateTolerations. */
+/** validateOnlyAddedTolerations, then ValidateTolerations again (as upstream does). */
 function tolerationViolations(before: JsonValue[], after: JsonValue[]): PodUpdateViolation[] {
   const remaining = new Set(after.map(withoutSeconds));
   if (!before.every((toleration) => remaining.has(withoutSeconds(toleration)))) {
     return [forbidden("spec.tolerations", "existing toleration can not be modified except its tolerationSeconds")];
   }
-  return after.flatMap((toleration, index) => {
-    const { tolerationSeconds, effect } = objectOf(toleration);
-    return tolerationSeconds !== undefined && tolerationSeconds !== null && effect !== "NoExecute"
-      ? [invalid(`spec.tolerations[${index}].effect`, effect, "effect must be 'NoExecute' when `tolerationSeconds` is set")]
-      : [];
-  });
+  return tolerationValidation(after);
 }
 
 /** validateOnlyDeletedSchedulingGates. */
@@ -192,7 +227,7 @@ function schedulingGateViolations(before: JsonValue[], after: JsonValue[]): PodU
       : [
           forbidden(
             `spec.schedulingGates[${index}].name`,
-            `only deletion is allowed, but found new scheduling gate '${String(name)}'`,
+            `only deletion is allowed, but found new scheduling gate '${String(name ?? "")}'`,
           ),
         ];
   });
@@ -256,14 +291,20 @@ function specViolations(before: JsonObject, after: JsonObject): PodUpdateViolati
   return violations;
 }
 
-/** What the apiserver would refuse when `before` is updated to `after`; empty when it would accept. */
-export function checkPodUpdate(before: Pod, after: Pod): PodUpdateViolation[] {
-  const old = cloneJson(before) as JsonObject;
-  const updated = cloneJson(after) as JsonObject;
-  return [
-    ...metadataViolations(objectOf(old.metadata), objectOf(updated.metadata)),
-    ...specViolations(objectOf(old.spec), objectOf(updated.spec)),
-  ];
+/**
+ * What the apiserver would refuse when `before` is updated to `after`, in the order it reports them;
+ * empty when it would accept. writePod (pod-write.ts) passes `after` as the server prepares it (decoded,
+ * defaulted, admitted, server-owned fields restored); given a raw patched document, fields the server
+ * would default or drop count as changes.
+ */
+export function checkPodUpdate(beforePod: Pod, afterPod: Pod): PodUpdateViolation[] {
+  const before = cloneJson(beforePod) as JsonObject;
+  const after = cloneJson(afterPod) as JsonObject;
+  const oldSpec = objectOf(before.spec);
+  const newSpec = objectOf(after.spec);
+  // The metadata rules run twice: in rest.BeforeUpdate's validateCommonFields and in ValidatePodUpdate.
+  const metadata = metadataViolations(objectOf(before.metadata), objectOf(after.metadata));
+  return [...metadata, ...metadata, ...specValidation(newSpec), ...specViolations(oldSpec, newSpec)];
 }
 
 /** The 422 Invalid Status the apiserver answers with for these violations. */

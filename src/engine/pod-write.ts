@@ -17,7 +17,7 @@
 import type { PatchMediaType, Pod } from "../operation/patch-pod.js";
 import { failureStatus, invalidStatus } from "../status/status.js";
 import { applyPatch, requireApplyManager } from "./apply-patch.js";
-import { PatchError } from "./errors.js";
+import { badRequest, PatchError } from "./errors.js";
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "./json.js";
 import { decodePod, defaultPod } from "./pod-defaults.js";
 import { checkPodUpdate, updateRejection } from "./pod-update-rules.js";
@@ -184,6 +184,23 @@ function prepareUpdate(pod: JsonObject, live: JsonObject): void {
     metadata.generation = (typeof liveMetadata.generation === "number" ? liveMetadata.generation : 0) + 1;
 }
 
+/**
+ * The patched object must still name the Pod of the URL: a namespace other than the request's is refused
+ * first (rest.BeforeUpdate's EnsureObjectNamespaceMatchesRequestNamespace; none means the request's), then
+ * another name (handlers/rest.go checkName) — both 400 BadRequest, before any validation.
+ */
+function checkNameAndNamespace(metadata: JsonObject, live: JsonObject): void {
+  const namespace = typeof metadata.namespace === "string" ? metadata.namespace : "";
+  if (namespace === "") metadata.namespace = live.namespace ?? "";
+  else if (namespace !== live.namespace) {
+    throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+  }
+  const name = typeof metadata.name === "string" ? metadata.name : "";
+  if (name !== live.name) {
+    throw badRequest(`the name of the object (${name}) does not match the name on the URL (${String(live.name ?? "")})`);
+  }
+}
+
 /** The Pod without managedFields times, for the apiserver's "nothing but timestamps changed" test. */
 function withoutTimes(pod: JsonObject): JsonObject {
   const copy = cloneJson(pod);
@@ -229,11 +246,13 @@ export function writePod(
     return { pod: pod as Pod, created: true, changed: true, warnings };
   }
   const liveMetadata = metadataOf(liveObject);
+  if (mediaType !== APPLY) checkNameAndNamespace(metadataOf(pod), liveMetadata);
   const requestedVersion = metadataOf(pod).resourceVersion;
   if (requestedVersion !== undefined && requestedVersion !== liveMetadata.resourceVersion) throw modifiedConflict(options.name);
   metadataOf(pod).resourceVersion = liveMetadata.resourceVersion ?? "";
-  prepareUpdate(pod, liveObject);
+  // Mutating admission runs before rest.BeforeUpdate, whose PrepareForUpdate counts the generation.
   if (isJsonObject(pod.spec)) defaultTolerationSeconds(pod.spec);
+  prepareUpdate(pod, liveObject);
   const violations = checkPodUpdate(liveObject as Pod, pod as Pod);
   if (violations.length > 0) throw new PatchError(updateRejection(pod as Pod, violations));
   if (jsonEquals(withoutTimes(pod), withoutTimes(liveObject)))

@@ -3,8 +3,10 @@
 // strategy, merge key and list shape read from generated/merge-metadata.ts.
 //
 // Inputs: the Pod and the patch as parsed JSON objects. Output: the patched Pod, built in the
-// copies the caller passes (patch.ts copies its inputs first). Throws PatchError (422, the field path in the cause) for
-// what upstream rejects: a merge-key list element without its key, an unknown or `merge` `$patch`,
+// copies the caller passes (patch.ts copies its inputs first). Throws PatchError with the Status the
+// apiserver answers (kubernetes v1.35.4 handlers/patch.go interpretStrategicMergePatchError: 400 for a
+// malformed directive, 422 for a list of lists, 500 with the library's Go-formatted message otherwise)
+// and the field path in PatchError.field, for what upstream rejects: a merge-key list element without its key, an unknown or `merge` `$patch`,
 // `$setElementOrder` inconsistent with the patch list, `$retainKeys` not covering the patch, malformed
 // directive keys, lists of lists, mixed element types, and a list or map under a field the model lacks.
 //
@@ -20,18 +22,9 @@
 // - `$deleteFromPrimitiveList/<f>` deletes from any list of scalars, whatever its strategy;
 // - the final order follows upstream's normalisation ($setElementOrder, then patch order, then live order).
 // Upstream walks the patch's keys in Go's random map order; this walks them in the patch's own order.
-import { invalidPatch } from "./errors.js";
-import {
-  childPath,
-  indexPath,
-  isJsonObject,
-  jsonText,
-  member,
-  pruneNulls,
-  setMember,
-  type JsonObject,
-  type JsonValue,
-} from "./json.js";
+import { badRequest, internalError, unprocessable } from "./errors.js";
+import { goType, goValue } from "./go-format.js";
+import { childPath, indexPath, isJsonObject, member, pruneNulls, setMember, type JsonObject, type JsonValue } from "./json.js";
 import { fieldShape, objectNode, patchStrategy, type PropertyShape, type ObjectNode } from "./metadata.js";
 import { goSliceStable } from "./stable-sort.js";
 
@@ -50,8 +43,15 @@ function kindOf(value: JsonValue): ValueKind {
   return typeof value === "boolean" ? "bool" : typeof value === "string" ? "string" : "number";
 }
 
-function show(value: JsonValue): string {
-  return jsonText(value);
+/** mergepatch.ErrBadPatchType: an unknown `$patch` value (500). */
+function badPatchType(directive: JsonValue, map: JsonObject, fieldPath: string): Error {
+  const shown = typeof directive === "string" ? directive : `%!s(${goType(directive)}=${goValue(directive)})`;
+  return internalError(`unknown patch type: ${shown} in map: ${goValue(map)}`, fieldPath);
+}
+
+/** mergepatch.ErrBadArgType: a value of another type than the one expected (500). */
+function badArgType(expected: JsonValue, actual: JsonValue, fieldPath: string): Error {
+  return internalError(`expected a ${goType(expected)}, but received a ${goType(actual)}`, fieldPath);
 }
 
 /** Applies `patch` to `pod` at `node`. Both arguments are consumed: pass copies the caller owns. */
@@ -103,7 +103,7 @@ function mapDirective(patch: JsonObject, path: string): JsonObject {
     return patch;
   }
   if (directive === "delete") return {};
-  throw invalidPatch(childPath(path, directiveMarker), `unknown patch type: ${show(directive ?? null)} in map: ${show(patch)}`);
+  throw badPatchType(directive ?? null, patch, childPath(path, directiveMarker));
 }
 
 /** A patch value for a key the original lacks (or holds with another type): nulls and `$patch` objects dropped. */
@@ -144,7 +144,7 @@ function knownField(node: ObjectNode, key: string, fieldPath: string): PropertyS
   const shape = fieldShape(node, key);
   if (shape === undefined) {
     const owner = node.kind === "schema" ? node.schema : "object";
-    throw invalidPatch(fieldPath, `unable to find api field in struct ${owner} for the json field "${key}"`);
+    throw internalError(`unable to find api field in struct ${owner} for the json field "${key}"`, fieldPath);
   }
   return shape;
 }
@@ -154,7 +154,7 @@ function directiveField(key: string, prefix: string, path: string): string {
   const slash = key.indexOf("/");
   if (slash < 0 || key.slice(0, slash) !== prefix) {
     const what = prefix === setElementOrderPrefix ? "setElementOrder list" : "primitive list";
-    throw invalidPatch(childPath(path, key), `invalid patch format of ${what}`);
+    throw badRequest(`invalid patch format of ${what}`, childPath(path, key));
   }
   return key.slice(slash + 1);
 }
@@ -165,11 +165,12 @@ function applyRetainKeys(original: JsonObject, patch: JsonObject, path: string):
   const retained = patch[retainKeysDirective];
   delete patch[retainKeysDirective];
   const fieldPath = childPath(path, retainKeysDirective);
-  if (!Array.isArray(retained)) throw invalidPatch(fieldPath, "invalid patch format of retainKeys");
+  if (!Array.isArray(retained)) throw badRequest("invalid patch format of retainKeys", fieldPath);
   const keep = new Set<JsonValue>(retained);
   for (const [key, value] of Object.entries(patch)) {
     if (value === null || key.startsWith(deleteFromPrimitiveListPrefix) || key.startsWith(setElementOrderPrefix)) continue;
-    if (!keep.has(key)) throw invalidPatch(fieldPath, `patch content doesn't match retainKeys list: "${key}" is not retained`);
+    // Upstream answers ErrBadPatchFormatForRetainKeys here, not ErrPatchContentNotMatchRetainKeys.
+    if (!keep.has(key)) throw badRequest("invalid patch format of retainKeys", fieldPath);
   }
   for (const key of Object.keys(original)) {
     if (!keep.has(key)) delete original[key];
@@ -184,7 +185,7 @@ function mergeOrderedLists(original: JsonObject, patch: JsonObject, node: Object
     delete patch[key];
     const field = directiveField(key, setElementOrderPrefix, path);
     const fieldPath = childPath(path, field);
-    if (!Array.isArray(order)) throw invalidPatch(childPath(path, key), `expected a list, but received ${show(order)}`);
+    if (!Array.isArray(order)) throw badRequest("invalid patch format of setElementOrder list", childPath(path, key));
     const originalList = listMember(original, field, fieldPath);
     const patchList = listMember(patch, field, fieldPath);
     const shape = knownField(node, field, fieldPath);
@@ -200,7 +201,7 @@ function mergeOrderedLists(original: JsonObject, patch: JsonObject, node: Object
       continue;
     }
     const kind = elementKind([originalList ?? [], patchList ?? []], fieldPath);
-    if (kind === undefined) throw invalidPatch(fieldPath, "no elements in any of the given slices");
+    if (kind === undefined) throw internalError("no elements in any of the given slices", fieldPath);
     const [patchItems, serverOnly] = partition(merged, order, mergeKey, fieldPath);
     setMember(original, field, normalizeOrder(patchItems, serverOnly, order, originalList ?? [], mergeKey, kind, fieldPath));
     delete patch[field];
@@ -210,7 +211,7 @@ function mergeOrderedLists(original: JsonObject, patch: JsonObject, node: Object
 function listMember(object: JsonObject, key: string, fieldPath: string): JsonValue[] | undefined {
   const value = member(object, key);
   if (value === undefined || Array.isArray(value)) return value;
-  throw invalidPatch(fieldPath, `expected a list, but received ${show(value)}`);
+  throw badArgType([], value, fieldPath);
 }
 
 /** validatePatchWithSetOrderList: the patch list's elements appear in `$setElementOrder` in the same order. */
@@ -229,9 +230,9 @@ function validateOrder(patchList: JsonValue[], order: JsonValue[], mergeKey: str
     orderIndex++;
   }
   if (patchIndex < kept.length) {
-    throw invalidPatch(
+    throw internalError(
+      `The order in patch list:\n${goValue(patchList)}\n doesn't match ${setElementOrderPrefix} list:\n${goValue(order)}\n`,
       fieldPath,
-      `The order in patch list: ${show(patchList)} doesn't match ${setElementOrderPrefix} list: ${show(order)}`,
     );
   }
 }
@@ -242,7 +243,7 @@ function sameMergeKey(left: JsonValue, right: JsonValue, mergeKey: string, field
 }
 
 function asMap(value: JsonValue, fieldPath: string): JsonObject {
-  if (!isJsonObject(value)) throw invalidPatch(fieldPath, `expected a map, but received ${show(value)}`);
+  if (!isJsonObject(value)) throw badArgType({}, value, fieldPath);
   return value;
 }
 
@@ -250,7 +251,8 @@ function asMap(value: JsonValue, fieldPath: string): JsonObject {
 function keyOf(element: JsonValue, mergeKey: string, fieldPath: string): JsonValue {
   const map = asMap(element, fieldPath);
   const value = member(map, mergeKey);
-  if (value === undefined) throw invalidPatch(fieldPath, `map: ${show(map)} does not contain declared merge key: ${mergeKey}`);
+  if (value === undefined)
+    throw internalError(`map: ${goValue(map)} does not contain declared merge key: ${mergeKey}`, fieldPath);
   return value;
 }
 
@@ -258,14 +260,17 @@ function isDeleteElement(element: JsonObject): boolean {
   return member(element, directiveMarker) === "delete";
 }
 
-/** sliceElementType: the one kind of all elements (undefined when there are none); lists of lists refused. */
+/**
+ * sliceElementType: the one kind of all elements (undefined when there are none). Only a list as the
+ * first element is "lists of lists" (422); any later difference, lists included, is a type mismatch (500).
+ */
 function elementKind(lists: JsonValue[][], fieldPath: string): ValueKind | undefined {
   let kind: ValueKind | undefined;
   for (const element of lists.flat()) {
     const current = kindOf(element);
-    if (current === "list") throw invalidPatch(fieldPath, "lists of lists are not supported");
+    if (kind === undefined && current === "list") throw unprocessable(fieldPath, "lists of lists are not supported");
     if (kind !== undefined && kind !== current)
-      throw invalidPatch(fieldPath, `list element types are not identical: ${show(lists)}`);
+      throw internalError(`list element types are not identical: ${goValue(lists)}`, fieldPath);
     kind = current;
   }
   return kind;
@@ -291,7 +296,8 @@ function mergeList(
     const [patchItems, serverOnly] = partition(merged, patch, "", fieldPath);
     return normalizeOrder(patchItems, serverOnly, patch, original, "", kind, fieldPath);
   }
-  if (mergeKey === "") throw invalidPatch(fieldPath, "cannot merge lists without merge key");
+  if (mergeKey === "")
+    throw internalError(`cannot merge lists without merge key for ${shape.kind === "list" ? shape.items : ""}`, fieldPath);
   const { remaining, patchElements } = applyListDirectives(original, patch, mergeKey, fieldPath);
   const merged = mergeElements(remaining, patchElements, mergeKey, objectNode(shape), fieldPath);
   const [patchItems, serverOnly] = partition(merged, patchElements, mergeKey, fieldPath);
@@ -316,9 +322,9 @@ function applyListDirectives(original: JsonValue[], patch: JsonValue[], mergeKey
     } else if (directive === "replace") {
       replace = true;
     } else if (directive === "merge") {
-      throw invalidPatch(elementPath, "merging lists cannot yet be specified in the patch");
+      throw internalError("merging lists cannot yet be specified in the patch", elementPath);
     } else {
-      throw invalidPatch(elementPath, `unknown patch type: ${show(directive)} in map: ${show(map)}`);
+      throw badPatchType(directive, map, elementPath);
     }
   });
   if (replace) return { remaining: patchElements, patchElements: [] };

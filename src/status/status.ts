@@ -53,10 +53,13 @@ export interface InvalidTarget {
 /**
  * 422 Invalid about `target`, one cause per problem, its message as the apiserver words it
  * (apimachinery's errors.NewInvalid): `Pod "web" is invalid: spec: Forbidden: …`, or the causes as
- * `[a, b]` when there are several; the kind is qualified by its group when it has one.
+ * `[a, b]` when there are several different ones; the kind is qualified by its group when it has one.
  */
 export function invalidStatus(target: InvalidTarget, causes: StatusCause[]): Status {
-  const listed = causes.map((cause) => (cause.field === undefined ? cause.message : `${cause.field}: ${cause.message}`));
+  // field.ErrorList.ToAggregate leaves out repeated errors (the causes keep every one).
+  const listed = [
+    ...new Set(causes.map((cause) => (cause.field === undefined ? cause.message : `${cause.field}: ${cause.message}`))),
+  ];
   const qualifiedKind = target.group === undefined || target.group === "" ? target.kind : `${target.kind}.${target.group}`;
   const summary = listed.length === 1 ? listed[0] : `[${listed.join(", ")}]`;
   // Like the apiserver's JSON, the details leave out an empty name or group (PatchOptions has no name).

@@ -86,7 +86,7 @@ describe("refused updates exit 1 with the Status on stderr", () => {
     expect(stderr).toContain('"message": "Pod \\"hello-world\\" is invalid: spec: Forbidden:');
   });
 
-  it("prints only the Status when the patch cannot apply", () => {
+  it("explains where a patch cannot apply, then prints the apiserver's Status", () => {
     const { code, stdout, stderr } = run([
       "--pod",
       pod,
@@ -96,8 +96,16 @@ describe("refused updates exit 1 with the Status on stderr", () => {
       '[{"op":"test","path":"/spec/restartPolicy","value":"Never"}]',
     ]);
     expect({ code, stdout }).toEqual({ code: 1, stdout: "" });
+    expect(stderr).toMatch(
+      /^the apiserver would refuse this patch \(422 Invalid\): jsonpatch test operation 0 .* \(at spec\.restartPolicy\)\n/,
+    );
     const status = JSON.parse(stderr.slice(stderr.indexOf("{")));
-    expect(status).toMatchObject({ code: 422, reason: "Invalid", details: { causes: [{ field: "spec.restartPolicy" }] } });
+    expect(status).toMatchObject({
+      code: 422,
+      reason: "Invalid",
+      message: "the server rejected our request due to an error in our request",
+      details: {},
+    });
   });
 
   it("reports a body of the wrong shape as 400", () => {

@@ -78,88 +78,110 @@ describe("inputs are never mutated", () => {
 });
 
 describe("refusals carry the apiserver's Status", () => {
+  // Code, reason and message as kube-apiserver v1.35.4 answers them (test/differential/engine.test.ts asks
+  // it the same); where the Status does not say where the patch went wrong, PatchError.field does.
+  const generic422 = "the server rejected our request due to an error in our request";
   it.each([
     [
       "merge-key element without its key",
       strategic,
       { spec: { containers: [{ image: "x" }] } },
-      422,
+      500,
+      undefined,
+      "map: map[image:x] does not contain declared merge key: name",
       "spec.containers[0]",
-      /does not contain declared merge key: name/,
     ],
     [
       "unknown $patch in a list",
       strategic,
       { spec: { containers: [{ name: "app", $patch: "bogus" }] } },
-      422,
+      500,
+      undefined,
+      "unknown patch type: bogus in map: map[$patch:bogus name:app]",
       "spec.containers[0]",
-      /unknown patch type: "bogus"/,
     ],
     [
       "$patch: merge in a list",
       strategic,
       { spec: { volumes: [{ name: "data", $patch: "merge" }] } },
-      422,
+      500,
+      undefined,
+      "merging lists cannot yet be specified in the patch",
       "spec.volumes[0]",
-      /merging lists cannot yet be specified/,
     ],
     [
       "$patch: merge in a map",
       strategic,
       { metadata: { labels: { $patch: "merge" } } },
-      422,
+      500,
+      undefined,
+      "unknown patch type: merge in map: map[$patch:merge]",
       "metadata.labels.$patch",
-      /unknown patch type: "merge"/,
     ],
     [
       "$setElementOrder inconsistent",
       strategic,
       { spec: { "$setElementOrder/containers": [{ name: "app" }], containers: [{ name: "sidecar" }] } },
-      422,
+      500,
+      undefined,
+      "The order in patch list:\n[map[name:sidecar]]\n doesn't match $setElementOrder list:\n[map[name:app]]\n",
       "spec.containers",
-      /doesn't match \$setElementOrder list/,
     ],
     [
       "$setElementOrder without a field",
       strategic,
       { spec: { $setElementOrder: [] } },
-      422,
+      400,
+      "BadRequest",
+      "invalid patch format of setElementOrder list",
       "spec.$setElementOrder",
-      /invalid patch format of setElementOrder list/,
     ],
     [
       "$deleteFromPrimitiveList without a field",
       strategic,
       { metadata: { $deleteFromPrimitiveList: ["x"] } },
-      422,
+      400,
+      "BadRequest",
+      "invalid patch format of primitive list",
       "metadata.$deleteFromPrimitiveList",
-      /invalid patch format of primitive list/,
     ],
     [
       "$retainKeys not covering the patch",
       strategic,
       { spec: { volumes: [{ name: "data", $retainKeys: ["name"], hostPath: { path: "/x" } }] } },
-      422,
+      400,
+      "BadRequest",
+      "invalid patch format of retainKeys",
       "spec.volumes[0].$retainKeys",
-      /doesn't match retainKeys/,
+    ],
+    [
+      "a list inside a list of strings",
+      strategic,
+      { metadata: { finalizers: [["a"]] } },
+      500,
+      undefined,
+      "list element types are not identical: [[example.com/first example.com/second] [[a]]]",
+      "metadata.finalizers",
     ],
     [
       "JSON Patch test failure",
       json,
       [{ op: "test", path: "/spec/restartPolicy", value: "Never" }],
       422,
+      "Invalid",
+      generic422,
       "spec.restartPolicy",
-      /Test operation failed/,
     ],
     [
       "JSON Patch remove of a missing path",
       json,
       [{ op: "remove", path: "/metadata/labels/none" }],
       422,
+      "Invalid",
+      generic422,
       "metadata.labels.none",
-      /remove operation 0/,
     ],
-    ["JSON Patch bad pointer", json, [{ op: "add", path: "spec", value: 1 }], 422, "", /add operation 0/],
+    ["JSON Patch bad pointer", json, [{ op: "add", path: "spec", value: 1 }], 422, "Invalid", generic422, ""],
     [
       "JSON Patch second op fails",
       json,
@@ -168,32 +190,36 @@ describe("refusals carry the apiserver's Status", () => {
         { op: "replace", path: "/spec/none/x", value: 1 },
       ],
       422,
+      "Invalid",
+      generic422,
       "spec.none.x",
-      /replace operation 1/,
     ],
-    ["JSON Patch body not an array", json, { op: "add" }, 400, "", /must be an array/],
-    ["merge patch not an object", merge, [1], 400, "", /must be a JSON object/],
-    ["strategic patch not an object", strategic, "x", 400, "", /must be a JSON object/],
-  ] as const)("%s", (_name, mediaType, patch, code, field, message) => {
+  ] as const)("%s", (_name, mediaType, patch, code, reason, message, field) => {
+    const error = refusal(rich, patch, mediaType);
+    expect(error.status).toMatchObject({ kind: "Status", apiVersion: "v1", status: "Failure", code, message });
+    expect(error.status.reason).toBe(reason);
+    expect(error.field).toBe(field);
+  });
+
+  it.each([
+    ["JSON Patch body not an array", json, { op: "add" }, "", /must be an array/],
+    ["merge patch not an object", merge, [1], "", /must be a JSON object/],
+    ["strategic patch not an object", strategic, "x", "", /must be a JSON object/],
+  ] as const)("%s: 400", (_name, mediaType, patch, field, message) => {
     const { status } = refusal(rich, patch, mediaType);
-    expect(status).toMatchObject({
-      kind: "Status",
-      apiVersion: "v1",
-      status: "Failure",
-      code,
-      reason: code === 422 ? "Invalid" : "BadRequest",
-    });
+    expect(status).toMatchObject({ code: 400, reason: "BadRequest" });
     expect(status.message).toMatch(message);
     expect(status.details?.causes?.[0]?.field).toBe(field);
   });
 
   it("refuses a list or map merged into a field the model lacks", () => {
     const pod = { ...rich, spec: { ...rich.spec, notAField: { a: 1 } } } as Pod;
-    const { status } = refusal(pod, { spec: { notAField: { b: 2 } } }, strategic);
-    expect(status.details?.causes?.[0]).toMatchObject({
-      field: "spec.notAField",
+    const error = refusal(pod, { spec: { notAField: { b: 2 } } }, strategic);
+    expect(error.status).toMatchObject({
+      code: 500,
       message: 'unable to find api field in struct PodSpec for the json field "notAField"',
     });
+    expect(error.field).toBe("spec.notAField");
   });
 
   it("answers 415 for a media type it does not know", () => {
