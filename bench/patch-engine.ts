@@ -12,7 +12,7 @@
 import fastJsonPatch from "fast-json-patch";
 import type { PatchMediaType, Pod } from "../src/operation/patch-pod.js";
 import { applyPatch } from "../src/engine/index.js";
-import { createSandbox, findKubectl, kubectlPatch } from "../test/fixtures/engine/kubectl.js";
+import { builtKubectl, createSandbox, kubectlMissing, kubectlPatch } from "../test/fixtures/engine/kubectl.js";
 import { ccePod, type KubectlPatchType } from "../test/fixtures/engine/parity-cases.js";
 
 const pod = ccePod as Pod;
@@ -76,7 +76,7 @@ async function kubectlPerSecond(kubectl: string, type: KubectlPatchType, body: u
   }
 }
 
-const kubectl = findKubectl();
+const kubectl = builtKubectl();
 const rawJsonPatch = perSecond(() => fastJsonPatch.applyPatch(pod, patches.json.body as fastJsonPatch.Operation[], false, false));
 const rows = [];
 for (const [type, { mediaType, body }] of Object.entries(patches) as [KubectlPatchType, (typeof patches)[KubectlPatchType]][]) {
@@ -92,4 +92,4 @@ for (const [type, { mediaType, body }] of Object.entries(patches) as [KubectlPat
   });
 }
 console.table(rows);
-if (kubectl === undefined) console.log("kubectl baseline skipped: kubectl not found (set KUBECTL or put it on PATH)");
+if (kubectl === undefined) console.log(`kubectl baseline skipped: ${kubectlMissing}`);

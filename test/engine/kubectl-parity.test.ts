@@ -3,18 +3,21 @@
  * step) on every case of test/fixtures/engine/parity-cases.ts: the results must be equal as parsed
  * JSON — or both must refuse the patch (a few documented RFC deviations of kubectl's library are
  * asserted as such: kubectl accepts, we refuse).
- * kubectl's answers come from test/fixtures/engine/kubectl-outcomes.json, recorded from the real
- * binary by `npm run record:kubectl` (a case without a recording fails and says to record). Live
- * kubectl then re-answers the first case of every kind × patch type (KUBECTL_PARITY=all: every case)
- * and must answer as recorded; that part is skipped with the reason when kubectl is absent, and fails
- * instead under POD_PATCH_FORBID_SKIPS=1 (test/support/skips.ts).
+ * kubectl's answers come from test/fixtures/engine/kubectl-outcomes.json, recorded by `npm run
+ * record:kubectl` with the kubectl built with the real control plane (v1.35.x, the apiserver's release;
+ * a case without a recording, or a recording from another kubectl, fails and says to record). That
+ * same kubectl then re-answers the first case of every kind × patch type (KUBECTL_PARITY=all: every
+ * case) and must answer as recorded; that part is skipped with the reason when the binary is not built,
+ * and fails instead under POD_PATCH_FORBID_SKIPS=1 (test/support/skips.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyPatch, PatchError } from "../../src/engine/index.js";
 import type { PatchMediaType, Pod } from "../../src/operation/patch-pod.js";
 import {
   createSandbox,
-  findKubectl,
+  expectedKubectlVersion,
+  builtKubectl,
+  kubectlMissing,
   kubectlPatch,
   mapConcurrently,
   type KubectlOutcome,
@@ -31,11 +34,8 @@ const mediaTypes: Record<KubectlPatchType, PatchMediaType> = {
 };
 
 const recording = readRecordedOutcomes();
-const kubectl = findKubectl();
-const missing =
-  kubectl === undefined
-    ? "kubectl not found (set KUBECTL, put it on PATH, or build it: npm run apiserver -- --build-only)"
-    : undefined;
+const kubectl = builtKubectl();
+const missing = kubectl === undefined ? kubectlMissing : undefined;
 
 function ours(pod: Pod, patch: unknown, type: KubectlPatchType): KubectlOutcome {
   try {
@@ -70,6 +70,10 @@ describe("the parity cases", () => {
       Object.keys(recording.outcomes).sort(),
       `kubectl-outcomes.json is stale (${recording.kubectl}): run \`npm run record:kubectl\``,
     ).toEqual([...keys].sort());
+  });
+
+  it("were recorded with the kubectl of the apiserver's release", () => {
+    expect(recording.kubectl, "run `npm run record:kubectl`").toBe(expectedKubectlVersion());
   });
 });
 

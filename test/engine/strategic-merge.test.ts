@@ -1,6 +1,6 @@
 /**
- * Strategic merge patch semantics that surprise, pinned with results recorded from kubectl v1.32
- * (`kubectl patch --local --type strategic`), so they stay tested where kubectl is absent.
+ * Strategic merge patch semantics that surprise, pinned with what kubectl answers
+ * (`kubectl patch --local --type strategic`, v1.32 and v1.35.4 alike), so they stay tested where kubectl is absent.
  */
 import { describe, expect, it } from "vitest";
 import type { Pod } from "../../src/operation/patch-pod.js";
