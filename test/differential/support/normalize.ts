@@ -9,7 +9,13 @@
  * managers in Go's random map order). A Status's messages may embed the object (a 422 under
  * `fieldValidation=Strict` quotes the whole patched Pod), and an answer that is not JSON (YAML for
  * `Accept: application/yaml`) is text: there the same identities and clocks are replaced inside the
- * text. Everything else is compared as it is.
+ * text. The uid of an `ownerReferences` element is what the client wrote, not an identity the server
+ * made, and is kept. Everything else is compared as it is.
+ *
+ * Two more helpers say what the project never predicts of a Pod answer: `withoutServerSetFields` drops
+ * `metadata.managedFields` (for suites that do not model field ownership), and `withoutSpecDiff` cuts the
+ * text the apiserver appends to its "pod updates may not change fields other than …" error — a go-difflib
+ * unified diff of its internal Go types, deterministic (so recordings keep it) but part of no contract.
  *
  * `statusMessageShape` is the one place that says which words of a Status message are the decoder's
  * rather than the apiserver's, for comparing another implementation's answers (the mock's) with the
@@ -53,6 +59,14 @@ function normalizeText(message: string): string {
     .replace(/(resourceVersion\\*"?:\s*\\*")\d+/g, "$1<resourceVersion>");
 }
 
+/** An ownerReferences element: normalized, except its uid (the client's, not the server's). */
+function ownerReference(item: Json, inStatus: boolean): Json {
+  if (item === null || typeof item !== "object" || Array.isArray(item)) return normalizeJson(item, inStatus);
+  const { uid, ...rest } = item;
+  const normalized = normalizeJson(rest, inStatus) as JsonObject;
+  return uid === undefined ? normalized : { ...normalized, uid };
+}
+
 /** `inStatus`: inside a Status, where every `message` is text that may embed the object. */
 export function normalizeJson(value: Json, inStatus = false): Json {
   if (Array.isArray(value)) return value.map((item) => normalizeJson(item, inStatus));
@@ -64,6 +78,7 @@ export function normalizeJson(value: Json, inStatus = false): Json {
     const placeholder = placeholders[key];
     if (placeholder !== undefined && typeof child === "string" && child !== "") out[key] = placeholder;
     else if (status && key === "message" && typeof child === "string") out[key] = normalizeText(child);
+    else if (key === "ownerReferences" && Array.isArray(child)) out[key] = child.map((item) => ownerReference(item, status));
     else if (key === "managedFields" && Array.isArray(child))
       out[key] = sortedBy(child, ["operation", "manager", "apiVersion", "subresource"]).map(normalize);
     else if (key === "causes" && Array.isArray(child) && child.every(isConflictCause))
@@ -98,4 +113,23 @@ export function statusMessageShape(message: string): string {
     .replace(/(Invalid value: <object>: )(?!strict decoding error: )[^\n]*/g, "$1<decoding error>")
     .replace(/(yaml: )[^\n]*/g, "$1<yaml error>")
     .replace(/(: )expected [^,\n]+, got [^\n]*/g, "$1<type mismatch>");
+}
+
+/** Where the diff starts: right after the list of updatable fields of ValidatePodUpdate (kubernetes v1.35.4). */
+const specDiffStart = "(allow it to be set to 1 if it was previously negative)\n";
+
+/** `message` without the spec diff and the newline before it (an aggregate's closing `]` is kept). */
+export function withoutSpecDiff(message: string): string {
+  const start = message.indexOf(specDiffStart);
+  if (start < 0) return message;
+  const closing = message.endsWith("]") && message.includes(" is invalid: [") ? "]" : "";
+  return `${message.slice(0, start + specDiffStart.length - 1)}${closing}`;
+}
+
+/** A Pod without what the server writes on every request and a suite that does not model it ignores. */
+export function withoutServerSetFields(pod: JsonObject): JsonObject {
+  const metadata = pod.metadata;
+  if (metadata === null || typeof metadata !== "object" || Array.isArray(metadata)) return pod;
+  const { managedFields: _dropped, ...rest } = metadata;
+  return { ...pod, metadata: rest };
 }
