@@ -6,9 +6,9 @@
  * section with the table of its own results.
  */
 import { readFileSync } from "node:fs";
-import type { Json } from "./support/server.js";
+import type { ApiAnswer, Json } from "./support/server.js";
 import { engineCases, type ReferenceCase, referenceCases } from "./engine-cases.js";
-import { agreementTable, type CaseResult, caseResult, type RecordedCase } from "./engine-outcomes.js";
+import { agreementTable, type CaseResult, caseResult, fromRecorded, type RecordedCase } from "./engine-outcomes.js";
 
 export const groundTruthPath = new URL("../../docs/ground-truth.md", import.meta.url);
 export const recordingUrl = new URL("../fixtures/apiserver/engine.json", import.meta.url);
@@ -31,6 +31,23 @@ export function withAgreementSection(document: string, table: string): string {
   const to = document.indexOf(end);
   if (from < 0 || to < from) throw new Error(`docs/ground-truth.md has no "${begin}" … "${end}" markers`);
   return `${document.slice(0, from + begin.length)}\n${table}\n${document.slice(to)}`;
+}
+
+/**
+ * Every answer of the recording rebuilt whole (status, Warning headers, body), keyed by case id: what
+ * differential suite 4 (contract.test.ts) validates against the contract, as it does every recording's.
+ */
+export function recordedEngineAnswers(): [string, ApiAnswer][] {
+  const recording = JSON.parse(readFileSync(recordingUrl, "utf8")) as { cases: Record<string, Json> };
+  const reference = (base: string): Json =>
+    recording.cases[referenceCases.find((candidate) => candidate.base === base)?.id ?? ""] ?? null;
+  return engineCases.flatMap((testCase): [string, ApiAnswer][] => {
+    const recorded = recording.cases[testCase.id];
+    if (recorded === undefined) return [];
+    const replayed = fromRecorded(reference(testCase.base), recorded as unknown as RecordedCase);
+    const warnings = replayed.warnings.length === 0 ? {} : { warnings: replayed.warnings };
+    return [[testCase.id, { status: replayed.status, contentType: "application/json", ...warnings, body: replayed.body }]];
+  });
 }
 
 /** Every case compared from the recording alone, and the server version it was recorded from. */
