@@ -73,9 +73,12 @@ export function fromRecorded(reference: Json, recorded: RecordedCase): Replayed 
   return { base, status: recorded.status, warnings: recorded.warnings ?? [], body };
 }
 
-/** An answer as compared: the stored Pod, or the refusal's code, reason, message and causes. */
+/**
+ * An answer as compared: the stored Pod with the Warning headers (unknown fields under the default
+ * fieldValidation=Warn), or the refusal's code, reason, message and causes.
+ */
 export type Outcome =
-  | { accepted: true; pod: JsonMap }
+  | { accepted: true; pod: JsonMap; warnings: string[] }
   | { accepted: false; code: number; reason: string; message: string; causes: Json[] };
 
 function refusal(status: Status | JsonMap): Outcome {
@@ -92,7 +95,7 @@ function refusal(status: Status | JsonMap): Outcome {
 /** The server's answer as an Outcome; the spec diff it appends (normalize.ts) is left out of messages. */
 export function serverOutcome(replayed: Replayed): Outcome {
   if (replayed.status >= 200 && replayed.status < 300)
-    return { accepted: true, pod: withoutServerSetFields(replayed.body as JsonMap) };
+    return { accepted: true, pod: withoutServerSetFields(replayed.body as JsonMap), warnings: [...replayed.warnings].sort() };
   const outcome = refusal(replayed.body as JsonMap);
   if (outcome.accepted) return outcome;
   const strip = (text: Json): Json => (typeof text === "string" ? withoutSpecDiff(text) : text);
@@ -110,8 +113,13 @@ export function serverOutcome(replayed: Replayed): Outcome {
 /** What the project predicts for the case on the server's base Pod: writePod, the whole PATCH. */
 export function predictedOutcome(testCase: EngineCase, base: JsonMap): Outcome {
   try {
-    const { pod } = writePod(base as Pod, podPatch(testCase), mediaTypes[testCase.type], { namespace, name: testCase.pod });
-    return { accepted: true, pod: withoutServerSetFields(pod as JsonMap) };
+    const { pod, warnings } = writePod(base as Pod, podPatch(testCase), mediaTypes[testCase.type], {
+      namespace,
+      name: testCase.pod,
+    });
+    // As the apiserver sends them: `299 - "<text as Go quotes it>"`; compared in any order (Go walks maps randomly).
+    const headers = warnings.map((warning) => `299 - ${JSON.stringify(warning)}`).sort();
+    return { accepted: true, pod: withoutServerSetFields(pod as JsonMap), warnings: headers };
   } catch (error) {
     // A Status is normalized as the server's is (normalize.ts: identities and times inside its messages).
     if (error instanceof PatchError) return refusal(normalizeJson(error.status as unknown as Json) as JsonMap);

@@ -2,7 +2,7 @@
  * Differential suite 1, the patch engine: for every kubectl-parity case and every update-rule case, for
  * each patch type that applies (test/differential/engine-cases.ts), the real apiserver's answer to the
  * PATCH on a Pod it created against what the project predicts on that same server object — writePod
- * (src/engine/pod-write.ts: applyPatch, decoding, defaults, admission, the update rules). Equal (the stored Pod without server-set fields, or the refusal's code,
+ * (src/engine/pod-write.ts: applyPatch, decoding, defaults, admission, the update rules). Equal (the stored Pod without server-set fields and its Warning headers, or the refusal's code,
  * reason, message and causes), or different in one of the deliberate, documented ways of
  * test/differential/engine-outcomes.ts; any other difference fails with both sides.
  *
