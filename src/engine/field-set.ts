@@ -12,8 +12,6 @@ import { isJsonObject, type JsonObject, type JsonValue } from "./json.js";
 export type PathElement = string;
 export type FieldPath = readonly PathElement[];
 
-const pathKey = (path: FieldPath): string => JSON.stringify(path);
-
 /** value.Compare of structured-merge-diff: numbers < strings < booleans < lists < maps < null, each in its own order. */
 export function compareValues(left: JsonValue, right: JsonValue): number {
   const rank = (value: JsonValue): number =>
@@ -137,62 +135,103 @@ export function pathString(path: FieldPath): string {
     .join("");
 }
 
-function comparePaths(left: FieldPath, right: FieldPath): number {
-  for (let index = 0; index < Math.min(left.length, right.length); index += 1) {
-    const compared = compareElements(left[index] as PathElement, right[index] as PathElement);
-    if (compared !== 0) return compared;
-  }
-  return Math.sign(left.length - right.length);
+interface TrieNode {
+  /** The path to this node is itself in the set. */
+  member: boolean;
+  children: Map<PathElement, TrieNode>;
 }
 
-/** A set of field paths (fieldpath.Set): each path names a field, map entry or list element that is owned. */
-export class FieldSet {
-  private readonly entries = new Map<string, FieldPath>();
+const emptyNode = (): TrieNode => ({ member: false, children: new Map() });
 
-  constructor(paths: Iterable<FieldPath> = []) {
-    for (const path of paths) this.insert(path);
+function isEmptyNode(node: TrieNode): boolean {
+  return !node.member && node.children.size === 0;
+}
+
+function copyNode(node: TrieNode): TrieNode {
+  return { member: node.member, children: new Map([...node.children].map(([element, child]) => [element, copyNode(child)])) };
+}
+
+/** a ∪ b, a − b or a ∩ b, node by node (`undefined` for an empty result). */
+function combine(
+  a: TrieNode | undefined,
+  b: TrieNode | undefined,
+  operation: "union" | "difference" | "intersection",
+): TrieNode | undefined {
+  if (a === undefined) return operation === "union" && b !== undefined ? copyNode(b) : undefined;
+  if (b === undefined) return operation === "intersection" ? undefined : copyNode(a);
+  const member =
+    operation === "union" ? a.member || b.member : operation === "difference" ? a.member && !b.member : a.member && b.member;
+  const out: TrieNode = { member, children: new Map() };
+  const elements = operation === "union" ? new Set([...a.children.keys(), ...b.children.keys()]) : a.children.keys();
+  for (const element of elements) {
+    const child = combine(a.children.get(element), b.children.get(element), operation);
+    if (child !== undefined && !isEmptyNode(child)) out.children.set(element, child);
+  }
+  return isEmptyNode(out) ? undefined : out;
+}
+
+/** A set of field paths (fieldpath.Set), kept as a trie: each path names a field, map entry or list element that is owned. */
+export class FieldSet {
+  private constructor(private readonly root: TrieNode) {}
+
+  static of(paths: Iterable<FieldPath> = []): FieldSet {
+    const set = new FieldSet(emptyNode());
+    for (const path of paths) set.insert(path);
+    return set;
   }
 
+  /** Adds a path (only while the set is being built: sets are otherwise treated as values). */
   insert(path: FieldPath): void {
-    this.entries.set(pathKey(path), [...path]);
+    let node = this.root;
+    for (const element of path) {
+      let child = node.children.get(element);
+      if (child === undefined) {
+        child = emptyNode();
+        node.children.set(element, child);
+      }
+      node = child;
+    }
+    node.member = true;
   }
 
   has(path: FieldPath): boolean {
-    return this.entries.has(pathKey(path));
-  }
-
-  get size(): number {
-    return this.entries.size;
+    let node: TrieNode | undefined = this.root;
+    for (const element of path) {
+      node = node.children.get(element);
+      if (node === undefined) return false;
+    }
+    return node.member;
   }
 
   isEmpty(): boolean {
-    return this.entries.size === 0;
+    return isEmptyNode(this.root);
   }
 
   paths(): FieldPath[] {
-    return [...this.entries.values()];
+    const out: FieldPath[] = [];
+    const walk = (node: TrieNode, prefix: PathElement[]): void => {
+      if (node.member) out.push(prefix);
+      for (const [element, child] of node.children) walk(child, [...prefix, element]);
+    };
+    walk(this.root, []);
+    return out;
   }
 
   union(other: FieldSet): FieldSet {
-    return new FieldSet([...this.paths(), ...other.paths()]);
+    return new FieldSet(combine(this.root, other.root, "union") ?? emptyNode());
   }
 
   difference(other: FieldSet): FieldSet {
-    return new FieldSet(this.paths().filter((path) => !other.has(path)));
+    return new FieldSet(combine(this.root, other.root, "difference") ?? emptyNode());
   }
 
   intersection(other: FieldSet): FieldSet {
-    return new FieldSet(this.paths().filter((path) => other.has(path)));
+    return new FieldSet(combine(this.root, other.root, "intersection") ?? emptyNode());
   }
 
-  /** The paths below `element`, without it (Set.WithPrefix). */
+  /** The paths below `element`, without it (Set.WithPrefix); shares the trie, so only for reading. */
   withPrefix(element: PathElement): FieldSet {
-    return new FieldSet(this.paths().flatMap((path) => (path.length > 1 && path[0] === element ? [path.slice(1)] : [])));
-  }
-
-  /** True when some path goes below `element`. */
-  hasChildrenOf(element: PathElement): boolean {
-    return this.paths().some((path) => path.length > 1 && path[0] === element);
+    return new FieldSet(this.root.children.get(element) ?? emptyNode());
   }
 
   /**
@@ -200,38 +239,37 @@ export class FieldSet {
    * (children sorted) — the order of conflict causes.
    */
   sortedPaths(): FieldPath[] {
-    const members = this.paths().filter((path) => path.length === 1);
-    const childElements = [...new Set(this.paths().flatMap((path) => (path.length > 1 ? [path[0] as PathElement] : [])))];
-    members.sort(comparePaths);
-    childElements.sort(compareElements);
-    return [
-      ...members,
-      ...childElements.flatMap((element) =>
-        this.withPrefix(element)
-          .sortedPaths()
-          .map((path) => [element, ...path]),
-      ),
-    ];
+    const out: FieldPath[] = [];
+    const walk = (node: TrieNode, prefix: PathElement[]): void => {
+      const elements = [...node.children.keys()].sort(compareElements);
+      for (const element of elements) if (node.children.get(element)?.member === true) out.push([...prefix, element]);
+      for (const element of elements) {
+        const child = node.children.get(element) as TrieNode;
+        if (child.children.size > 0) walk({ member: false, children: child.children }, [...prefix, element]);
+      }
+    };
+    if (this.root.member) out.push([]);
+    walk(this.root, []);
+    return out;
   }
 
   /** The `fieldsV1` object of a managedFields entry, keys sorted as the apiserver writes them. */
   toFieldsV1(): JsonObject {
-    const build = (set: FieldSet, includeSelf: boolean, self: boolean): JsonObject => {
+    const build = (node: TrieNode, includeSelf: boolean): JsonObject => {
       const out: JsonObject = {};
-      const members = new Set(set.paths().flatMap((path) => (path.length === 1 ? [path[0] as PathElement] : [])));
-      const children = new Set(set.paths().flatMap((path) => (path.length > 1 ? [path[0] as PathElement] : [])));
-      if (includeSelf && self && (members.size > 0 || children.size > 0)) out["."] = {};
-      for (const element of [...new Set([...members, ...children])].sort(compareElements)) {
-        out[element] = children.has(element) ? build(set.withPrefix(element), true, members.has(element)) : {};
+      if (includeSelf && node.member && node.children.size > 0) out["."] = {};
+      for (const element of [...node.children.keys()].sort(compareElements)) {
+        const child = node.children.get(element) as TrieNode;
+        out[element] = child.children.size > 0 ? build(child, true) : {};
       }
       return out;
     };
-    return build(this, false, false);
+    return build(this.root, false);
   }
 
   /** Reads a `fieldsV1` object; throws on a key that is not a path element. */
   static fromFieldsV1(fields: JsonValue): FieldSet {
-    const set = new FieldSet();
+    const set = FieldSet.of();
     const walk = (node: JsonValue, prefix: PathElement[]): void => {
       if (!isJsonObject(node)) throw new Error(`fieldsV1 at ${pathString(prefix) || "the root"} is not an object`);
       for (const [element, child] of Object.entries(node)) {

@@ -11,6 +11,6 @@ export {
   type UpdateOptions,
 } from "./server-side-apply.js";
 export { decodePod, defaultPod, type DecodedPod } from "./pod-defaults.js";
-export { writePod, defaultFieldManager, type PodWriteOptions, type PodWriteResult } from "./pod-write.js";
+export { writePod, asStored, defaultFieldManager, type PodWriteOptions, type PodWriteResult } from "./pod-write.js";
 export { FieldSet } from "./field-set.js";
 export { checkPodUpdate, updatableSpecFieldsMessage, updateRejection, type PodUpdateViolation } from "./pod-update-rules.js";

@@ -209,6 +209,37 @@ function withoutTimes(pod: JsonObject): JsonObject {
   return copy;
 }
 
+/**
+ * A Pod as the apiserver would hold it had it created the Pod: decoded into the Go types, defaulted, and
+ * tolerating the not-ready and unreachable taints. For Pods written by hand (examples, test fixtures)
+ * before they are stored, so that the first patch does not change what a real store would already have.
+ */
+export function asStored(pod: Pod): Pod {
+  const stored = defaultPod(decodePod(pod).pod) as JsonObject;
+  if (isJsonObject(stored.spec)) defaultTolerationSeconds(stored.spec);
+  const metadata = metadataOf(stored);
+  if (metadata.generation === undefined) metadata.generation = 1;
+  return stored as Pod;
+}
+
+/**
+ * applyPatch, with the apiserver's wording for a JSON Patch that does not apply: it keeps the reason to
+ * itself (a 422 with a generic message and empty details), where applyPatch names the operation.
+ */
+function patchOrRefuse(live: Pod, patch: unknown, mediaType: PatchMediaType): JsonObject {
+  try {
+    return applyPatch(live, patch, mediaType) as JsonObject;
+  } catch (error) {
+    if (error instanceof PatchError && mediaType === "application/json-patch+json" && error.status.code === 422) {
+      throw new PatchError({
+        ...failureStatus(422, "the server rejected our request due to an error in our request"),
+        details: {},
+      });
+    }
+    throw error;
+  }
+}
+
 /** One PATCH of `live` (see the module header). Throws PatchError with the apiserver's Status. */
 export function writePod(
   live: Pod | undefined,
@@ -228,7 +259,7 @@ export function writePod(
       throw new PatchError(failureStatus(400, "error decoding YAML: the apply configuration must be an object"));
     patched = applyWithOwnership(liveObject, patch, options.name, { fieldManager, force: options.force === true, time });
   } else {
-    const applied = applyPatch(live as Pod, patch, mediaType) as JsonObject;
+    const applied = patchOrRefuse(live as Pod, patch, mediaType);
     const decoded = decodePod(applied as Pod);
     for (const field of decoded.unknownFields) warnings.push(`unknown field "${field}"`);
     patched = trackUpdate(liveObject as JsonObject, defaultPod(decoded.pod) as JsonObject, { fieldManager, time });
@@ -254,7 +285,19 @@ export function writePod(
   if (isJsonObject(pod.spec)) defaultTolerationSeconds(pod.spec);
   prepareUpdate(pod, liveObject);
   const violations = checkPodUpdate(liveObject as Pod, pod as Pod);
-  if (violations.length > 0) throw new PatchError(updateRejection(pod as Pod, violations));
+  // The registry validates object metadata for every resource (rest.BeforeUpdate) before ValidatePodUpdate
+  // validates it again, so the apiserver reports each metadata violation twice.
+  const reported = [...violations.filter((violation) => violation.field.startsWith("metadata")), ...violations];
+  if (violations.length > 0) {
+    // The message joins the distinct errors only (the aggregate drops repeats); the causes keep them all.
+    const distinct = reported.filter(
+      (violation, index) => reported.findIndex((other) => other.message === violation.message) === index,
+    );
+    throw new PatchError({
+      ...updateRejection(pod as Pod, reported),
+      message: updateRejection(pod as Pod, distinct).message ?? "",
+    });
+  }
   if (jsonEquals(withoutTimes(pod), withoutTimes(liveObject)))
     return { pod: liveObject as Pod, created: false, changed: false, warnings };
   return { pod: pod as Pod, created: false, changed: true, warnings };

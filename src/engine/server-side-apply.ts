@@ -31,6 +31,7 @@ import { PatchError } from "./errors.js";
 import { FieldSet, type FieldPath, fieldElement, pathString } from "./field-set.js";
 import { cloneJson, isJsonObject, member, type JsonObject, type JsonValue } from "./json.js";
 import {
+  type Comparison,
   compare,
   ensureNamedFieldsAreMembers,
   jsonEquals,
@@ -76,7 +77,7 @@ const ANCIENT_CHANGES = "ancient-changes";
 const MAX_UPDATE_MANAGERS = 10;
 
 /** Never owned (stripmeta.go). */
-const strippedPaths = new FieldSet(
+const strippedPaths = FieldSet.of(
   [
     ["apiVersion"],
     ["kind"],
@@ -95,7 +96,7 @@ const strippedPaths = new FieldSet(
 
 /** The Pod's reset fields (pkg/registry/core/pod/strategy.go GetResetFields): status is never owned through this endpoint. */
 const ignoredPrefix = fieldElement("status");
-const withoutIgnored = (set: FieldSet): FieldSet => new FieldSet(set.paths().filter((path) => path[0] !== ignoredPrefix));
+const withoutIgnored = (set: FieldSet): FieldSet => FieldSet.of(set.paths().filter((path) => path[0] !== ignoredPrefix));
 
 interface ManagerRecord {
   manager: string;
@@ -215,7 +216,7 @@ function capManagers(managers: Managers): void {
       manager: ANCIENT_CHANGES,
       operation: "Update",
       apiVersion: record.apiVersion,
-      set: (ancient?.set ?? new FieldSet()).union(record.set),
+      set: (ancient?.set ?? FieldSet.of()).union(record.set),
       ...(record.time === undefined ? {} : { time: record.time }),
     };
     managers.set(ancientId, ancient);
@@ -227,13 +228,11 @@ function capManagers(managers: Managers): void {
  * `force`. Returns the conflicts (empty with `force`, or when there are none).
  */
 function takeOwnership(
-  before: JsonObject,
-  after: JsonObject,
+  comparison: Comparison,
   managers: Managers,
   current: string,
   force: boolean,
 ): Array<{ manager: ManagerRecord; path: FieldPath }> {
-  const comparison = compare(before, after, podType);
   const changed = withoutIgnored(comparison.modified.union(comparison.added));
   const removed = withoutIgnored(comparison.removed);
   const conflicts: Array<{ manager: ManagerRecord; path: FieldPath }> = [];
@@ -367,17 +366,17 @@ function checkConfiguration(config: JsonObject, podName: string): void {
 /** Updater.Update through the managed-fields updater: the changed fields join the manager's entry. */
 function recordUpdate(before: JsonObject, after: JsonObject, managers: Managers, fieldManager: string, time: string): void {
   const current = "\u0000current-operation";
-  const currentRecord: ManagerRecord = { manager: current, operation: "Update", apiVersion: API_VERSION, set: new FieldSet() };
+  const currentRecord: ManagerRecord = { manager: current, operation: "Update", apiVersion: API_VERSION, set: FieldSet.of() };
   managers.set(current, currentRecord);
-  takeOwnership(before, after, managers, current, true);
   const comparison = compare(before, after, podType);
+  takeOwnership(comparison, managers, current, true);
   const changed = withoutIgnored(comparison.modified.union(comparison.added)).difference(strippedPaths);
   managers.delete(current);
   if (changed.isEmpty()) return;
   const record: ManagerRecord = { manager: fieldManager, operation: "Update", apiVersion: API_VERSION, set: changed };
   const id = identifier(record);
   const previous = managers.get(id);
-  managers.set(id, { ...record, set: changed.union(previous?.set ?? new FieldSet()), time });
+  managers.set(id, { ...record, set: changed.union(previous?.set ?? FieldSet.of()), time });
   capManagers(managers);
 }
 
@@ -449,7 +448,7 @@ export function applyWithOwnership(
     manager: options.fieldManager,
     operation: "Apply",
     apiVersion: API_VERSION,
-    set: new FieldSet(),
+    set: FieldSet.of(),
   };
   const applierId = identifier(applier);
   const lastSet = managers.get(applierId)?.set;
@@ -459,7 +458,7 @@ export function applyWithOwnership(
   const configSet = withoutIgnored(toFieldSet(config, podType));
   managers.set(applierId, { ...applier, set: configSet, ...(previousTime === undefined ? {} : { time: previousTime }) });
   if (lastSet !== undefined && !lastSet.isEmpty()) merged = prune(merged, managers, lastSet);
-  const conflicts = takeOwnership(liveObject, merged, managers, applierId, options.force === true);
+  const conflicts = takeOwnership(compare(liveObject, merged, podType), managers, applierId, options.force === true);
   if (conflicts.length > 0) throw conflictError(conflicts);
 
   const record = managers.get(applierId) as ManagerRecord;
@@ -477,7 +476,7 @@ function prune(merged: JsonObject, managers: Managers, lastSet: FieldSet): JsonO
   const last = ensureNamedFieldsAreMembers(lastSet, podType).difference(strippedPaths);
   const pruned = (removeItems(merged, last, podType) ?? {}) as JsonObject;
   // addBackOwnedItems: whatever any manager (the applier's new set included) owns comes back.
-  let owned = new FieldSet();
+  let owned = FieldSet.of();
   for (const record of managers.values()) owned = owned.union(record.set);
   const mergedSet = ensureNamedFieldsAreMembers(toFieldSet(merged, podType), podType);
   const prunedSet = ensureNamedFieldsAreMembers(toFieldSet(pruned, podType), podType);

@@ -96,7 +96,7 @@ function childTypeOf(type: TypeRef): ChildType {
 
 /** tofieldset.go: the paths a value sets — leaves, atomic values, list elements, empty or null struct fields, map entries. */
 export function toFieldSet(value: JsonValue, type: TypeRef): FieldSet {
-  const set = new FieldSet();
+  const set = FieldSet.of();
   const walk = (node: JsonValue, nodeType: TypeRef, path: PathElement[]): void => {
     if (isAtomic(nodeType)) {
       set.insert(path);
@@ -227,7 +227,7 @@ export interface Comparison {
 
 /** compare.go: which paths `after` added, modified or removed relative to `before`. */
 export function compare(before: JsonValue, after: JsonValue, type: TypeRef): Comparison {
-  const result: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
+  const result: Comparison = { added: FieldSet.of(), modified: FieldSet.of(), removed: FieldSet.of() };
   /** Returns true when this node was handled as a leaf (no own Added/Removed entry then). */
   const walk = (lhs: JsonValue | undefined, rhs: JsonValue | undefined, nodeType: TypeRef, path: PathElement[]): void => {
     let inLeaf = false;
@@ -319,7 +319,7 @@ export function removeItems(value: JsonValue, set: FieldSet, type: TypeRef): Jso
 
 /** Set.EnsureNamedFieldsAreMembers: every declared struct field with paths below it becomes a member too. */
 export function ensureNamedFieldsAreMembers(set: FieldSet, type: TypeRef): FieldSet {
-  const out = new FieldSet(set.paths());
+  const out = FieldSet.of(set.paths());
   for (const path of set.paths()) {
     let nodeType: TypeRef | undefined = type;
     for (let depth = 0; depth < path.length - 1 && nodeType !== undefined; depth += 1) {

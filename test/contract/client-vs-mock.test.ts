@@ -143,7 +143,7 @@ describe("invalid bodies through the client", () => {
 describe("response examples", () => {
   const examples = bundle.components.examples;
   it.each([
-    ["the default 200 is the rich running Pod", {}, examples.PodWebRunning.value],
+    ["Prefer: code=200 is the rich running Pod", { Prefer: "code=200" }, examples.PodWebRunning.value],
     ["CCE's documented response is served on request", { Prefer: "example=cceHelloWorld" }, examples.PodHelloWorld.value],
   ])("%s", async (_name, headers, want) => {
     const client = createPodPatchClient({ baseUrl: mockUrl, credentials: { xAuthToken: token }, headers });

@@ -145,13 +145,14 @@ describeNeeding(
       ["--type=merge", ["--type=merge", "-p", '{"metadata":{"labels":{"tier":"web"}}}'], "application/merge-patch+json", false],
       [
         "the default (strategic) type",
-        ["-p", '{"spec":{"containers":[{"name":"nginx","image":"nginx:1.27"}]}}'],
+        // Another image than the JSON Patch's: the mock keeps state, and an unchanged Pod prints "(no change)".
+        ["-p", '{"spec":{"containers":[{"name":"nginx","image":"nginx:1.28"}]}}'],
         "application/strategic-merge-patch+json",
         false,
       ],
       [
         "--dry-run=server",
-        ["--dry-run=server", "-p", '{"metadata":{"labels":{"tier":"web"}}}'],
+        ["--dry-run=server", "-p", '{"metadata":{"labels":{"tier":"dry-run"}}}'],
         "application/strategic-merge-patch+json",
         true,
       ],

@@ -429,8 +429,23 @@ describe("Prefer selects any declared response", () => {
     expect(reply.body).toEqual(responseExample(404).value);
   });
 
-  it("returns the first 200 example by default", async () => {
-    expect(await send({ contentType: MERGE_PATCH, body: "{}" })).toMatchObject({ status: 200, body: responseExample(200).value });
+  it("Prefer: code=200 returns the first 200 example, and the store is left alone", async () => {
+    const value = `forced-${Date.now()}`;
+    const body = JSON.stringify({ metadata: { labels: { "mock-guards-forced": value } } });
+    const forced = await send({ contentType: MERGE_PATCH, body, headers: { Prefer: "code=200" } });
+    expect(forced).toMatchObject({ status: 200, body: responseExample(200).value });
+    expect((await send({ method: "GET" })).body.metadata.labels?.["mock-guards-forced"]).toBeUndefined();
+  });
+
+  it("without Prefer, a PATCH is answered from the store: the Pod of the path, changed and stored", async () => {
+    const value = `v${Date.now()}`;
+    const reply = await send({
+      contentType: MERGE_PATCH,
+      body: JSON.stringify({ metadata: { labels: { "mock-guards": value } } }),
+    });
+    expectPod(reply);
+    expect(reply.body.metadata).toMatchObject({ name: "hello-world", namespace: "default", labels: { "mock-guards": value } });
+    expect((await send({ method: "GET" })).body.metadata.labels["mock-guards"]).toBe(value);
   });
 
   it("Prefer: code=201, example=<key> returns that example (apply that creates)", async () => {

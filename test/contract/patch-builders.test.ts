@@ -21,7 +21,13 @@ const name = "hello-world";
 const mockUrl = inject("mockUrl");
 
 function patchPod(request: PatchPodRequest) {
-  return createPodPatchClient({ baseUrl: mockUrl, credentials: { xAuthToken: "patch-builders-test" } }).patchPod(request);
+  // These check that the contract accepts what the typed builders produce (and refuses what the types
+  // refuse): the forced example answer keeps Prism alone in charge, and the shared mock's store out of it.
+  return createPodPatchClient({
+    baseUrl: mockUrl,
+    credentials: { xAuthToken: "patch-builders-test" },
+    headers: { Prefer: "code=200" },
+  }).patchPod(request);
 }
 
 const jsonPatchBody = jsonPatch()

@@ -26,7 +26,7 @@ import {
 import type { ApiserverConnection } from "./support/live-apiserver.js";
 import { normalizeJson } from "./support/normalize.js";
 import { recordedAnswers } from "./support/recording.js";
-import { ask, deletePod, ensureNamespace, type Json } from "./support/server.js";
+import { ask, ensureNamespace, type Json, removePod } from "./support/server.js";
 
 const mediaTypes: Record<"json" | "merge" | "strategic", PatchMediaType> = {
   json: "application/json-patch+json",
@@ -34,22 +34,10 @@ const mediaTypes: Record<"json" | "merge" | "strategic", PatchMediaType> = {
   strategic: "application/strategic-merge-patch+json",
 };
 
-/** Removes the sequence's Pod, finalizers first, so that the next run starts from nothing. */
-async function removePod(server: ApiserverConnection, name: string): Promise<void> {
-  await ask(server, {
-    method: "PATCH",
-    path: `/api/v1/namespaces/${APPLY_NAMESPACE}/pods/${name}`,
-    headers: { "content-type": "application/merge-patch+json" },
-    body: JSON.stringify({ metadata: { finalizers: null } }),
-  });
-  await deletePod(server, APPLY_NAMESPACE, name);
-}
-
 async function askLive(server: ApiserverConnection, sequence: ApplySequence): Promise<Json> {
   await ensureNamespace(server, APPLY_NAMESPACE);
   const name = sequencePod(sequence);
-  await removePod(server, name);
-  for (const other of [`${name}-other`]) await removePod(server, other);
+  for (const pod of [name, `${name}-other`]) await removePod(server, APPLY_NAMESPACE, pod);
   try {
     const answers = await runSequence(sequence, (request) => ask(server, request));
     return answers.map(({ status, warnings, body }) => ({
@@ -58,7 +46,7 @@ async function askLive(server: ApiserverConnection, sequence: ApplySequence): Pr
       body,
     })) as Json;
   } finally {
-    await removePod(server, name);
+    await removePod(server, APPLY_NAMESPACE, name);
   }
 }
 

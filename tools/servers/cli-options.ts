@@ -14,8 +14,8 @@ import { type Profile, profiles } from "./spec.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
-/** Option values by name: strings for `type: "string"`, booleans for `type: "boolean"`. */
-export type OptionValues = Record<string, string | boolean | undefined>;
+/** Option values by name: strings for `type: "string"` (arrays with `multiple`), booleans for `type: "boolean"`. */
+export type OptionValues = Record<string, string | string[] | boolean | undefined>;
 
 /**
  * Parses `args` strictly (no positionals) with `--port` (default `defaultPort`) and `--spec` added to

@@ -1,9 +1,14 @@
 /**
- * Mock server for the bundled contract: a Node HTTP server on 127.0.0.1 that answers from the
- * spec's examples through Prism, and answers every error it finds itself with a Kubernetes `Status`.
+ * Mock server for the bundled contract: a Node HTTP server on 127.0.0.1 that keeps a store of Pods and
+ * answers GET and PATCH of a Pod as the apiserver does (tools/servers/pod-api.ts, the engine's writePod),
+ * the supporting endpoints from the spec's examples through Prism, and every error it finds itself with a
+ * Kubernetes `Status`. Every request is validated against the contract, and so is every answer the
+ * store computes: an answer that breaks the contract is an internal failure (logged on stderr, 500),
+ * never sent.
  *
- * Input: `startMockServer({ specPath, port, profile?, tls? })` (port 0 picks a free one; `tls` = PEM key and
- * certificate to serve HTTPS, e.g. from tools/servers/tls.ts). Output: `{ url, close() }`.
+ * Input: `startMockServer({ specPath, port, profile?, tls?, pods? })` (port 0 picks a free one; `tls` = PEM key and
+ * certificate to serve HTTPS, e.g. from tools/servers/tls.ts; `pods` are stored besides the Pods of the
+ * contract's examples). Output: `{ url, close() }`.
  * Rejects at start when the spec cannot be loaded (tools/servers/spec.ts), when a Prism internal the mock
  * relies on is missing (tools/servers/prism-internals.ts) or when the port cannot be bound.
  *
@@ -14,6 +19,16 @@
  * the body under the apiserver's 3 MiB limit, decodes it by its media type (YAML for apply) and
  * hands Prism the parsed value; Prism still validates body, query and path against the spec and
  * picks the mocked response (`Prefer: code=NNN`, `Prefer: example=key`).
+ *
+ * The store: seeded with the Pods of the contract's examples (tools/servers/pod-store.ts) plus `pods`;
+ * `Prefer: code=…` or `example=…` on a GET or PATCH of a Pod still forces that example answer from
+ * Prism, and such a request neither reads nor changes the store. Outside the contract's paths the mock
+ * also serves `/mock/pods` (reset and load the store between tests, tools/servers/pod-api.ts), the
+ * OpenAPI v3 documents kubectl downloads (`/openapi/v3`, `/openapi/v3/api/v1`, tools/servers/kubectl-openapi.ts)
+ * and `GET /api/v1/namespaces/<name>` (every namespace exists; kubectl reads it after a 404).
+ * A GET or PATCH of a Pod is answered with the apiserver's refusal when the apiserver would refuse it
+ * (whatever the contract says too), with the contract's 422 when only the contract refuses it, and
+ * otherwise with the stored Pod.
  *
  * Order of checks, as the apiserver runs them: route (404; 405 with Allow) → credentials (401) →
  * Content-Type (415) → body size (413) → PatchOptions (422) → decoding (400) → JSON Patch size (413)
@@ -46,10 +61,15 @@ import {
   warningHeaders,
 } from "./front.js";
 import { HOST, listen, type ListeningServer } from "./listen.js";
-import { installSuffixAwareMediaTypeMatch, loadSecurityValidator } from "./prism-internals.js";
+import { kubectlOpenApi } from "./kubectl-openapi.js";
+import { CONTROL_PATH, controlRequest, type PodAnswer, patchPod, readPod } from "./pod-api.js";
+import { examplePods, PodStore } from "./pod-store.js";
+import { installSuffixAwareMediaTypeMatch, loadSecurityValidator, loadValidators } from "./prism-internals.js";
 import { readBody, type BodyRead } from "./request-body.js";
-import { sendStatus, setViolationsHeader } from "./send-status.js";
-import { loadOperations, type PrismOperation, type Profile } from "./spec.js";
+import { sendStatus, setViolationsHeader, type Violation } from "./send-status.js";
+import { loadSpec, type PrismOperation, type Profile } from "./spec.js";
+import type { Pod } from "../../src/operation/patch-pod.js";
+import { asStored } from "../../src/engine/index.js";
 import { isError, toViolation } from "./violations.js";
 
 export interface MockServerOptions {
@@ -61,6 +81,57 @@ export interface MockServerOptions {
   port: number;
   /** PEM key and certificate: serve HTTPS with them instead of plain HTTP. */
   tls?: { key: string; cert: string };
+  /** Pods to store besides those of the contract's examples (a later one replaces an example of the same name). */
+  pods?: Pod[];
+}
+
+/** The operation whose GET and PATCH the store answers. */
+const POD_PATH = "/api/v1/namespaces/{namespace}/pods/{name}";
+
+/**
+ * Has Prism compile the validators of the Pod endpoints right after start-up rather than on the first
+ * request of each kind: compiling the Pod schemas takes seconds on a busy machine.
+ */
+function warmUp(operations: PrismOperation[], validators: ReturnType<typeof loadValidators>, store: PodStore): void {
+  const pod = store.list()[0];
+  for (const operation of operations.filter((candidate) => candidate.path === POD_PATH)) {
+    for (const response of operation.responses) {
+      const statusCode = Number(response.code);
+      const body = statusCode < 300 ? pod : failureStatus(statusCode, "warm-up");
+      validators.output({ resource: operation, element: { statusCode, headers: { "content-type": "application/json" }, body } });
+    }
+    for (const content of operation.request?.body?.contents ?? []) {
+      const request = {
+        method: operation.method as "patch",
+        url: { path: "/api/v1/namespaces/default/pods/warm-up", query: {} },
+        headers: { "content-type": content.mediaType },
+        body: content.mediaType.includes("json-patch") ? [] : {},
+      };
+      validators.input({ resource: operation, element: request });
+    }
+  }
+}
+
+/** A Namespace as the apiserver answers `GET /api/v1/namespaces/<name>` for one that exists (outside the contract). */
+function activeNamespace(name: string): unknown {
+  return {
+    kind: "Namespace",
+    apiVersion: "v1",
+    metadata: { name, labels: { "kubernetes.io/metadata.name": name } },
+    spec: { finalizers: ["kubernetes"] },
+    status: { phase: "Active" },
+  };
+}
+
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string | string[]> = {},
+): void {
+  const payload = JSON.stringify(body);
+  response.writeHead(status, { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(payload) });
+  response.end(payload);
 }
 
 /** `url` is `http://127.0.0.1:<port>`, or `https://…` with `tls`. */
@@ -143,13 +214,80 @@ async function acceptBody(
 export async function startMockServer(options: MockServerOptions): Promise<MockServer> {
   installSuffixAwareMediaTypeMatch();
   const validateSecurity = loadSecurityValidator();
-  const operations = await loadOperations(options.specPath, options.profile);
+  const validators = loadValidators();
+  const { document, operations } = await loadSpec(options.specPath, options.profile);
   const routes = operations.map(toRoute);
   const prism = createInstance(BASE_CONFIG, { logger: createLogger("mock", { level: "silent" }) });
+  const store = new PodStore([...examplePods(document), ...(options.pods ?? [])], asStored);
+  const openApi = kubectlOpenApi(document);
+
+  /**
+   * Sends a Pod endpoint's answer after checking it against the contract, storing a written Pod only then.
+   * A patched Pod the Pod schema refuses (a label that is not a string, say) is refused with 422, as the
+   * apiserver refuses what does not decode into its types; any other answer that breaks the contract is an
+   * internal failure.
+   */
+  function sendAnswer(
+    response: ServerResponse,
+    request: IncomingMessage,
+    operation: PrismOperation,
+    parameters: Record<string, string>,
+    answer: PodAnswer,
+    requestViolations: Violation[],
+  ): void {
+    const headers: Record<string, string | string[]> =
+      answer.warnings === undefined || answer.status >= 300 ? {} : { warning: warningHeaders(answer.warnings) };
+    const checked = validators.output({
+      resource: operation,
+      element: { statusCode: answer.status, headers: { "content-type": "application/json", ...headers }, body: answer.body },
+    });
+    const problems = checked._tag === "Left" ? checked.left.filter(isError) : [];
+    if (problems.length > 0 && answer.status < 300 && operation.method === "patch") {
+      sendStatus(response, violationStatus(operation, parameters, problems, answer.body, "application/json"));
+      return;
+    }
+    if (problems.length > 0) {
+      const listed = problems.map((diagnostic) => `${(diagnostic.path ?? []).join(".")}: ${diagnostic.message}`).join("; ");
+      throw new Error(
+        `the ${answer.status} answer the store computed for ${request.method} ${request.url} breaks the contract: ${listed}`,
+      );
+    }
+    const body = answer.store === true ? store.save(answer.body as Pod) : answer.body;
+    setViolationsHeader(response, requestViolations);
+    sendJson(response, answer.status, body, headers);
+  }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", `http://${HOST}`);
     const method = (request.method ?? "GET").toLowerCase();
+    if (url.pathname === CONTROL_PATH) {
+      const read = await readBody(request, MAX_BODY_BYTES);
+      if (read.kind === "too-large") {
+        sendStatus(response, bodyTooLargeStatus());
+        return;
+      }
+      const answer = controlRequest(store, method.toUpperCase(), read.bytes);
+      if (answer === undefined)
+        sendStatus(response, routeRefusal(["GET", "PUT", "POST", "DELETE"]), {
+          headers: { allow: "GET, PUT, POST, DELETE" },
+        });
+      else sendJson(response, answer.status, answer.body);
+      return;
+    }
+    if (method === "get" && url.pathname === "/openapi/v3") {
+      sendJson(response, 200, openApi.index);
+      return;
+    }
+    if (method === "get" && url.pathname === "/openapi/v3/api/v1") {
+      sendJson(response, 200, openApi.groupVersion, { etag: `"${openApi.hash}"` });
+      return;
+    }
+    const namespace = /^\/api\/v1\/namespaces\/([a-z0-9]([-a-z0-9]*[a-z0-9])?)$/.exec(url.pathname)?.[1];
+    if (method === "get" && namespace !== undefined) {
+      // kubectl reads the namespace after a 404 to word its error; every namespace exists here.
+      sendJson(response, 200, activeNamespace(namespace));
+      return;
+    }
     const { match, allowed } = findRoute(routes, method, url.pathname);
     if (match === undefined) {
       sendStatus(response, routeRefusal(allowed), allowed.length === 0 ? {} : { headers: { allow: allowed.join(", ") } });
@@ -186,6 +324,40 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     const preferences = mockPreferences(prismRequest.headers?.prefer);
     if (typeof preferences === "string") {
       sendStatus(response, failureStatus(400, preferences));
+      return;
+    }
+    const forced = preferences.code !== undefined || preferences.exampleKey !== undefined;
+    if (!forced && operation.path === POD_PATH && (method === "get" || method === "patch")) {
+      const checked = validators.input({ resource: operation, element: prismRequest });
+      const diagnostics = checked._tag === "Left" ? checked.left : [];
+      const requestViolations = diagnostics.map((diagnostic) => toViolation(diagnostic, "request"));
+      const errors = diagnostics.filter(isError);
+      // What the apiserver refuses gets its refusal, whatever the contract also says; what it would accept
+      // but the contract refuses gets the contract's 422. Nothing is stored before both agree.
+      const planned =
+        method === "get"
+          ? readPod(store, parameters)
+          : patchPod(
+              store,
+              parameters,
+              prismRequest.body,
+              prismRequest.headers?.["content-type"] ?? "",
+              url.searchParams,
+              request.headers["user-agent"],
+            );
+      // The front's decoding words the unknown-field warnings as the apiserver does; the engine's are for what a patch adds.
+      const engineWarnings = (planned.warnings ?? []).filter((text) => !warnings.includes(text));
+      const answer = {
+        ...planned,
+        ...(warnings.length + engineWarnings.length === 0 ? {} : { warnings: [...warnings, ...engineWarnings] }),
+      };
+      if (planned.status < 400 && errors.length > 0) {
+        sendStatus(response, violationStatus(operation, parameters, errors, prismRequest.body, essence), {
+          violations: requestViolations,
+        });
+        return;
+      }
+      sendAnswer(response, request, operation, parameters, answer, requestViolations);
       return;
     }
     const result = await prism.request(prismRequest, operations, {
@@ -233,5 +405,8 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   const server = options.tls === undefined ? createHttpServer(listener) : createHttpsServer(options.tls, listener);
   // Node's 5 s default lets a busy client reuse a connection the server is just closing ("fetch failed").
   server.keepAliveTimeout = 60_000;
-  return listen(server, options.port, { tls: options.tls !== undefined });
+  const listening = await listen(server, options.port, { tls: options.tls !== undefined });
+  // After the port is announced, so start-up stays quick; requests that come meanwhile wait for it.
+  setImmediate(() => warmUp(operations, validators, store));
+  return listening;
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run mock` — serves the bundled contract as a mock on 127.0.0.1 (tools/servers/mock-server.ts).
  *
- * Usage: npm run mock -- [--port N] [--spec <path>] [--profile kubernetes|cce] [--tls] [--kubeconfig <path>]
+ * Usage: npm run mock -- [--port N] [--spec <path>] [--profile kubernetes|cce] [--tls] [--kubeconfig <path>] [--pods <file|folder>]...
  *   --port        TCP port, default 4010; 0 picks a free one.
  *   --spec        bundled spec to serve, default generated/openapi.json.
  *   --profile     `kubernetes` (default): what the apiserver accepts; `cce`: JSON Patch keeps to the add
@@ -13,7 +13,11 @@
  *                 `mock-token`, namespace `default` (tools/support/kubeconfig.ts). Written mode 0600 in place
  *                 of whatever the path held, never into an existing file or through a symlink, and removed
  *                 on shutdown (tools/support/private-file.ts).
- *                 Try: KUBECONFIG=<path> kubectl patch pod web-7c9d8f6b5d-x2lqp --type=merge -p '{}'
+ *                 Try: KUBECONFIG=<path> kubectl set image pod/hello-world hello-world=nginx:1.27
+ *   --pods        Pods to store besides the contract's examples: a JSON or YAML file (a Pod, a List of Pods,
+ *                 an array, several YAML documents) or a folder of such files; repeatable. A file that is
+ *                 not Pods is a usage error naming it. The mock answers GET and PATCH of every stored Pod
+ *                 as the apiserver does (docs/mock.md); `/mock/pods` resets and loads the store at run time.
  * Output: exactly one stdout line once it accepts requests, `mock listening on http(s)://127.0.0.1:<port>`
  * (tests parse it); problems go to stderr. Runs until SIGTERM or SIGINT, then closes the server.
  * Exit codes: 0 after a signal-initiated shutdown; 2 for bad arguments or when the mock cannot start
@@ -23,14 +27,17 @@ import { CliUsageError } from "../cli-args.js";
 import { kubeconfigYaml } from "../support/kubeconfig.js";
 import { type PrivateFile, writePrivateFile } from "../support/private-file.js";
 import { parseServerArgs, runServerCli } from "./cli-options.js";
+import { PodFileError, readPodFiles } from "./pod-store.js";
 import type { Profile } from "./spec.js";
+import type { Pod } from "../../src/operation/patch-pod.js";
 
-const USAGE = `usage: npm run mock -- [--port N] [--spec <path>] [--profile kubernetes|cce] [--tls] [--kubeconfig <path>]
+const USAGE = `usage: npm run mock -- [--port N] [--spec <path>] [--profile kubernetes|cce] [--tls] [--kubeconfig <path>] [--pods <file|folder>]...
   --port N             TCP port on 127.0.0.1, default 4010; 0 picks a free one
   --spec <path>        bundled spec to serve, default generated/openapi.json
   --profile <name>     kubernetes (default): what the apiserver accepts; cce: JSON Patch only add and replace
   --tls                serve HTTPS with a certificate for 127.0.0.1/localhost generated at start
   --kubeconfig <path>  with --tls: write a kubeconfig for kubectl there (mode 0600)
+  --pods <path>        Pods (JSON or YAML file, or a folder of them) to store besides the contract's examples; repeatable
   Prints "mock listening on <url>" once it accepts requests; runs until SIGINT or SIGTERM.`;
 const KUBECONFIG_TOKEN = "mock-token";
 
@@ -40,12 +47,14 @@ interface Options {
   profile: Profile;
   tls: boolean;
   kubeconfig: string | undefined;
+  pods: Pod[];
 }
 
 function parseOptions(args: string[]): Options | "help" {
   const parsed = parseServerArgs(args, USAGE, 4010, {
     tls: { type: "boolean", default: false },
     kubeconfig: { type: "string" },
+    pods: { type: "string", multiple: true },
   });
   if (parsed === "help") return parsed;
   const { values, port, specPath, profile } = parsed;
@@ -54,7 +63,14 @@ function parseOptions(args: string[]): Options | "help" {
   if (kubeconfig !== undefined && !tls) {
     throw new CliUsageError("--kubeconfig needs --tls: kubectl sends a token only over TLS", USAGE);
   }
-  return { port, specPath, profile, tls, kubeconfig };
+  let pods: Pod[];
+  try {
+    pods = ((values.pods as string[] | undefined) ?? []).flatMap(readPodFiles);
+  } catch (error) {
+    if (error instanceof PodFileError) throw new CliUsageError(`--pods: ${error.message}`, USAGE);
+    throw error;
+  }
+  return { port, specPath, profile, tls, kubeconfig, pods };
 }
 
 async function start(options: Options) {
@@ -69,6 +85,7 @@ async function start(options: Options) {
     specPath: options.specPath,
     port: options.port,
     profile: options.profile,
+    pods: options.pods,
     ...(tls === undefined ? {} : { tls }),
   });
   let kubeconfig: PrivateFile | undefined;

@@ -1,10 +1,12 @@
 /**
- * The only two places where the mock reaches past the public API of @stoplight/prism-http (5.12.x).
+ * The only places where the mock reaches past the public API of @stoplight/prism-http (5.12.x).
  *
  * - installSuffixAwareMediaTypeMatch(): replaces prism-http's exported `wildcardMediaTypeMatch` with
  *   our `mediaTypeMatches`, so every `+json` request body is validated against its own schema.
  * - loadSecurityValidator(): Prism's own security check, so the mock can answer 401 before it
  *   reads the body (the apiserver authenticates first), with exactly Prism's rules.
+ * - loadValidators(): Prism's request and response validators (the ones its pipeline runs), so the
+ *   stateful mock validates every request, and every answer it computes itself, against the contract.
  *
  * Inputs: the installed Prism package. Outputs: the patched module / the validator function.
  * Both throw a PrismInternalsError when the module cannot be loaded or the export is missing or no
@@ -12,7 +14,8 @@
  * bringing the bug back.
  */
 import { createRequire } from "node:module";
-import type { IHttpRequest } from "@stoplight/prism-http";
+import type { IPrismDiagnostic } from "@stoplight/prism-core";
+import type { IHttpRequest, IHttpResponse } from "@stoplight/prism-http";
 import type { PrismOperation } from "./spec.js";
 import { mediaTypeMatches } from "./media-type.js";
 
@@ -20,6 +23,12 @@ export const MEDIA_TYPE_MATCH_MODULE = "@stoplight/prism-http/dist/validator/uti
 export const MEDIA_TYPE_MATCH_EXPORT = "wildcardMediaTypeMatch";
 const SECURITY_MODULE = "@stoplight/prism-http/dist/validator/index.js";
 const SECURITY_EXPORT = "validateSecurity";
+
+/** A Prism validator: an fp-ts Either whose Left holds the diagnostics. */
+export type PrismValidator<E> = (input: {
+  resource: PrismOperation;
+  element: E;
+}) => { _tag: "Left"; left: IPrismDiagnostic[] } | { _tag: "Right" };
 
 /** Prism's security validator: an fp-ts Either whose Left means the security requirements are not met. */
 export type SecurityValidator = (input: { resource: PrismOperation; element: IHttpRequest }) => { _tag: "Left" | "Right" };
@@ -67,4 +76,16 @@ export function installSuffixAwareMediaTypeMatch(moduleId: string = MEDIA_TYPE_M
 /** Returns Prism's security validator (the one its own pipeline runs when `checkSecurity` is on). */
 export function loadSecurityValidator(): SecurityValidator {
   return loadFunctionHolder(SECURITY_MODULE, SECURITY_EXPORT)[SECURITY_EXPORT] as SecurityValidator;
+}
+
+/** Prism's `validateInput` and `validateOutput`. */
+export function loadValidators(): { input: PrismValidator<IHttpRequest>; output: PrismValidator<IHttpResponse> } {
+  const holder = loadFunctionHolder(SECURITY_MODULE, "validateOutput");
+  if (typeof holder.validateInput !== "function") {
+    throw new PrismInternalsError(`Prism module ${SECURITY_MODULE} no longer exports a function validateInput`);
+  }
+  return {
+    input: holder.validateInput as PrismValidator<IHttpRequest>,
+    output: holder.validateOutput as PrismValidator<IHttpResponse>,
+  };
 }

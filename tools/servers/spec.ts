@@ -4,7 +4,8 @@
  * Input: path of a bundled spec (`.json`, or YAML for any other extension) and a profile: `kubernetes`
  * (the contract as it is) or `cce`, which narrows every JSON Patch operation schema to the operations
  * its `x-cce-json-patch-ops` names (CCE's documented add and replace; docs/decisions/0010-cce-json-patch-profile.md).
- * Output: Prism's operation list (`getHttpOperationsFromSpec`). Throws an Error naming the file when it cannot be
+ * Output: Prism's operation list (`getHttpOperationsFromSpec`); `loadSpec` also returns the parsed document (the stateful
+ * mock seeds its Pods from the examples and serves kubectl's OpenAPI document from it). Throws an Error naming the file when it cannot be
  * read or parsed, when it still has a `$ref` that leaves the document (Prism would fetch it: the mock
  * never touches the network, so the spec must be bundled), or when it declares no operation.
  */
@@ -51,7 +52,16 @@ function findExternalRef(node: unknown, pointer: string): string | undefined {
   return undefined;
 }
 
+export interface LoadedSpec {
+  document: Record<string, unknown>;
+  operations: PrismOperation[];
+}
+
 export async function loadOperations(specPath: string, profile: Profile = "kubernetes"): Promise<PrismOperation[]> {
+  return (await loadSpec(specPath, profile)).operations;
+}
+
+export async function loadSpec(specPath: string, profile: Profile = "kubernetes"): Promise<LoadedSpec> {
   let document: unknown;
   try {
     const text = readFileSync(specPath, "utf8");
@@ -66,7 +76,8 @@ export async function loadOperations(specPath: string, profile: Profile = "kuber
   if (profile === "cce" && applyCceProfile(document) === 0) {
     throw new Error(`spec ${specPath} has no x-cce-json-patch-ops, so it has no cce profile`);
   }
-  const operations = await getHttpOperationsFromSpec(document as object);
+  // Prism dereferences in place; the document handed back stays as it was read.
+  const operations = await getHttpOperationsFromSpec(structuredClone(document) as object);
   if (operations.length === 0) throw new Error(`spec ${specPath} declares no operation`);
-  return operations;
+  return { document: document as Record<string, unknown>, operations };
 }

@@ -538,9 +538,9 @@ function sequences(): ApplySequence[] {
 
 export const applySequences: readonly ApplySequence[] = sequences();
 
-/** The HTTP request of a step on Pod `name`. */
-export function stepRequest(step: Step, name: string): ApiRequest {
-  const base = `/api/v1/namespaces/${APPLY_NAMESPACE}/pods`;
+/** The HTTP request of a step on Pod `name` (in `namespace`, by default suite 2's). */
+export function stepRequest(step: Step, name: string, namespace = APPLY_NAMESPACE): ApiRequest {
+  const base = `/api/v1/namespaces/${namespace}/pods`;
   const query = new URLSearchParams();
   const headers: Record<string, string> = { "user-agent": USER_AGENT };
   switch (step.kind) {
@@ -582,12 +582,13 @@ export function sequencePod(sequence: ApplySequence): string {
   return `ssa-${sequence.id}`;
 }
 
-/** Sends every step of `sequence` in order through `send` (after `reset` has removed the Pod) and returns the answers. */
+/** Sends every step of `sequence` in order through `send` and returns the answers. */
 export async function runSequence(
   sequence: ApplySequence,
-  send: (request: ApiRequest) => Promise<ApiAnswer>,
+  send: (request: ApiRequest, step: Step) => Promise<ApiAnswer>,
+  namespace = APPLY_NAMESPACE,
 ): Promise<ApiAnswer[]> {
   const answers: ApiAnswer[] = [];
-  for (const step of sequence.steps) answers.push(await send(stepRequest(step, sequencePod(sequence))));
+  for (const step of sequence.steps) answers.push(await send(stepRequest(step, sequencePod(sequence), namespace), step));
   return answers;
 }

@@ -102,6 +102,17 @@ export async function createPod(
   return expectStatus(answer, [201], `create pod ${namespace}/${name}`).body as { [key: string]: Json };
 }
 
+/** Removes a Pod whatever its finalizers (cleared first), so that the next run starts from nothing. */
+export async function removePod(server: ApiserverConnection, namespace: string, name: string): Promise<void> {
+  await ask(server, {
+    method: "PATCH",
+    path: `/api/v1/namespaces/${namespace}/pods/${name}`,
+    headers: { "content-type": "application/merge-patch+json" },
+    body: JSON.stringify({ metadata: { finalizers: null } }),
+  });
+  await deletePod(server, namespace, name);
+}
+
 export async function deletePod(server: ApiserverConnection, namespace: string, name: string): Promise<void> {
   const answer = await ask(server, {
     method: "DELETE",

@@ -1,0 +1,160 @@
+/**
+ * The stateful mock's Pods: an in-memory store keyed by namespace and name, seeded from the contract's
+ * Pod examples and from `--pods` files, with the apiserver's resourceVersion counter.
+ *
+ * Inputs: the bundled spec (its Pod examples), files or folders of Pods (JSON or YAML; a Pod, a `List`
+ * or `PodList` of Pods, a JSON array, or several YAML documents). Outputs: `PodStore` (get, save,
+ * reset to the seed, replace, list) and `readPodFiles`, which throws `PodFileError` naming the file (and
+ * the document) that is not a Pod. Every Pod handed out is a copy.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
+import type { Pod } from "../../src/operation/patch-pod.js";
+
+export class PodFileError extends Error {
+  override name = "PodFileError";
+}
+
+type JsonObject = { [key: string]: unknown };
+
+const isObject = (value: unknown): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** The Pods of one parsed document: a Pod, a List/PodList of Pods, or an array of Pods. */
+export function podsOf(document: unknown, where: string): Pod[] {
+  const isList = isObject(document) && (document.kind === "List" || document.kind === "PodList");
+  const items: unknown[] = Array.isArray(document)
+    ? document
+    : isList
+      ? Array.isArray(document.items)
+        ? document.items
+        : []
+      : [document];
+  return items.map((item, index) => {
+    const at = Array.isArray(document) || isList ? `${where}, item ${index}` : where;
+    if (!isObject(item) || item.kind !== "Pod" || (item.apiVersion !== undefined && item.apiVersion !== "v1")) {
+      throw new PodFileError(`${at}: not a v1 Pod (kind ${JSON.stringify(isObject(item) ? item.kind : typeof item)})`);
+    }
+    const metadata = isObject(item.metadata) ? item.metadata : {};
+    if (typeof metadata.name !== "string" || metadata.name === "") throw new PodFileError(`${at}: the Pod has no metadata.name`);
+    return { ...item, apiVersion: "v1", metadata: { namespace: "default", ...metadata } } as Pod;
+  });
+}
+
+function readPodFile(path: string): Pod[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new PodFileError(`${path}: ${(error as Error).message}`);
+  }
+  const documents = parseAllDocuments(text);
+  const list = Array.isArray(documents) ? documents : [documents];
+  return list.flatMap((document, index) => {
+    const where = list.length === 1 ? path : `${path}, document ${index + 1}`;
+    if (document.errors.length > 0) {
+      const [first] = document.errors;
+      throw new PodFileError(
+        `${path}:${(first?.linePos?.[0]?.line ?? 1).toString()}: ${first?.message.split("\n")[0] ?? "not JSON or YAML"}`,
+      );
+    }
+    const value: unknown = document.toJS();
+    return value === null ? [] : podsOf(value, where);
+  });
+}
+
+/** Every Pod in a file, or in the `.json`, `.yaml` and `.yml` files of a folder (sorted by name). */
+export function readPodFiles(path: string): Pod[] {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(path).isDirectory();
+  } catch {
+    throw new PodFileError(`${path}: no such file or folder`);
+  }
+  if (!isFolder) return readPodFile(path);
+  return readdirSync(path)
+    .filter((entry) => /\.(json|ya?ml)$/.test(entry))
+    .sort()
+    .flatMap((entry) => readPodFile(join(path, entry)));
+}
+
+/** The Pod examples of the bundle (components.examples whose value is a Pod), in the bundle's order. */
+export function examplePods(bundle: { components?: { examples?: Record<string, { value?: unknown }> } }): Pod[] {
+  return Object.values(bundle.components?.examples ?? {}).flatMap((example) =>
+    isObject(example.value) && example.value.kind === "Pod" ? [example.value as Pod] : [],
+  );
+}
+
+const key = (namespace: string, name: string): string => `${namespace}/${name}`;
+
+function identity(pod: Pod): { namespace: string; name: string } {
+  return { namespace: pod.metadata?.namespace ?? "default", name: pod.metadata?.name ?? "" };
+}
+
+const numericVersion = (pod: Pod): number => {
+  const value = Number(pod.metadata?.resourceVersion);
+  return Number.isSafeInteger(value) ? value : 0;
+};
+
+/** One Pod per namespace and name: of two with the same name, the one with the higher resourceVersion (the contract has a Pod's state before and after a patch). */
+function latestOfEach(pods: readonly Pod[]): Pod[] {
+  const latest = new Map<string, Pod>();
+  for (const pod of pods) {
+    const { namespace, name } = identity(pod);
+    const earlier = latest.get(key(namespace, name));
+    if (earlier === undefined || numericVersion(earlier) <= numericVersion(pod)) latest.set(key(namespace, name), pod);
+  }
+  return [...latest.values()];
+}
+
+/** The Pods, by namespace and name, and the resourceVersion counter. */
+export class PodStore {
+  private pods = new Map<string, Pod>();
+  private version = 0;
+  private readonly seed: readonly Pod[];
+
+  /** `prepare` turns each Pod given to the store into what it keeps (the mock: as the apiserver would hold it). */
+  constructor(
+    seed: readonly Pod[],
+    private readonly prepare: (pod: Pod) => Pod = (pod) => pod,
+  ) {
+    this.seed = latestOfEach(seed);
+    this.replace(this.seed);
+  }
+
+  /** A copy of the stored Pod, or undefined. */
+  get(namespace: string, name: string): Pod | undefined {
+    const pod = this.pods.get(key(namespace, name));
+    return pod === undefined ? undefined : structuredClone(pod);
+  }
+
+  /** Stores `pod` with the next resourceVersion and returns the stored copy. */
+  save(pod: Pod): Pod {
+    const stored = structuredClone(pod);
+    this.version += 1;
+    stored.metadata = { ...stored.metadata, resourceVersion: String(this.version) };
+    const { namespace, name } = identity(stored);
+    this.pods.set(key(namespace, name), stored);
+    return structuredClone(stored);
+  }
+
+  /** Back to the Pods the mock started with. */
+  reset(): void {
+    this.replace(this.seed);
+  }
+
+  /** Exactly these Pods (a later one replaces an earlier of the same name); the resourceVersion counter continues above all of them. */
+  replace(pods: readonly Pod[]): void {
+    const next = new Map<string, Pod>();
+    for (const pod of pods) {
+      const { namespace, name } = identity(pod);
+      next.set(key(namespace, name), this.prepare(structuredClone(pod)));
+    }
+    this.pods = next;
+    this.version = Math.max(this.version, ...[...next.values()].map(numericVersion));
+  }
+
+  list(): Pod[] {
+    return [...this.pods.values()].map((pod) => structuredClone(pod));
+  }
+}
