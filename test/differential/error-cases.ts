@@ -37,8 +37,6 @@ export type Category = (typeof categories)[number];
 
 /** Why the mock's answer differs from the server's, where it does on purpose. */
 export const divergences = {
-  "stateless mock":
-    "The mock stores no Pods (issue 13 makes it stateful): it answers every Pod name, and what only the stored object decides (a `test` that fails, a path that does not exist) it cannot know.",
   "any token":
     "The mock cannot know which tokens a cluster accepts: any non-empty bearer token or X-Auth-Token passes its credential check.",
   "gateway credential":
@@ -49,7 +47,6 @@ export const divergences = {
     "The contract refuses the request on purpose (docs/ground-truth.md, Contract: deliberate restrictions); the mock answers with the contract, the apiserver accepts.",
   "duplicate keys":
     "The mock's JSON and YAML parsers keep the last of duplicated keys without noticing; the apiserver warns (or, under Strict, refuses).",
-  "JSON answers only": "The mock answers in JSON whatever `Accept` asks for; the apiserver also answers in YAML and protobuf.",
   "mock nesting limit":
     "The mock refuses bodies nested deeper than 256 levels (node's stack); the apiserver allows 10000 (docs/decisions/0004-proxy-forwarder-and-nesting-limit.md).",
 } as const;
@@ -260,13 +257,11 @@ const jsonPatchOps: ErrorCase[] = [
     id: "test-fails",
     category: "JSON Patch operations",
     request: patch(JSON_PATCH, json([{ op: "test", path: "/metadata/labels/app", value: "nope" }])),
-    divergence: "stateless mock",
   },
   {
     id: "remove-missing-path",
     category: "JSON Patch operations",
     request: patch(JSON_PATCH, json([{ op: "remove", path: "/metadata/labels/missing" }])),
-    divergence: "stateless mock",
   },
   {
     id: "all-six-ops",
@@ -332,13 +327,11 @@ const missing: ErrorCase[] = [
     id: "absent-pod",
     category: "missing or unknown Pod",
     request: patch(MERGE, "{}", "", {}, `/api/v1/namespaces/${NAMESPACE}/pods/absent`),
-    divergence: "stateless mock",
   },
   {
     id: "absent-namespace",
     category: "missing or unknown Pod",
     request: patch(MERGE, "{}", "", {}, "/api/v1/namespaces/no-such-namespace/pods/web"),
-    divergence: "stateless mock",
   },
   {
     id: "pod-name-not-dns",
@@ -559,7 +552,6 @@ const routing: ErrorCase[] = [
     id: "accept-yaml",
     category: "routing and Accept",
     request: patch(MERGE, "{}", "", { accept: "application/yaml" }),
-    divergence: "JSON answers only",
   },
   {
     id: "accept-json-or-html",

@@ -85,6 +85,12 @@ for (const category of categories) {
       "%s",
       async (_id, testCase: ErrorCase) => {
         const real = (await answer(testCase)) as unknown as ApiAnswer;
+        // The mock starts each case as the apiserver does: with the Pod, freshly stored (docs/mock.md, /mock/pods).
+        const loaded = await fetch(`${mock.url}/mock/pods`, {
+          method: "PUT",
+          body: JSON.stringify({ ...POD, metadata: { ...POD.metadata, namespace: NAMESPACE } }),
+        });
+        expect(loaded.status, await loaded.text()).toBe(200);
         const mocked = normalizeAnswer(await ask({ url: mock.url, token: "mock-token", caCert: "" }, testCase.request));
         const found = differences(real, mocked);
         outcomes.set(testCase.id, found);

@@ -26,9 +26,9 @@
  * also serves `/mock/pods` (reset and load the store between tests, tools/servers/pod-api.ts), the
  * OpenAPI v3 documents kubectl downloads (`/openapi/v3`, `/openapi/v3/api/v1`, tools/servers/kubectl-openapi.ts)
  * and `GET /api/v1/namespaces/<name>` (every namespace exists; kubectl reads it after a 404).
- * A GET or PATCH of a Pod is answered with the apiserver's refusal when the apiserver would refuse it
- * (whatever the contract says too), with the contract's 422 when only the contract refuses it, and
- * otherwise with the stored Pod.
+ * A GET or PATCH of a Pod: a missing Pod is 404; what the contract refuses is answered as the apiserver
+ * answers that decoding mistake (tools/servers/front.ts violationStatus); then the engine's answer — its
+ * refusal, or the stored Pod.
  *
  * Order of checks, as the apiserver runs them: route (404; 405 with Allow) → credentials (401) →
  * Content-Type (415) → body size (413) → PatchOptions (422) → decoding (400) → JSON Patch size (413)
@@ -87,30 +87,6 @@ export interface MockServerOptions {
 
 /** The operation whose GET and PATCH the store answers. */
 const POD_PATH = "/api/v1/namespaces/{namespace}/pods/{name}";
-
-/**
- * Has Prism compile the validators of the Pod endpoints right after start-up rather than on the first
- * request of each kind: compiling the Pod schemas takes seconds on a busy machine.
- */
-function warmUp(operations: PrismOperation[], validators: ReturnType<typeof loadValidators>, store: PodStore): void {
-  const pod = store.list()[0];
-  for (const operation of operations.filter((candidate) => candidate.path === POD_PATH)) {
-    for (const response of operation.responses) {
-      const statusCode = Number(response.code);
-      const body = statusCode < 300 ? pod : failureStatus(statusCode, "warm-up");
-      validators.output({ resource: operation, element: { statusCode, headers: { "content-type": "application/json" }, body } });
-    }
-    for (const content of operation.request?.body?.contents ?? []) {
-      const request = {
-        method: operation.method as "patch",
-        url: { path: "/api/v1/namespaces/default/pods/warm-up", query: {} },
-        headers: { "content-type": content.mediaType },
-        body: content.mediaType.includes("json-patch") ? [] : {},
-      };
-      validators.input({ resource: operation, element: request });
-    }
-  }
-}
 
 /** A Namespace as the apiserver answers `GET /api/v1/namespaces/<name>` for one that exists (outside the contract). */
 function activeNamespace(name: string): unknown {
@@ -237,9 +213,13 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   ): void {
     const headers: Record<string, string | string[]> =
       answer.warnings === undefined || answer.status >= 300 ? {} : { warning: warningHeaders(answer.warnings) };
+    // Prism reads a repeated header as one value joined by commas, as HTTP allows.
+    const flat = Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : value]),
+    );
     const checked = validators.output({
       resource: operation,
-      element: { statusCode: answer.status, headers: { "content-type": "application/json", ...headers }, body: answer.body },
+      element: { statusCode: answer.status, headers: { "content-type": "application/json", ...flat }, body: answer.body },
     });
     const problems = checked._tag === "Left" ? checked.left.filter(isError) : [];
     if (problems.length > 0 && answer.status < 300 && operation.method === "patch") {
@@ -332,8 +312,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       const diagnostics = checked._tag === "Left" ? checked.left : [];
       const requestViolations = diagnostics.map((diagnostic) => toViolation(diagnostic, "request"));
       const errors = diagnostics.filter(isError);
-      // What the apiserver refuses gets its refusal, whatever the contract also says; what it would accept
-      // but the contract refuses gets the contract's 422. Nothing is stored before both agree.
+      // Nothing is stored before the contract and the engine both accept the request.
       const planned =
         method === "get"
           ? readPod(store, parameters)
@@ -346,12 +325,15 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
               request.headers["user-agent"],
             );
       // The front's decoding words the unknown-field warnings as the apiserver does; the engine's are for what a patch adds.
-      const engineWarnings = (planned.warnings ?? []).filter((text) => !warnings.includes(text));
-      const answer = {
-        ...planned,
-        ...(warnings.length + engineWarnings.length === 0 ? {} : { warnings: [...warnings, ...engineWarnings] }),
-      };
-      if (planned.status < 400 && errors.length > 0) {
+      const ignoring = url.searchParams.get("fieldValidation") === "Ignore";
+      const engineWarnings = ignoring ? [] : (planned.warnings ?? []).filter((text) => !warnings.includes(text));
+      const { warnings: _engine, ...plannedAnswer } = planned;
+      const allWarnings = [...warnings, ...engineWarnings];
+      const answer = { ...plannedAnswer, ...(allWarnings.length === 0 ? {} : { warnings: allWarnings }) };
+      // The apiserver finds the Pod (404) and checks what the body names (400: kind, version, name) before it
+      // decodes the patch: what Prism finds is answered as the apiserver answers those decoding mistakes
+      // (violationStatus), before the engine's later refusals (conflicts, the update rules).
+      if (planned.status !== 404 && planned.status !== 400 && errors.length > 0) {
         sendStatus(response, violationStatus(operation, parameters, errors, prismRequest.body, essence), {
           violations: requestViolations,
         });
@@ -405,8 +387,5 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   const server = options.tls === undefined ? createHttpServer(listener) : createHttpsServer(options.tls, listener);
   // Node's 5 s default lets a busy client reuse a connection the server is just closing ("fetch failed").
   server.keepAliveTimeout = 60_000;
-  const listening = await listen(server, options.port, { tls: options.tls !== undefined });
-  // After the port is announced, so start-up stays quick; requests that come meanwhile wait for it.
-  setImmediate(() => warmUp(operations, validators, store));
-  return listening;
+  return listen(server, options.port, { tls: options.tls !== undefined });
 }
