@@ -285,16 +285,14 @@ export function writePod(
   if (isJsonObject(pod.spec)) defaultTolerationSeconds(pod.spec);
   prepareUpdate(pod, liveObject);
   const violations = checkPodUpdate(liveObject as Pod, pod as Pod);
-  // The registry validates object metadata for every resource (rest.BeforeUpdate) before ValidatePodUpdate
-  // validates it again, so the apiserver reports each metadata violation twice.
-  const reported = [...violations.filter((violation) => violation.field.startsWith("metadata")), ...violations];
   if (violations.length > 0) {
-    // The message joins the distinct errors only (the aggregate drops repeats); the causes keep them all.
-    const distinct = reported.filter(
-      (violation, index) => reported.findIndex((other) => other.message === violation.message) === index,
+    // checkPodUpdate repeats what the apiserver repeats; the message joins the distinct errors only (the
+    // aggregate drops repeats), the causes keep them all.
+    const distinct = violations.filter(
+      (violation, index) => violations.findIndex((other) => other.message === violation.message) === index,
     );
     throw new PatchError({
-      ...updateRejection(pod as Pod, reported),
+      ...updateRejection(pod as Pod, violations),
       message: updateRejection(pod as Pod, distinct).message ?? "",
     });
   }
