@@ -24,16 +24,26 @@ import { lintSpec, type SpecSource } from "./lint.js";
  * starts before the types are generated — openapi-typescript and TypeScript are only imported then —
  * and runs on the other core, with `docs: "after-types"` (watch, where fresh types matter most) it
  * starts once they are written. Nothing is written until lint, bundle and generate succeeded.
+ * `lintElsewhere` (watch: tools/pipeline/lint-worker.ts) lints on the other core while this thread bundles
+ * and generates; the writes still wait for it, and when both fail its problems are the ones reported
+ * (they include what made the bundle fail).
  */
 export async function buildAll(
   source: SpecSource = {},
   docs: "alongside-types" | "after-types" = "alongside-types",
+  lintElsewhere?: () => Promise<void>,
 ): Promise<void> {
   const started = performance.now();
   const config = source.config ?? (await loadRedoclyConfig());
   const shared = { ...source, config, resolver: source.resolver ?? new BaseResolver(config.resolve) };
-  await timed("lint", () => lintSpec(shared));
-  const spec = await timed("bundle", () => bundleSpec(shared));
+  const linted = lintElsewhere === undefined ? undefined : timed("lint", lintElsewhere);
+  // Handled here so that a lint failure while bundling is not an unhandled rejection; awaited below.
+  linted?.catch(() => undefined);
+  if (linted === undefined) await timed("lint", () => lintSpec(shared));
+  const spec = await timed("bundle", () => bundleSpec(shared)).catch(async (error: unknown) => {
+    await linted;
+    throw error;
+  });
   const scratch = mkdtempSync(join(tmpdir(), "pod-patch-build-"));
   try {
     const bundleCopy = join(scratch, "openapi.json");
@@ -44,8 +54,10 @@ export async function buildAll(
     page?.catch(() => undefined);
     const generated = await timed("generate", () => generateFiles(spec)).catch(async (error: unknown) => {
       await page?.catch(() => undefined);
+      await linted;
       throw error;
     });
+    await linted;
     commitFiles(new Map([...bundleFiles(spec), ...generated]));
     if (page === undefined) {
       docsStarted = performance.now();

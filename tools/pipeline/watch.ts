@@ -4,7 +4,9 @@
  * Input: openapi/, redocly.yaml (re-read on every run).
  * Output: generated/ (bundle, types, client module, manifest — written together, only after lint,
  * bundle and generate all succeeded, as `npm run build` does), then build/docs/index.html. Types are
- * written before the docs are rendered, so they are fresh while the slow docs stage still runs.
+ * written before the docs are rendered, so they are fresh while the slow docs stage still runs; lint runs
+ * in a worker thread (tools/pipeline/lint-worker.ts) on the other core while this one bundles and
+ * generates, and still gates the writes.
  * A spec with problems prints them as file:line:col and leaves the last good outputs in place; the next
  * good edit recovers. Changes that arrive during a run are collected into one follow-up run.
  * Everything, problems included, is printed on stdout, in order.
@@ -14,6 +16,7 @@ import { type FSWatcher, readdirSync, statSync, watch } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "@redocly/openapi-core";
 import { buildAll } from "./build.js";
+import { type LintWorker, startLintWorker } from "./lint-worker.js";
 import { projectRoot, redoclyConfigPath, relativeToProject, runStage, SpecError } from "./common.js";
 
 /** An editor's save is often a burst of writes and renames; wait this long after the last one. */
@@ -24,7 +27,7 @@ const rulesDir = join(specDir, "rules");
 const specFile = /\.(ya?ml|json|m?js)$/;
 
 /** One pass over the current files; every failure is printed, none is thrown. */
-async function rebuild(changed: string[]): Promise<void> {
+async function rebuild(changed: string[], lint: LintWorker): Promise<void> {
   console.log(`\nrun       ${changed.map(relativeToProject).join(", ")}`);
   if (changed.some((path) => path.startsWith(rulesDir))) {
     console.log(
@@ -34,7 +37,7 @@ async function rebuild(changed: string[]): Promise<void> {
   const started = performance.now();
   try {
     // Config and resolver are fresh per run: an edited redocly.yaml applies, and no document is served from a cache.
-    await buildAll({ config: await loadConfig({ configPath: redoclyConfigPath }) }, "after-types");
+    await buildAll({ config: await loadConfig({ configPath: redoclyConfigPath }) }, "after-types", () => lint.lint(changed));
   } catch (error) {
     // stdout like every other line of the run, so that the problems stay next to it when piped.
     console.log(
@@ -86,12 +89,13 @@ function startWatching(): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
+  const lint = startLintWorker();
 
   function runPending(): void {
     if (running || stopped || pending.size === 0) return;
     const changed = [...pending].sort();
     pending.clear();
-    running = rebuild(changed).finally(() => {
+    running = rebuild(changed, lint).finally(() => {
       running = undefined;
       runPending();
     });
@@ -116,10 +120,12 @@ function startWatching(): Promise<void> {
       stopSpecWatch();
       configWatcher.close();
       console.log(`\n${signal}: stopping${running ? " after the current run" : ""}`);
-      void (running ?? Promise.resolve()).then(() => {
-        console.log("watch     stopped");
-        resolve();
-      });
+      void (running ?? Promise.resolve())
+        .then(() => lint.stop())
+        .then(() => {
+          console.log("watch     stopped");
+          resolve();
+        });
     };
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
