@@ -69,7 +69,7 @@ export function describeMachine(): Machine {
   };
 }
 
-export function machineLine(machine: Machine): string {
+function machineLine(machine: Machine): string {
   const load = (values: number[] | undefined) => (values ?? []).join(" ");
   return `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}; load average ${load(machine.loadAverageAtStart)} at start, ${load(machine.loadAverageAtEnd)} at end`;
 }
