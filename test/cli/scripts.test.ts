@@ -53,15 +53,20 @@ function runScript(script: string, arg: string): Promise<{ code: number | null; 
   });
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   copy = copyProject(["bench", "test", "biome.jsonc", "tsconfig.build.json", "vitest.config.ts"]);
-});
+  // One launcher run first fills the copy's transpile cache (.stages/); otherwise the concurrent runs
+  // below would each transpile the whole project.
+  const warm = await runScript("build", "--help");
+  expect(warm.code, warm.stderr).toBe(0);
+}, 120_000);
 afterAll(() => copy?.remove());
 
 describe.concurrent.each(Object.keys(scripts))("npm run %s", (script) => {
   const usageLine = script === "test" ? "usage: npm test" : `usage: npm run ${script}`;
 
-  it("--help prints its usage, exits 0 and writes nothing", async () => {
+  // Generous: each run is a fresh node (tsx for bench and record:kubectl), several at once on two cores.
+  it("--help prints its usage, exits 0 and writes nothing", { timeout: 120_000 }, async () => {
     const before = snapshot();
     const run = await runScript(script, "--help");
     expect(run.code, run.stderr).toBe(0);
@@ -70,7 +75,7 @@ describe.concurrent.each(Object.keys(scripts))("npm run %s", (script) => {
     expect(snapshot()).toEqual(before);
   });
 
-  it("refuses an unknown flag: exit 2, the usage on stderr, nothing written", async () => {
+  it("refuses an unknown flag: exit 2, the usage on stderr, nothing written", { timeout: 120_000 }, async () => {
     const before = snapshot();
     const run = await runScript(script, "--no-such-flag");
     expect(run.code, run.stdout + run.stderr).toBe(2);

@@ -10,7 +10,7 @@ import type { ParseArgsConfig } from "node:util";
 import { CliUsageError, errorMessage, parseCli } from "../cli-args.js";
 import { generatedDir } from "../pipeline/common.js";
 import { closeOnSignal } from "./listen.js";
-import { type Profile, profiles } from "./spec.js";
+import { type Profile, profiles } from "./profiles.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 

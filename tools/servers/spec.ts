@@ -15,9 +15,9 @@ import { parse as parseYaml } from "yaml";
 
 export type PrismOperation = Awaited<ReturnType<typeof getHttpOperationsFromSpec>>[number];
 
-/** `kubernetes`: what the apiserver accepts; `cce`: keeps JSON Patch to the operations CCE's page documents. */
-export const profiles = ["kubernetes", "cce"] as const;
-export type Profile = (typeof profiles)[number];
+import type { Profile } from "./profiles.js";
+
+export { type Profile, profiles } from "./profiles.js";
 
 /** Narrows, in place, every schema with `x-cce-json-patch-ops` to those operations; returns how many it narrowed. */
 function applyCceProfile(node: unknown): number {
