@@ -3,7 +3,7 @@
  * process shared by the contract files (test/support/shared-mock.ts), eight at a time, with a fixed
  * seed. Bodies mix the spec's valid examples mutated at random places, arbitrary JSON (and YAML for
  * apply), random JSON Patch operations, random bytes and strings, and nesting up to 20000 levels deep
- * (JSON and YAML, balanced or not). Every answer must come within a second and be either the mocked
+ * (JSON and YAML, balanced or not). Every answer must come within three seconds and be either the mocked
  * Pod (200), a 4xx Kubernetes Status valid against the spec, or one of the 500s the apiserver itself
  * answers to a body (no reason; an apply body the Pod's schema does not describe, a strategic merge
  * directive it does not know: tools/servers/apiserver-decoding.ts) — never another 5xx (the mock's own
@@ -26,7 +26,10 @@ const validateStatus = compileComponent(spec, "Status");
 const SEED = 20_251_123;
 const BATCH = 8;
 const BODIES_PER_MEDIA_TYPE = 1000;
-const ANSWER_LIMIT_MS = 1000;
+// The stateful mock patches, decodes, checks and validates the Pod it would store for each body, in the one
+// mock process the other contract files use at the same time, on two cores shared with the whole suite:
+// the bound is about hangs, with room for that work under load.
+const ANSWER_LIMIT_MS = 3000;
 /** For the warm-up and the size limits, which are not about speed. */
 const UNTIMED_MS = 20_000;
 const MIB = 1024 * 1024;
@@ -190,7 +193,7 @@ function bodies(mediaType: keyof typeof validRequests): fc.Arbitrary<Uint8Array<
   return mixed.map(shortPrinted);
 }
 
-describe("random bodies: always 200 or a 4xx Status within a second", () => {
+describe("random bodies: always 200 or a 4xx Status within three seconds", () => {
   it.each(MEDIA_TYPES)("%s", async (mediaType) => {
     const seen = new Map<number, number>();
     await fc.assert(
