@@ -1,17 +1,23 @@
 // Public entry point of the package: the Pod PATCH client and the contract types its callers need.
 export {
   createPodPatchClient,
+  InvalidOptionError,
   InvalidPathParameterError,
   type ApplyPatchQuery,
+  type CheckedPatchPodInput,
   type NonApplyPatchQuery,
   type PatchPodBody,
+  type PatchPodInput,
   type PatchPodRequest,
   type PatchPodRequestFor,
   type PatchPodResult,
   type PodPatchClient,
   type PodPatchClientOptions,
   type PodPatchCredentials,
+  type ReadPodRequest,
+  type ReadPodResult,
 } from "./client/pod-patch-client.js";
+export { NoAnswerError, type NoAnswerReason } from "./client/no-answer.js";
 export {
   cceJsonPatchOps,
   patchMediaTypes,
@@ -31,7 +37,10 @@ export {
   type EscapeSegment,
   type JsonPatchBody,
   type JsonPatchBuilder,
+  type JsonPatchChecks,
   type JsonPatchOp,
+  type JsonPatchOperationCheck,
+  type JsonPatchOperationInput,
   type JsonPatchPath,
   type JsonPatchTarget,
   type JsonPatchValue,

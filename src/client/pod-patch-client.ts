@@ -1,20 +1,29 @@
-// Typed client for PATCH /api/v1/namespaces/{namespace}/pods/{name}: a thin layer over openapi-fetch that
-// binds each patch media type to its body type, sets the Content-Type header itself, checks the path
-// parameters against the contract before any request, and always reports failures as a Kubernetes Status.
-import createClient, { createQuerySerializer } from "openapi-fetch";
+// Typed client for PATCH /api/v1/namespaces/{namespace}/pods/{name} (and the GET of the same Pod): a thin layer
+// over openapi-fetch, used only through its documented options (baseUrl, headers, fetch, querySerializer,
+// bodySerializer, parseAs, signal). It binds each patch media type to its body type (a JSON Patch written as
+// an array literal is path- and value-checked like one built with jsonPatch()), checks the path parameters
+// and its own options before any request, sends through its own node:http(s) transport (TLS settings:
+// transport.ts), bounds each attempt by a timeout, retries only what the apiserver refused before touching
+// the object, and reports every outcome typed: an HTTP answer as a Kubernetes Status, no answer as a
+// NoAnswerError (no-answer.ts). docs/client.md is the user's page for all of it.
+import createClient from "openapi-fetch";
 import type { paths } from "../../generated/openapi.js";
 import {
-  patchMediaTypes,
-  patchPodOperation,
-  pathParameterRules,
   type PatchMediaType,
   type PatchQuery,
   type Pod,
+  patchMediaTypes,
+  patchPodOperation,
+  pathParameterRules,
 } from "../operation/patch-pod.js";
 import type { TypedPatchBodies } from "../patches/index.js";
+import type { JsonPatchChecks, JsonPatchOperationInput } from "../patches/json-patch-builder.js";
 import { failureStatus, type Status } from "../status/status.js";
+import { noAnswer } from "./no-answer.js";
+import { nodeTransport, type TlsSettings } from "./transport.js";
 
 type ApplyMediaType = "application/apply-patch+yaml";
+type JsonPatchMediaType = "application/json-patch+json";
 
 /**
  * The body each media type accepts: the typed patches of src/patches, derived from the Pod model and its
@@ -38,32 +47,94 @@ export type PatchPodRequestFor<M extends PatchMediaType> = {
   name: string;
   contentType: M;
   body: PatchPodBody<M>;
+  /** Aborts the request (and any wait between retries); the promise then rejects with the signal's reason. */
   signal?: AbortSignal;
 } & PatchPodQueryOption<M>;
 
-/** The argument of `patchPod`: a union discriminated by `contentType`. */
+/** A request for any media type: a union discriminated by `contentType`. */
 export type PatchPodRequest = { [M in PatchMediaType]: PatchPodRequestFor<M> }[PatchMediaType];
+
+/**
+ * What `patchPod` takes: a PatchPodRequest, except that a JSON Patch body may also be an array literal, whose
+ * paths and values are checked against the Pod (JsonPatchChecks) as jsonPatch() checks them.
+ */
+export type PatchPodInput =
+  | Exclude<PatchPodRequest, { contentType: JsonPatchMediaType }>
+  | (Omit<PatchPodRequestFor<JsonPatchMediaType>, "body"> & { body: readonly JsonPatchOperationInput[] });
+
+/** The checks `patchPod` adds to request `R`: for a JSON Patch, every operation whose path is a literal. */
+export type CheckedPatchPodInput<R> = R extends { contentType: JsonPatchMediaType; body: infer B }
+  ? { body: JsonPatchChecks<Pod, B> }
+  : unknown;
 
 /** `data` on 200/201; otherwise `error`, always a Kubernetes Status whose `code` is the HTTP status. */
 export type PatchPodResult =
   | { data: Pod; error?: undefined; status: 200 | 201; response: Response }
   | { data?: undefined; error: Status; status: number; response: Response };
 
+export interface ReadPodRequest {
+  namespace: string;
+  name: string;
+  query?: NonNullable<paths["/api/v1/namespaces/{namespace}/pods/{name}"]["get"]["parameters"]["query"]>;
+  signal?: AbortSignal;
+}
+
+/** `data` on 200; otherwise `error`, a Kubernetes Status as for PATCH. */
+export type ReadPodResult =
+  | { data: Pod; error?: undefined; status: 200; response: Response }
+  | { data?: undefined; error: Status; status: number; response: Response };
+
 /** `xAuthToken` for the API gateway route (X-Auth-Token), `bearerToken` for the apiserver route. */
 export type PodPatchCredentials = { xAuthToken: string; bearerToken?: never } | { bearerToken: string; xAuthToken?: never };
 
 export interface PodPatchClientOptions {
-  /** Scheme, host and optional path prefix in front of `/api/v1/...`. */
+  /**
+   * Scheme, host and optional path prefix in front of `/api/v1/...`, e.g. `https://192.168.0.198:5443`.
+   * Refused with InvalidOptionError when it carries a query, a fragment or `user:password@`.
+   */
   baseUrl: string;
   credentials?: PodPatchCredentials;
-  /** Replacement for `globalThis.fetch`, for example one that uses a custom TLS agent. */
+  /** PEM CA certificate(s) to trust for an https `baseUrl`, instead of the system's roots (a kubeconfig's certificate-authority). */
+  ca?: TlsSettings["ca"];
+  /** PEM client certificate for mutual TLS (with `key`). */
+  cert?: TlsSettings["cert"];
+  /** PEM private key of `cert`. */
+  key?: TlsSettings["key"];
+  /** Accept any server certificate. Insecure: a warning is emitted when the client is created; not with `ca`. */
+  insecureSkipTlsVerify?: boolean;
+  /** Verify the server's certificate for this name (and send it as SNI) instead of the URL's host. */
+  tlsServerName?: string;
+  /** Time allowed for each attempt, from sending to the whole answer; default 60000 (the apiserver's own request timeout is 60 s). */
+  timeoutMs?: number;
+  /** Retries of a request the apiserver refused before touching the Pod (429, 503 with Retry-After, connection refused); default 3. */
+  maxRetries?: number;
+  /** The longest wait before a retry; a Retry-After asking for more ends the retries with that answer. Default 30000. */
+  maxRetryDelayMs?: number;
+  /**
+   * Sends each request instead of the client's own transport (for a proxy agent, tracing, tests); called with
+   * the Request openapi-fetch built. Not together with the TLS options, which only the own transport applies.
+   */
   fetch?: (request: Request) => Promise<Response>;
-  /** Headers sent with every request; Content-Type and the credential header are set by the client. */
+  /** Headers sent with every request; Content-Type, Accept and the credential header are set by the client. */
   headers?: Record<string, string>;
 }
 
 export interface PodPatchClient {
-  patchPod(request: PatchPodRequest): Promise<PatchPodResult>;
+  /** Sends one PATCH; resolves with the Pod or a Status, rejects with NoAnswerError when no answer came. */
+  patchPod<R extends PatchPodInput>(request: R & CheckedPatchPodInput<R>): Promise<PatchPodResult>;
+  /** GETs the Pod (e.g. for its resourceVersion); same rules as patchPod. */
+  readPod(request: ReadPodRequest): Promise<ReadPodResult>;
+}
+
+/** Thrown when the client is created with an option it cannot use; the message never shows a credential. */
+export class InvalidOptionError extends TypeError {
+  override name = "InvalidOptionError";
+  constructor(
+    readonly option: string,
+    message: string,
+  ) {
+    super(`${option}: ${message}`);
+  }
 }
 
 type PathParameter = keyof typeof pathParameterRules;
@@ -113,27 +184,50 @@ function checkPathParameter(parameter: PathParameter, value: unknown): void {
   }
 }
 
+/**
+ * The base URL as openapi-fetch gets it (origin and path, no trailing slash) and the origin that messages
+ * name. A query or fragment would swallow the path openapi-fetch appends (the PATCH would go elsewhere, token
+ * and all), and user information is no way to send credentials; all three are refused without echoing them.
+ */
+export function checkBaseUrl(baseUrl: unknown): { baseUrl: string; origin: string; https: boolean } {
+  const refuse = (why: string): never => {
+    throw new InvalidOptionError("baseUrl", why);
+  };
+  if (typeof baseUrl !== "string") return refuse("must be a string");
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return refuse(`not an absolute URL: ${JSON.stringify(baseUrl.replace(/\/\/[^/?#]*@/, "//[redacted]@").slice(0, 200))}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") refuse(`must be http: or https:, not ${url.protocol}`);
+  if (url.username !== "" || url.password !== "" || /^[^/]*\/\/[^/?#]*@/.test(baseUrl)) {
+    refuse("must not carry user information (user:password@); give credentials instead");
+  }
+  if (/[?#]/.test(baseUrl)) refuse(`must not carry a query or a fragment: requests go to ${url.origin}${url.pathname}`);
+  return { baseUrl: `${url.origin}${url.pathname.replace(/\/+$/, "")}`, origin: url.origin, https: url.protocol === "https:" };
+}
+
 const visibleAscii = /^[\x21-\x7E]+$/;
 
 /** Checked here because fetch's own error for a bad header value would print the token. */
 function checkedToken(field: keyof PodPatchCredentials, token: unknown): string {
   if (typeof token !== "string" || !visibleAscii.test(token)) {
-    throw new TypeError(`credentials.${field} must be a non-empty string of visible ASCII characters (value not shown)`);
+    throw new InvalidOptionError(
+      `credentials.${field}`,
+      "must be a non-empty string of visible ASCII characters (value not shown)",
+    );
   }
   return token;
 }
 
 function credentialHeader(credentials: PodPatchCredentials | undefined): Record<string, string> {
-  if (credentials === undefined) {
-    return {};
-  }
+  if (credentials === undefined) return {};
   const { xAuthToken, bearerToken } = credentials;
   if (xAuthToken !== undefined && bearerToken !== undefined) {
-    throw new TypeError("credentials: give either xAuthToken or bearerToken, not both");
+    throw new InvalidOptionError("credentials", "give either xAuthToken or bearerToken, not both");
   }
-  if (xAuthToken !== undefined) {
-    return { "X-Auth-Token": checkedToken("xAuthToken", xAuthToken) };
-  }
+  if (xAuthToken !== undefined) return { "X-Auth-Token": checkedToken("xAuthToken", xAuthToken) };
   return { Authorization: `Bearer ${checkedToken("bearerToken", bearerToken)}` };
 }
 
@@ -148,9 +242,7 @@ function isStatus(body: unknown): body is Status {
 
 /** The server's Status as sent, or one built from the HTTP status that keeps the server's text as `message`. */
 function toStatus(body: unknown, response: Response): Status {
-  if (isStatus(body)) {
-    return body;
-  }
+  if (isStatus(body)) return body;
   let message: string;
   if (body === undefined || body === "") {
     const statusText = response.statusText === "" ? "" : ` ${response.statusText}`;
@@ -163,103 +255,237 @@ function toStatus(body: unknown, response: Response): Status {
   return failureStatus(response.status, message);
 }
 
-/** The path `podPath` writes out; this line stops compiling if the generated operation's path changes. */
-const podPathTemplate: "/api/v1/namespaces/{namespace}/pods/{name}" = patchPodOperation.path;
-
-/**
- * The URL with both path parameters, plain strings checked against the contract before any request.
- * openapi-fetch's default serializer scans the URL with a regex and handles label/matrix styles, arrays and
- * objects; even two `replace` calls cost about 2 µs a PATCH on loopback, a template next to nothing. This
- * relies on openapi-fetch 0.17 passing `${baseUrl}${schemaPath}` (createFinalURL), which is undocumented:
- * an upgrade must re-check it; the URL checks of the request-on-the-wire tests catch a change.
- */
-function podPath(url: string, { namespace, name }: Record<string, unknown>): string {
-  const baseUrl = url.slice(0, url.length - podPathTemplate.length);
-  return `${baseUrl}/api/v1/namespaces/${encodeURIComponent(namespace as string)}/pods/${encodeURIComponent(name as string)}`;
-}
-
-/**
- * Every patch media type takes JSON (an apply body is JSON, which is YAML), so the body is always
- * stringified; openapi-fetch's default would also look for FormData and a form Content-Type each call.
- */
-function patchBody(body: unknown): string {
-  return JSON.stringify(body);
-}
-
-/**
- * What openapi-fetch builds for each call in place of a `Request` (its `Request` option): the URL and the
- * init it computed, nothing else. A real Request made each PATCH about 1.3× slower than a plain fetch on
- * loopback (bench/client.ts): undici constructs it, then copies it again inside fetch() and pipes its body
- * through an identity TransformStream. openapi-fetch only reads `method` from it (and copies `signal`
- * onto it); it would hand it to middleware, which this client never registers.
- */
-class PlannedRequest {
-  constructor(
-    readonly url: string,
-    readonly init: RequestInit,
-  ) {}
-
-  get method(): string | undefined {
-    return this.init.method;
+/** Every query value of the contract is a scalar: `name=value` pairs, both percent-encoded. */
+function serializeQuery(query: Record<string, unknown>): string {
+  const pairs: string[] = [];
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null) pairs.push(`${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`);
   }
+  return pairs.join("&");
 }
 
 /**
- * The `fetch` openapi-fetch calls with each PlannedRequest: the global fetch (taken when the client is
- * created, as openapi-fetch does) with URL and init, or the caller's fetch with the real Request it expects.
+ * How long to wait before retrying an answer, or `undefined` when it must not be retried. Only 429 (too many
+ * requests: refused before any work) and 503 with a Retry-After (the apiserver or its gateway not serving
+ * yet) qualify. The wait is the Retry-After header (seconds or an HTTP date), else the Status's
+ * `details.retryAfterSeconds`, whatever the body's format; a 429 without either backs off like a refused
+ * connection.
  */
-function sendPlanned(custom: PodPatchClientOptions["fetch"]): (request: Request) => Promise<Response> {
-  if (custom !== undefined) {
-    return (request) => {
-      const { url, init } = request as unknown as PlannedRequest;
-      return custom(new Request(url, init));
+export function retryDelayMs(response: Response, status: Status, attempt: number): number | undefined {
+  if (response.status !== 429 && response.status !== 503) return undefined;
+  const header = response.headers.get("Retry-After")?.trim();
+  let seconds: number | undefined;
+  if (header !== undefined && /^\d+$/.test(header)) seconds = Number(header);
+  else if (header !== undefined && !Number.isNaN(Date.parse(header)))
+    seconds = Math.max(0, (Date.parse(header) - Date.now()) / 1000);
+  else if (typeof status.details?.retryAfterSeconds === "number" && status.details.retryAfterSeconds >= 0) {
+    seconds = status.details.retryAfterSeconds;
+  }
+  if (seconds !== undefined) return seconds * 1000;
+  return response.status === 429 ? backoffMs(attempt) : undefined;
+}
+
+/** 250 ms, 500 ms, 1 s, … after the first, second, third failed attempt. */
+function backoffMs(attempt: number): number {
+  return 250 * 2 ** (attempt - 1);
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
     };
-  }
-  const globalFetch = globalThis.fetch;
-  return (request) => {
-    const { url, init } = request as unknown as PlannedRequest;
-    return globalFetch(url, init);
-  };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
-/** Creates the client. Credentials stay in this closure: the returned object holds only `patchPod`. */
+/** The credential of one attempt: its headers, and the client certificate that goes with it, if any. */
+export interface AuthState {
+  headers: Record<string, string>;
+  cert?: string;
+  key?: string;
+}
+
+/** Where a client's credentials come from when they can change (the kubeconfig's exec plugins and token files). */
+export interface AuthSource {
+  current(): AuthState | Promise<AuthState>;
+  /** After a 401: forget the cached credential; `true` when a fresh one may differ, which is worth one retry. */
+  refresh(): boolean;
+}
+
+type Fetch = (request: Request) => Promise<Response>;
+
+const defaultTimeoutMs = 60_000;
+const defaultMaxRetries = 3;
+const defaultMaxRetryDelayMs = 30_000;
+
+function checkCount(option: string, value: number | undefined, fallback: number, minimum: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < minimum || value > 2_147_483_647) {
+    throw new InvalidOptionError(option, `must be an integer from ${minimum} to 2147483647`);
+  }
+  return value;
+}
+
+/** Creates the client. Credentials stay in this closure: the returned object holds only its two methods. */
 export function createPodPatchClient(options: PodPatchClientOptions): PodPatchClient {
-  const authorization = credentialHeader(options.credentials);
-  // One header object per media type, built once: openapi-fetch only reads it when merging the headers.
-  const requestHeaders = new Map<string, Record<string, string>>(
-    patchMediaTypes.map((mediaType) => [mediaType, { ...authorization, "Content-Type": mediaType }]),
+  return createClientFrom(options);
+}
+
+/** createPodPatchClient, with credentials that may change (src/kubeconfig); not part of the public API. */
+export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSource): PodPatchClient {
+  const { baseUrl, origin, https } = checkBaseUrl(options.baseUrl);
+  const staticAuth: AuthState = { headers: credentialHeader(options.credentials) };
+  const timeoutMs = checkCount("timeoutMs", options.timeoutMs, defaultTimeoutMs, 1);
+  const maxRetries = checkCount("maxRetries", options.maxRetries, defaultMaxRetries, 0);
+  const maxRetryDelayMs = checkCount("maxRetryDelayMs", options.maxRetryDelayMs, defaultMaxRetryDelayMs, 0);
+  const tls: TlsSettings = {
+    ca: options.ca,
+    cert: options.cert,
+    key: options.key,
+    insecureSkipTlsVerify: options.insecureSkipTlsVerify,
+    tlsServerName: options.tlsServerName,
+  };
+  const tlsGiven = Object.keys(tls).filter(
+    (name) => tls[name as keyof TlsSettings] !== undefined && tls[name as keyof TlsSettings] !== false,
   );
+  if (tlsGiven.length > 0 && !https) throw new InvalidOptionError(tlsGiven.join(", "), "TLS settings need an https: baseUrl");
+  if (tlsGiven.length > 0 && options.fetch !== undefined) {
+    throw new InvalidOptionError("fetch", `a custom fetch cannot apply ${tlsGiven.join(", ")}`);
+  }
+  if ((tls.cert === undefined) !== (tls.key === undefined)) throw new InvalidOptionError("cert", "cert and key go together");
+  if (tls.insecureSkipTlsVerify === true) {
+    if (tls.ca !== undefined)
+      throw new InvalidOptionError("insecureSkipTlsVerify", "not together with ca (the CA would be ignored)");
+    process.emitWarning(
+      `TLS certificate verification is disabled for ${origin}: anyone on the path can read and change requests`,
+      {
+        code: "POD_PATCH_INSECURE_TLS",
+      },
+    );
+  }
+
+  // One transport per client certificate: an exec plugin may hand out a new one (then a new agent connects with it).
+  let transport: { cert: string | undefined; send: Fetch } | undefined;
+  const transportFor = (state: AuthState): Fetch => {
+    const cert = state.cert ?? tls.cert;
+    if (transport === undefined || transport.cert !== cert) {
+      const settings = state.cert === undefined ? tls : { ...tls, cert: state.cert, key: state.key };
+      transport = { cert, send: nodeTransport(https, settings) };
+    }
+    return transport.send;
+  };
   const client = createClient<paths>({
-    baseUrl: options.baseUrl,
+    baseUrl,
     headers: options.headers,
-    pathSerializer: podPath,
-    bodySerializer: patchBody,
-    // openapi-fetch 0.17 builds this same default serializer anew on every call when the option is not a
-    // function (an upgrade must re-check); the query strings of the request-on-the-wire tests pin its output.
-    querySerializer: createQuerySerializer(),
-    Request: PlannedRequest as unknown as typeof Request,
-    fetch: sendPlanned(options.fetch),
+    querySerializer: serializeQuery,
+    bodySerializer: (body: unknown) => JSON.stringify(body),
   });
 
-  async function patchPod(request: PatchPodRequest): Promise<PatchPodResult> {
+  type Answer = { data?: string; error?: unknown; response: Response };
+  /** What one attempt hands openapi-fetch besides its parameters (all documented per-request options). */
+  type AttemptInit = { headers: Record<string, string>; signal: AbortSignal; fetch: Fetch; parseAs: "text" };
+
+  /** Runs attempts of `call` until an answer that is not retried, under the rules of the header comment. */
+  async function exchange(call: (init: AttemptInit) => Promise<Answer>, signal: AbortSignal | undefined) {
+    let refreshed = false;
+    for (let attempt = 1; ; attempt += 1) {
+      const state = auth === undefined ? staticAuth : await auth.current();
+      const controller = new AbortController();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, timeoutMs);
+      const onAbort = (): void => controller.abort(signal?.reason);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      if (signal?.aborted) onAbort();
+      let answer: Answer;
+      try {
+        answer = await call({
+          headers: state.headers,
+          signal: controller.signal,
+          fetch: options.fetch ?? transportFor(state),
+          parseAs: "text",
+        });
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        const secrets = Object.values(state.headers).flatMap((value) => [value, value.replace(/^Bearer /, "")]);
+        const failure = noAnswer(error, { server: origin, attempts: attempt, secrets, ...(timedOut ? { timeoutMs } : {}) });
+        if (failure.reason !== "ConnectionRefused" || attempt > maxRetries) throw failure;
+        await sleep(Math.min(backoffMs(attempt), maxRetryDelayMs), signal);
+        continue;
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+      }
+      const { response } = answer;
+      if (response.status === 200 || response.status === 201) {
+        const pod = parsePod(answer.data);
+        if (pod !== undefined) return { data: pod, status: response.status, response };
+        return { error: toStatus(answer.data, response), status: response.status, response };
+      }
+      const status = toStatus(response.ok ? answer.data : answer.error, response);
+      if (response.status === 401 && auth !== undefined && !refreshed && attempt <= maxRetries && auth.refresh()) {
+        refreshed = true;
+        continue;
+      }
+      const delay = attempt <= maxRetries ? retryDelayMs(response, status, attempt) : undefined;
+      if (delay === undefined || delay > maxRetryDelayMs) return { error: status, status: response.status, response };
+      await sleep(delay, signal);
+    }
+  }
+
+  async function patchPod(request: PatchPodInput): Promise<PatchPodResult> {
     const { namespace, name, contentType, body, query, signal } = request;
     checkPathParameter("namespace", namespace);
     checkPathParameter("name", name);
-    const headers = requestHeaders.get(contentType);
-    if (headers === undefined) {
+    if (!patchMediaTypes.includes(contentType)) {
       throw new TypeError(`contentType must be one of ${patchMediaTypes.join(", ")}; got ${JSON.stringify(contentType)}`);
     }
-    const { data, error, response } = await client.PATCH(patchPodOperation.path, {
-      params: { path: { namespace, name }, query },
-      body,
-      headers,
+    return (await exchange(
+      (init) =>
+        client.PATCH(patchPodOperation.path, {
+          ...init,
+          params: { path: { namespace, name }, query },
+          body: body as PatchPodRequest["body"],
+          headers: { ...init.headers, "Content-Type": contentType, Accept: "application/json" },
+        }),
       signal,
-    });
-    if ((response.status === 200 || response.status === 201) && data !== undefined) {
-      return { data, status: response.status, response };
-    }
-    return { error: toStatus(response.ok ? data : error, response), status: response.status, response };
+    )) as PatchPodResult;
   }
 
-  return { patchPod };
+  async function readPod(request: ReadPodRequest): Promise<ReadPodResult> {
+    const { namespace, name, query, signal } = request;
+    checkPathParameter("namespace", namespace);
+    checkPathParameter("name", name);
+    return (await exchange(
+      (init) =>
+        client.GET(patchPodOperation.path, {
+          ...init,
+          params: { path: { namespace, name }, query },
+          headers: { ...init.headers, Accept: "application/json" },
+        }),
+      signal,
+    )) as ReadPodResult;
+  }
+
+  return { patchPod: patchPod as PodPatchClient["patchPod"], readPod };
+}
+
+/** A 200/201 body that is a JSON object; anything else (HTML from a gateway, nothing) becomes a Status. */
+function parsePod(text: string | undefined): Pod | undefined {
+  if (text === undefined || text === "") return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value) && !isStatus(value) ? (value as Pod) : undefined;
+  } catch {
+    return undefined;
+  }
 }

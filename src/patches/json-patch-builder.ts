@@ -133,3 +133,51 @@ export function jsonPatch<T = Pod>(): JsonPatchBuilder<T> {
 export function cceJsonPatch<T = Pod>(): JsonPatchBuilder<T, CceJsonPatchOp> {
   return builder<T, CceJsonPatchOp>([], cceJsonPatchOps);
 }
+
+/**
+ * One operation as `patchPod` accepts it in an array literal. The path type keeps a literal written inline
+ * literal (so it can be checked) while any `string` is still accepted: a path held in a `string` variable
+ * cannot be checked, and jsonPatch() has checked the paths of what it builds.
+ */
+export type JsonPatchOperationInput = { op: JsonPatchOp; path: (string & {}) | `/${string}`; value: unknown };
+
+/** The first member of `V` that `E` does not have, as a pointer below `At`; `never` when there is none. */
+type ExcessMember<V, E, At extends string> = V extends readonly (infer VItem)[]
+  ? NonNullable<E> extends readonly (infer EItem)[]
+    ? ExcessMember<VItem, EItem, `${At}/0`>
+    : never
+  : V extends object
+    ? NonNullable<E> extends infer Target extends object
+      ? Exclude<keyof V, keyof Target> extends infer Extra extends string
+        ? [Extra] extends [never]
+          ? { [K in keyof V & keyof Target & string]: ExcessMember<V[K], Target[K], `${At}/${K}`> }[keyof V &
+              keyof Target &
+              string]
+          : `${At}/${Extra}`
+        : never
+      : never
+    : never;
+
+/**
+ * What one operation `E` must also be: nothing more when its path (a literal) exists in `T` and its value
+ * fits there; otherwise a member named after the problem, so the compiler's "property … is missing" message
+ * says what is wrong. A `string` path is not checked.
+ */
+export type JsonPatchOperationCheck<T, E> = E extends {
+  op: infer Op extends JsonPatchOp;
+  path: infer P extends string;
+  value: infer V;
+}
+  ? string extends P
+    ? unknown
+    : Resolve<T, P, "", Op> extends Failed<infer Message>
+      ? { [K in `path error: ${Message}`]: P }
+      : [V] extends [JsonPatchValue<T, P, Op>]
+        ? [ExcessMember<V, JsonPatchValue<T, P, Op>, P>] extends [never]
+          ? unknown
+          : { [K in `value error: no member ${ExcessMember<V, JsonPatchValue<T, P, Op>, P>}`]: never }
+        : { [K in `value error: the value at ${P} must be`]: JsonPatchValue<T, P, Op> }
+  : unknown;
+
+/** The checks of every operation of JSON Patch body `B` (an array literal) against `T`. */
+export type JsonPatchChecks<T, B> = { [K in keyof B]: JsonPatchOperationCheck<T, B[K]> };

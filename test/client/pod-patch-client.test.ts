@@ -1,75 +1,40 @@
-// Unit tests for createPodPatchClient against a recording node:http server on 127.0.0.1: headers, body
-// and query on the wire, path checks before any request, Status errors, and that the token never leaks.
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+// Unit tests for createPodPatchClient against a recording node:http server on 127.0.0.1 (test/support/
+// scripted-server.ts): headers, body and query on the wire, readPod, the base URL's handling, path checks
+// before any request, Status errors, and that the token never leaks. Timeouts, retries and the errors of
+// requests without an answer are in resilience.test.ts; TLS in tls.test.ts.
 import { inspect } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import {
   createPodPatchClient,
+  InvalidOptionError,
   InvalidPathParameterError,
+  NoAnswerError,
   type PatchPodRequest,
   type Pod,
   type PodPatchClientOptions,
   type Status,
 } from "../../src/index.js";
+import { refusedBaseUrl, type ScriptedServer, type Step, startScriptedServer } from "../support/scripted-server.js";
 
-interface RecordedRequest {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-interface Reply {
-  status: number;
-  headers?: Record<string, string>;
-  body: string;
-}
+type Reply = Extract<Step, { status: number }>;
 
 const pod: Pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "hello-world", namespace: "default" } };
 const podReply: Reply = { status: 200, headers: { "Content-Type": "application/json" }, body: JSON.stringify(pod) };
 const token = "tok-3f9a1c7e-secret-credential-value";
 
-const requests: RecordedRequest[] = [];
-let reply: Reply = podReply;
-let server: Server;
+let server: ScriptedServer;
 let baseUrl: string;
+let requests: ScriptedServer["requests"];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      requests.push({
-        method: req.method ?? "",
-        url: req.url ?? "",
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString("utf8"),
-      });
-      res.writeHead(reply.status, reply.headers).end(reply.body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startScriptedServer();
+  baseUrl = server.baseUrl;
+  requests = server.requests;
 });
 
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
-beforeEach(() => {
-  requests.length = 0;
-  reply = podReply;
-});
-
-/** A base URL on which nothing listens: a port that was just bound and released. */
-async function refusedBaseUrl(): Promise<string> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return `http://127.0.0.1:${port}`;
-}
+beforeEach(() => server.script([podReply]));
 
 const target = { namespace: "default", name: "hello-world" };
 const mergeRequest: PatchPodRequest = {
@@ -143,7 +108,7 @@ describe("request on the wire", () => {
   });
 
   test("201 from an apply that created the Pod is data", async () => {
-    reply = { ...podReply, status: 201 };
+    server.script([{ ...podReply, status: 201 }]);
     const result = await createPodPatchClient({ baseUrl }).patchPod({
       ...target,
       contentType: "application/apply-patch+yaml",
@@ -338,8 +303,9 @@ describe("errors are always a Kubernetes Status", () => {
   }
 
   test.each(cases)("%s", async (_name, { given, want }) => {
-    reply = given;
-    const result = await createPodPatchClient({ baseUrl }).patchPod(mergeRequest);
+    server.script([given]);
+    // Retries have their own tests (resilience.test.ts): here each answer is the first and last.
+    const result = await createPodPatchClient({ baseUrl, maxRetries: 0 }).patchPod(mergeRequest);
     expect(result.data).toBeUndefined();
     expect(result.error).toEqual(want);
     expect(result.status).toBe(given.status);
@@ -368,10 +334,10 @@ describe("the token never leaks", () => {
   });
 
   test.each(credentials)("%s: not in the error when the server is unreachable", async (_name, { given }) => {
-    const client = createPodPatchClient({ baseUrl: await refusedBaseUrl(), credentials: given });
+    const client = createPodPatchClient({ baseUrl: await refusedBaseUrl(), credentials: given, maxRetries: 0 });
     const error: unknown = await client.patchPod(mergeRequest).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TypeError);
-    expect(inspect(error)).toMatch(/ECONNREFUSED/);
+    expect(error).toBeInstanceOf(NoAnswerError);
+    expect(error).toMatchObject({ reason: "ConnectionRefused", code: "ECONNREFUSED", mayHaveBeenApplied: false });
     expectNoToken(error);
   });
 
@@ -393,8 +359,115 @@ describe("the token never leaks", () => {
         return e;
       }
     })();
+    expect(error).toBeInstanceOf(InvalidOptionError);
     expect(error).toBeInstanceOf(TypeError);
     expect((error as TypeError).message).toContain(`credentials.${field}`);
     expectNoToken(error);
+  });
+});
+
+describe("readPod", () => {
+  test("GETs the Pod with the credential and gives it back", async () => {
+    const client = createPodPatchClient({ baseUrl, credentials: { bearerToken: token } });
+    const result = await client.readPod({ ...target, query: { pretty: "true" } });
+    expect(result).toMatchObject({ data: pod, status: 200 });
+    expect(
+      requests.map(({ method, url, headers, body }) => [method, url, headers.authorization, headers["content-type"], body]),
+    ).toEqual([["GET", "/api/v1/namespaces/default/pods/hello-world?pretty=true", `Bearer ${token}`, undefined, ""]]);
+  });
+
+  test("a missing Pod is a 404 Status", async () => {
+    const notFound = {
+      kind: "Status",
+      apiVersion: "v1",
+      metadata: {},
+      status: "Failure",
+      message: 'pods "x" not found',
+      reason: "NotFound",
+      code: 404,
+    };
+    server.script([{ status: 404, headers: { "Content-Type": "application/json" }, body: JSON.stringify(notFound) }]);
+    const result = await createPodPatchClient({ baseUrl }).readPod({ namespace: "default", name: "x" });
+    expect(result).toMatchObject({ error: notFound, status: 404 });
+  });
+
+  test("path parameters are checked before any request", async () => {
+    await expect(createPodPatchClient({ baseUrl }).readPod({ namespace: "default", name: "../x" })).rejects.toBeInstanceOf(
+      InvalidPathParameterError,
+    );
+    expect(requests).toHaveLength(0);
+  });
+});
+
+describe("answers that are not a Pod", () => {
+  test("a redirect is not followed: it comes back as a Status and nothing is sent to its Location", async () => {
+    server.script([{ status: 302, headers: { Location: `${baseUrl}/elsewhere` }, body: "" }]);
+    const result = await createPodPatchClient({ baseUrl, credentials: { bearerToken: token } }).patchPod(mergeRequest);
+    expect(result.error).toMatchObject({ kind: "Status", code: 302 });
+    expect(requests.map(({ url }) => url)).toEqual(["/api/v1/namespaces/default/pods/hello-world"]);
+  });
+
+  test.each([
+    ["HTML", "<html>maintenance</html>"],
+    ["a JSON array", "[1]"],
+    ["a Status", JSON.stringify({ kind: "Status", code: 200, status: "Success" })],
+  ])("200 with %s is a Status carrying the text", async (_name, body) => {
+    server.script([{ status: 200, headers: { "Content-Type": "application/json" }, body }]);
+    const result = await createPodPatchClient({ baseUrl }).patchPod(mergeRequest);
+    expect(result.data).toBeUndefined();
+    expect(result.error).toMatchObject({ kind: "Status", code: 200, message: body });
+  });
+
+  test("Accept asks for JSON", async () => {
+    await createPodPatchClient({ baseUrl }).patchPod(mergeRequest);
+    expect(requests[0]?.headers.accept).toBe("application/json");
+  });
+});
+
+describe("the base URL", () => {
+  test.each([
+    ["a trailing slash", "/", "/api/v1/namespaces/default/pods/hello-world"],
+    ["a path prefix with trailing slashes", "/gw//", "/gw/api/v1/namespaces/default/pods/hello-world"],
+    ["an upper-case scheme and host", "", "/api/v1/namespaces/default/pods/hello-world"],
+  ])("%s is normalised", async (name, suffix, want) => {
+    const given = name.startsWith("an upper-case") ? baseUrl.replace("http://", "HTTP://") : `${baseUrl}${suffix}`;
+    await createPodPatchClient({ baseUrl: given }).patchPod(mergeRequest);
+    expect(requests.map(({ url }) => url)).toEqual([want]);
+  });
+
+  const refused: [string, string, RegExp][] = [
+    ["a query", "/?x=1", /must not carry a query or a fragment/],
+    ["an empty query", "/?", /must not carry a query or a fragment/],
+    ["a fragment", "/#frag", /must not carry a query or a fragment/],
+    ["user and password", "", /must not carry user information/],
+    ["a user alone", "", /must not carry user information/],
+  ];
+  test.each(refused)("with %s it is refused before any request, without echoing credentials", (name, suffix, message) => {
+    const userinfo = name === "user and password" ? "admin:hunter2-secret@" : name === "a user alone" ? "hunter2-secret@" : "";
+    const given = `${baseUrl.replace("http://", `http://${userinfo}`)}${suffix}`;
+    const error: unknown = (() => {
+      try {
+        return createPodPatchClient({ baseUrl: given, credentials: { bearerToken: token } });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    expect(error).toMatchObject({ option: "baseUrl", message: expect.stringMatching(message) });
+    expect(inspect(error)).not.toContain("hunter2");
+    expect(requests).toHaveLength(0);
+  });
+
+  test.each([
+    ["not a URL", "127.0.0.1:6443"],
+    ["another scheme", "ftp://127.0.0.1/"],
+    ["not a URL, with user information", "http://admin:hunter2-secret@[bad"],
+  ])("%s is refused without echoing credentials", (_name, given) => {
+    expect(() => createPodPatchClient({ baseUrl: given })).toThrow(InvalidOptionError);
+    try {
+      createPodPatchClient({ baseUrl: given });
+    } catch (error) {
+      expect(inspect(error)).not.toContain("hunter2");
+    }
   });
 });
