@@ -19,6 +19,14 @@ export {
 } from "./client/pod-patch-client.js";
 export { NoAnswerError, type NoAnswerReason } from "./client/no-answer.js";
 export {
+  createPodPatchClientFromKubeconfig,
+  ExecCredentialError,
+  KubeconfigError,
+  type KubeconfigClientOptions,
+  type KubeconfigOptions,
+  type KubeconfigPodPatchClient,
+} from "./kubeconfig/index.js";
+export {
   cceJsonPatchOps,
   patchMediaTypes,
   type PatchBody,

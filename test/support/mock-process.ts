@@ -3,7 +3,7 @@
  * tests and benchmarks, and stops it by PID.
  *
  * `startMock(options?)` spawns `node tools/pipeline/stage.mjs mock --port 0` (plus `--tls`,
- * `--kubeconfig <path>`, `--spec <path>` when asked) in the project root and resolves once the mock
+ * `--kubeconfig <path>`, `--client-ca <path>`, `--spec <path>` when asked) in the project root and resolves once the mock
  * prints `mock listening on http(s)://127.0.0.1:<port>`, with `{ url, pid, stop(), stderr() }`.
  * `startProxy(options)` does the same for `proxy --port 0 --upstream <url> ...` and its
  * `proxy listening on http://127.0.0.1:<port> -> <upstream>` line.
@@ -33,6 +33,8 @@ export interface StartMockOptions {
   kubeconfig?: string;
   /** `--profile`: `cce` keeps JSON Patch to CCE's documented operations. */
   profile?: "kubernetes" | "cce";
+  /** With `tls`: a PEM file of the CA whose client certificates the mock requires (`--client-ca`). */
+  clientCa?: string;
   /** How long to wait for the listening line; default 30 s (Prism loads slowly on a busy machine). */
   timeoutMs?: number;
 }
@@ -115,6 +117,7 @@ export function startMock(options: StartMockOptions = {}): Promise<RunningMock> 
   if (options.tls === true) args.push("--tls");
   if (options.kubeconfig !== undefined) args.push("--kubeconfig", options.kubeconfig);
   if (options.profile !== undefined) args.push("--profile", options.profile);
+  if (options.clientCa !== undefined) args.push("--client-ca", options.clientCa);
   return startListening(["tools/pipeline/stage.mjs", "mock", ...args], MOCK_LISTENING, options.timeoutMs);
 }
 

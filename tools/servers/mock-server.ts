@@ -80,7 +80,8 @@ export interface MockServerOptions {
   /** TCP port on 127.0.0.1; 0 picks a free one. */
   port: number;
   /** PEM key and certificate: serve HTTPS with them instead of plain HTTP. */
-  tls?: { key: string; cert: string };
+  /** `clientCa`: PEM CA(s) whose client certificates are required (mutual TLS); without it none is asked for. */
+  tls?: { key: string; cert: string; clientCa?: string };
   /** Pods to store besides those of the contract's examples (a later one replaces an example of the same name). */
   pods?: Pod[];
 }
@@ -384,7 +385,14 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       }
     });
   };
-  const server = options.tls === undefined ? createHttpServer(listener) : createHttpsServer(options.tls, listener);
+  const { clientCa, ...identity } = options.tls ?? {};
+  const server =
+    options.tls === undefined
+      ? createHttpServer(listener)
+      : createHttpsServer(
+          { ...identity, ...(clientCa === undefined ? {} : { ca: clientCa, requestCert: true, rejectUnauthorized: true }) },
+          listener,
+        );
   // Node's 5 s default lets a busy client reuse a connection the server is just closing ("fetch failed").
   server.keepAliveTimeout = 60_000;
   return listen(server, options.port, { tls: options.tls !== undefined });

@@ -2,6 +2,7 @@
  * `npm run mock` — serves the bundled contract as a mock on 127.0.0.1 (tools/servers/mock-server.ts).
  *
  * Usage: npm run mock -- [--port N] [--spec <path>] [--profile kubernetes|cce] [--tls] [--kubeconfig <path>] [--pods <file|folder>]...
+ *                        [--client-ca <path>]
  *   --port        TCP port, default 4010; 0 picks a free one.
  *   --spec        bundled spec to serve, default generated/openapi.json.
  *   --profile     `kubernetes` (default): what the apiserver accepts; `cce`: JSON Patch keeps to the add
@@ -14,6 +15,9 @@
  *                 of whatever the path held, never into an existing file or through a symlink, and removed
  *                 on shutdown (tools/support/private-file.ts).
  *                 Try: KUBECONFIG=<path> kubectl set image pod/hello-world hello-world=nginx:1.27
+ *   --client-ca   with --tls: demand mutual TLS — a client certificate signed by a CA in this PEM file, or
+ *                 the handshake fails (as an apiserver with --client-ca-file does for a bad certificate).
+ *                 The token is still required on top.
  *   --pods        Pods to store besides the contract's examples: a JSON or YAML file (a Pod, a List of Pods,
  *                 an array, several YAML documents) or a folder of such files; repeatable. A file that is
  *                 not Pods is a usage error naming it. The mock answers GET and PATCH of every stored Pod
@@ -21,8 +25,10 @@
  * Output: exactly one stdout line once it accepts requests, `mock listening on http(s)://127.0.0.1:<port>`
  * (tests parse it); problems go to stderr. Runs until SIGTERM or SIGINT, then closes the server.
  * Exit codes: 0 after a signal-initiated shutdown; 2 for bad arguments or when the mock cannot start
- * (unreadable or unbundled spec, Prism internals missing, port in use, kubeconfig not writable).
+ * (unreadable or unbundled spec, Prism internals missing, port in use, kubeconfig not writable, client CA
+ * unreadable).
  */
+import { readFileSync } from "node:fs";
 import { CliUsageError } from "../cli-args.js";
 import { kubeconfigYaml } from "../support/kubeconfig.js";
 import { type PrivateFile, writePrivateFile } from "../support/private-file.js";
@@ -31,12 +37,13 @@ import { PodFileError, readPodFiles } from "./pod-store.js";
 import type { Profile } from "./spec.js";
 import type { Pod } from "../../src/operation/patch-pod.js";
 
-const USAGE = `usage: npm run mock -- [--port N] [--spec <path>] [--profile kubernetes|cce] [--tls] [--kubeconfig <path>] [--pods <file|folder>]...
+const USAGE = `usage: npm run mock -- [--port N] [--spec <path>] [--profile kubernetes|cce] [--tls] [--kubeconfig <path>] [--pods <file|folder>]... [--client-ca <path>]
   --port N             TCP port on 127.0.0.1, default 4010; 0 picks a free one
   --spec <path>        bundled spec to serve, default generated/openapi.json
   --profile <name>     kubernetes (default): what the apiserver accepts; cce: JSON Patch only add and replace
   --tls                serve HTTPS with a certificate for 127.0.0.1/localhost generated at start
   --kubeconfig <path>  with --tls: write a kubeconfig for kubectl there (mode 0600)
+  --client-ca <path>   with --tls: require a client certificate signed by a CA in this PEM file
   --pods <path>        Pods (JSON or YAML file, or a folder of them) to store besides the contract's examples; repeatable
   Prints "mock listening on <url>" once it accepts requests; runs until SIGINT or SIGTERM.`;
 const KUBECONFIG_TOKEN = "mock-token";
@@ -48,6 +55,7 @@ interface Options {
   tls: boolean;
   kubeconfig: string | undefined;
   pods: Pod[];
+  clientCa: string | undefined;
 }
 
 function parseOptions(args: string[]): Options | "help" {
@@ -55,6 +63,7 @@ function parseOptions(args: string[]): Options | "help" {
     tls: { type: "boolean", default: false },
     kubeconfig: { type: "string" },
     pods: { type: "string", multiple: true },
+    "client-ca": { type: "string" },
   });
   if (parsed === "help") return parsed;
   const { values, port, specPath, profile } = parsed;
@@ -70,7 +79,9 @@ function parseOptions(args: string[]): Options | "help" {
     if (error instanceof PodFileError) throw new CliUsageError(`--pods: ${error.message}`, USAGE);
     throw error;
   }
-  return { port, specPath, profile, tls, kubeconfig, pods };
+  const clientCa = values["client-ca"] as string | undefined;
+  if (clientCa !== undefined && !tls) throw new CliUsageError("--client-ca needs --tls", USAGE);
+  return { port, specPath, profile, tls, kubeconfig, pods, clientCa };
 }
 
 async function start(options: Options) {
@@ -80,7 +91,10 @@ async function start(options: Options) {
     import("./mock-server.js"),
     import("./tls.js"),
   ]);
-  const tls = options.tls ? await generateLoopbackCertificate() : undefined;
+  const clientCa = options.clientCa === undefined ? undefined : readFileSync(options.clientCa, "utf8");
+  const tls = options.tls
+    ? { ...(await generateLoopbackCertificate()), ...(clientCa === undefined ? {} : { clientCa }) }
+    : undefined;
   const mock = await startMockServer({
     specPath: options.specPath,
     port: options.port,

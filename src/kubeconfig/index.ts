@@ -1,0 +1,48 @@
+// createPodPatchClientFromKubeconfig: the Pod PATCH client for the cluster of a kubeconfig context, as kubectl
+// would reach it — the context's server, its CA (or insecure-skip-tls-verify, with a warning), its client
+// certificate, and its user's token, token file or exec credential plugin (kubeconfig.ts, credentials.ts).
+// Input: `{ path?, context? }` plus the client's own resilience options. Output: a PodPatchClient that also
+// names the context and its namespace. Errors: KubeconfigError (no usable file, context, cluster or user, or
+// a server URL the client refuses, such as one with user information); ExecCredentialError at the first
+// request when the plugin fails. Not part of the one-PATCH bundle unless imported (bench/size.ts).
+import {
+  createClientFrom,
+  InvalidOptionError,
+  type PodPatchClient,
+  type PodPatchClientOptions,
+} from "../client/pod-patch-client.js";
+import { credentialSource } from "./credentials.js";
+import { KubeconfigError, type KubeconfigOptions, resolveKubeconfig } from "./kubeconfig.js";
+
+export { ExecCredentialError } from "./credentials.js";
+export { KubeconfigError, type KubeconfigOptions };
+
+export type KubeconfigClientOptions = KubeconfigOptions &
+  Pick<PodPatchClientOptions, "timeoutMs" | "maxRetries" | "maxRetryDelayMs" | "headers">;
+
+export interface KubeconfigPodPatchClient extends PodPatchClient {
+  /** The kubeconfig context the client was made from. */
+  readonly context: string;
+  /** That context's namespace (`default` when it names none), for requests that have no namespace of their own. */
+  readonly namespace: string;
+}
+
+/** A client for the cluster of a kubeconfig context (the header says how it is found). */
+export async function createPodPatchClientFromKubeconfig(
+  options: KubeconfigClientOptions = {},
+): Promise<KubeconfigPodPatchClient> {
+  const { path, context, ...resilience } = options;
+  const resolved = resolveKubeconfig({ ...(path === undefined ? {} : { path }), ...(context === undefined ? {} : { context }) });
+  let client: PodPatchClient;
+  try {
+    client = createClientFrom(
+      { ...resilience, baseUrl: resolved.server, ...resolved.tls },
+      credentialSource(resolved.credential),
+    );
+  } catch (error) {
+    if (!(error instanceof InvalidOptionError)) throw error;
+    const subject = error.option === "baseUrl" ? "the cluster's server" : error.option;
+    throw new KubeconfigError(`context "${resolved.context}": ${subject} ${error.message.slice(error.option.length + 2)}`);
+  }
+  return { ...client, context: resolved.context, namespace: resolved.namespace };
+}
