@@ -1,12 +1,13 @@
 /**
  * Benchmark: what one typed Pod PATCH costs a program in shipped code. Each program in
- * bench/support/size-programs/ (ours, bare openapi-fetch, @kubernetes/client-node) is bundled by esbuild
- * with the same options (platform node, format esm, bundle, minify) and gzipped (level 9); goal: ours
- * ≤ 5 KB and ≥ 40× smaller than client-node. The programs are type-checked first (their own
- * tsconfig.json: the project's leaves client-node out), so each is a correct typed PATCH. Esbuild's
- * metafile lists what ends up in our bundle, so a mock, the patch engine or a patch library that leaks
- * into a client-only program shows up here. Each bundle is also run once against
- * bench/support/patch-server.ts to show it really sends the PATCH.
+ * bench/support/size-programs/ (ours, ours from a kubeconfig, bare openapi-fetch, @kubernetes/client-node)
+ * is bundled by esbuild with the same options (platform node, format esm, bundle, minify) and gzipped
+ * (level 9); goal: ours (without the kubeconfig loader) ≤ 5 KB and ≥ 40× smaller than client-node. The
+ * programs are type-checked first (their own tsconfig.json: the project's leaves client-node out), so each
+ * is a correct typed PATCH. Esbuild's metafile lists what ends up in our bundles, so a mock or the patch
+ * engine — or, in the one-PATCH program, the kubeconfig loader and its YAML parser — that leaks in shows
+ * up here. Each bundle is also run once against bench/support/patch-server.ts to show it
+ * really sends the PATCH (the kubeconfig program through a kubeconfig naming that server).
  */
 import { build, type Metafile } from "esbuild";
 import { execFile, execFileSync } from "node:child_process";
@@ -16,16 +17,23 @@ import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { projectRoot, readText } from "../tools/pipeline/common.js";
+import { kubeconfigYaml } from "../tools/support/kubeconfig.js";
 import { progress } from "./support/measure.js";
 import { startPatchServer, type PatchServer } from "./support/patch-server.js";
 import { row, type BenchReport } from "./support/report.js";
 
 const programsDir = join(projectRoot, "bench", "support", "size-programs");
-const programs = { ours: "ours.ts", openapiFetch: "openapi-fetch.ts", clientNode: "client-node.ts" } as const;
+const programs = {
+  ours: "ours.ts",
+  oursKubeconfig: "ours-kubeconfig.ts",
+  openapiFetch: "openapi-fetch.ts",
+  clientNode: "client-node.ts",
+} as const;
 type Program = keyof typeof programs;
 
-/** Modules a client-only program must never contain. */
+/** Modules a client-only program must never contain; the one-PATCH program not the kubeconfig loader either. */
 const unwanted = /^(tools\/|src\/engine|node_modules\/@stoplight\/)/;
+const unwantedInOnePatch = /^(src\/kubeconfig|node_modules\/yaml)\//;
 
 /**
  * client-node's CommonJS dependencies `require()` Node built-ins, which an ESM bundle cannot do on its
@@ -69,6 +77,19 @@ function contributions(metafile: Metafile): Array<[string, number]> {
     .sort(([, a], [, b]) => b - a);
 }
 
+/** Contributions summed by package (`node_modules/<name>`, one entry for all its files) or by our own file. */
+function byPackage(inputs: Array<[string, number]>): string {
+  const sums = new Map<string, number>();
+  for (const [path, bytes] of inputs) {
+    const name = /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1] ?? path;
+    sums.set(name, (sums.get(name) ?? 0) + bytes);
+  }
+  return [...sums.entries()]
+    .sort(([, a], [, b]) => b - a)
+    .map(([name, bytes]) => `${name} ${bytes}`)
+    .join(", ");
+}
+
 /**
  * Writes the bundle to a temp dir, runs it with node against the local server, and says what happened
  * (asynchronously: the server answers from this process's event loop).
@@ -81,7 +102,13 @@ async function runBundle(
 ): Promise<{ patched: boolean; said: string }> {
   const file = join(dir, `${program}.mjs`);
   writeFileSync(file, code);
-  const env = { ...process.env, KUBE_URL: server.baseUrl, KUBE_TOKEN: "bench-token" };
+  const kubeconfig = join(dir, "kubeconfig");
+  // Plain HTTP: an empty certificate-authority-data is no CA at all.
+  writeFileSync(
+    kubeconfig,
+    kubeconfigYaml({ name: "bench", server: server.baseUrl, caCert: "", token: "bench-token", namespace: "default" }),
+  );
+  const env = { ...process.env, KUBE_URL: server.baseUrl, KUBE_TOKEN: "bench-token", KUBECONFIG: kubeconfig };
   const before = server.requests();
   try {
     const { stdout } = await promisify(execFile)(process.execPath, [file], { env, cwd: dir, timeout: 30_000 });
@@ -124,7 +151,10 @@ export async function benchSize(): Promise<BenchReport> {
   };
   const ours = bundles.ours;
   const inputs = contributions(ours.metafile);
-  const leaked = inputs.filter(([path]) => unwanted.test(path));
+  const leaked = [
+    ...inputs.filter(([path]) => unwanted.test(path) || unwantedInOnePatch.test(path)),
+    ...contributions(bundles.oursKubeconfig.metafile).filter(([path]) => unwanted.test(path)),
+  ];
   const oursKb = kb(ours.gzipped);
   const clientNodeKb = kb(bundles.clientNode.gzipped);
   const smaller = clientNodeKb / oursKb;
@@ -138,6 +168,13 @@ export async function benchSize(): Promise<BenchReport> {
         baseline: clientNodeKb,
         goal: "≤ 5 KB and ≥ 40× smaller",
         met: oursKb <= 5 && smaller >= 40,
+      }),
+      row({
+        benchmark: "size: one typed PATCH from a kubeconfig (gzipped)",
+        unit: "KB",
+        ours: kb(bundles.oursKubeconfig.gzipped),
+        baseline: oursKb,
+        goal: "—",
       }),
       row({
         benchmark: "size: vs bare openapi-fetch (gzipped)",
@@ -154,9 +191,12 @@ export async function benchSize(): Promise<BenchReport> {
       ),
       `ours is ${smaller.toFixed(0)}× smaller than client-node`,
       `in our bundle (bytes before gzip): ${inputs.map(([path, bytes]) => `${path} ${bytes}`).join(", ")}`,
+      `the kubeconfig program adds (bytes before gzip): ${byPackage(
+        contributions(bundles.oursKubeconfig.metafile).filter(([path]) => !inputs.some(([known]) => known === path)),
+      )}`,
       leaked.length === 0
-        ? "no mock (tools/servers) or patch engine (src/engine) in our bundle"
-        : `UNWANTED in our bundle: ${leaked.map(([path]) => path).join(", ")}`,
+        ? "no mock (tools/servers) or patch engine (src/engine) in our bundles, no kubeconfig loader (src/kubeconfig, yaml) in the one-PATCH bundle"
+        : `UNWANTED in our bundles: ${leaked.map(([path]) => path).join(", ")}`,
       `each bundle run once with this Node against 127.0.0.1: ${runs.join("; ")}`,
       ...(clientNodeRan
         ? []

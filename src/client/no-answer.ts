@@ -37,46 +37,30 @@ export class NoAnswerError extends Error {
   }
 }
 
-/** Errors raised before a connection exists: nothing was sent. */
-const beforeConnection: Record<string, NoAnswerReason> = {
-  ECONNREFUSED: "ConnectionRefused",
-  ENOTFOUND: "HostNotFound",
-  EAI_AGAIN: "HostNotFound",
-  EAI_FAIL: "HostNotFound",
-  EAI_NONAME: "HostNotFound",
-  EHOSTUNREACH: "Unreachable",
-  ENETUNREACH: "Unreachable",
-  ENETDOWN: "Unreachable",
-  EADDRNOTAVAIL: "Unreachable",
-};
+/**
+ * Reasons by error code, in order; `false` marks errors raised before the request could leave (no connection,
+ * or a TLS handshake that failed: OpenSSL's verification codes and node's TLS errors). In TLS 1.3 a refused
+ * client certificate is reported after the client wrote its request, but the server refused the connection,
+ * not the request, so it still never reached the apiserver.
+ */
+const reasons: Array<[RegExp, NoAnswerReason, false?]> = [
+  [/^ECONNREFUSED$/, "ConnectionRefused", false],
+  [/^(ENOTFOUND|EAI_)/, "HostNotFound", false],
+  [/^(EHOSTUNREACH|ENETUNREACH|ENETDOWN|EADDRNOTAVAIL)$/, "Unreachable", false],
+  [/^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_|HOSTNAME_MISMATCH)/, "TlsFailure", false],
+  [/^(HPE_|ANSWER_TOO_LARGE|INVALID_|UND_ERR_(HEADERS|RESPONSE|INFO))/, "InvalidAnswer"],
+  [/^(ECONNRESET|EPIPE|ECONNABORTED|UND_ERR_SOCKET)$/, "ConnectionLost"],
+];
 
-/** OpenSSL verification codes and node's TLS errors: the handshake failed, so no request was sent. */
-const tlsCode =
-  /^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_|HOSTNAME_MISMATCH)/;
-const invalidAnswerCode = /^(HPE_|ANSWER_TOO_LARGE|INVALID_STATUS|INVALID_ANSWER|UND_ERR_(HEADERS|RESPONSE|INFO))/;
-
-/** The first string `code` along the `cause` chain (fetch wraps system errors in a TypeError). */
-function codeOf(error: unknown): { code: string | undefined; detail: string } {
-  let current = error;
-  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth += 1) {
+/** The first string `code` along the `cause` chain (fetch wraps system errors in a TypeError), with its message. */
+function codeOf(error: unknown): [string | undefined, string] {
+  for (let current = error, depth = 0; depth < 5 && typeof current === "object" && current !== null; depth += 1) {
     const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
-    if (typeof code === "string") return { code, detail: typeof message === "string" ? message : "" };
-    if (cause === undefined) break;
+    if (typeof code === "string") return [code, String(message ?? "")];
     current = cause;
   }
-  return { code: undefined, detail: error instanceof Error ? error.message : String(error) };
+  return [undefined, error instanceof Error ? error.message : String(error)];
 }
-
-const descriptions: Record<NoAnswerReason, string> = {
-  Timeout: "no complete answer in time",
-  ConnectionRefused: "connection refused",
-  HostNotFound: "host not found",
-  Unreachable: "network unreachable",
-  TlsFailure: "TLS handshake failed",
-  ConnectionLost: "connection lost before the answer was complete",
-  InvalidAnswer: "the answer is not valid HTTP",
-  NetworkError: "request failed",
-};
 
 export interface NoAnswerContext {
   /** The server's origin, e.g. `https://192.168.0.198:5443`. */
@@ -90,31 +74,18 @@ export interface NoAnswerContext {
 
 /** What `error`, thrown while waiting for an answer, means; with a message safe to log. */
 export function noAnswer(error: unknown, context: NoAnswerContext): NoAnswerError {
-  const { code, detail } = codeOf(error);
-  const sent = error instanceof TransportFailure ? error.requestSent : true;
-  let reason: NoAnswerReason;
-  let mayHaveBeenApplied = sent;
-  if (context.timeoutMs !== undefined) {
-    reason = "Timeout";
-  } else if (code !== undefined && beforeConnection[code] !== undefined) {
-    reason = beforeConnection[code];
-    mayHaveBeenApplied = false;
-  } else if (code !== undefined && tlsCode.test(code)) {
-    // TLS 1.3 reports a refused client certificate after the client wrote its request; the server refused
-    // the connection, not the request, so it still never reached the apiserver.
-    reason = "TlsFailure";
-    mayHaveBeenApplied = false;
-  } else if (code !== undefined && invalidAnswerCode.test(code)) {
-    reason = "InvalidAnswer";
-  } else if (code === "ECONNRESET" || code === "EPIPE" || code === "ECONNABORTED" || code === "UND_ERR_SOCKET") {
-    reason = "ConnectionLost";
-  } else {
-    reason = "NetworkError";
-  }
-  let shown = context.timeoutMs !== undefined ? `none within ${context.timeoutMs} ms` : detail;
+  const timedOut = context.timeoutMs !== undefined;
+  const [code, detail] = timedOut ? [undefined, `none within ${context.timeoutMs} ms`] : codeOf(error);
+  const rule = timedOut ? undefined : reasons.find(([pattern]) => pattern.test(code ?? ""));
+  const reason = timedOut ? "Timeout" : (rule?.[1] ?? "NetworkError");
+  let shown = detail;
   for (const secret of context.secrets) if (secret !== "") shown = shown.split(secret).join("[redacted]");
   shown = shown.replace(/\/\/[^/?#\s@]*@/g, "//[redacted]@");
-  const retries = context.attempts > 1 ? ` (${context.attempts} attempts)` : "";
-  const message = `no answer from ${context.server}: ${descriptions[reason]}${code === undefined ? "" : ` (${code})`}${shown === "" ? "" : `: ${shown}`}${retries}`;
-  return new NoAnswerError(message, reason, code, mayHaveBeenApplied, context.attempts);
+  return new NoAnswerError(
+    `no answer from ${context.server}: ${reason}${code === undefined ? "" : ` (${code})`}: ${shown}${context.attempts > 1 ? ` (${context.attempts} attempts)` : ""}`,
+    reason,
+    code,
+    rule?.[2] ?? (error instanceof TransportFailure ? error.requestSent : true),
+    context.attempts,
+  );
 }

@@ -190,21 +190,19 @@ function checkPathParameter(parameter: PathParameter, value: unknown): void {
  * and all), and user information is no way to send credentials; all three are refused without echoing them.
  */
 export function checkBaseUrl(baseUrl: unknown): { baseUrl: string; origin: string; https: boolean } {
-  const refuse = (why: string): never => {
-    throw new InvalidOptionError("baseUrl", why);
-  };
-  if (typeof baseUrl !== "string") return refuse("must be a string");
-  let url: URL;
+  let url: URL | undefined;
   try {
-    url = new URL(baseUrl);
-  } catch {
-    return refuse(`not an absolute URL: ${JSON.stringify(baseUrl.replace(/\/\/[^/?#]*@/, "//[redacted]@").slice(0, 200))}`);
+    url = new URL(baseUrl as string);
+  } catch {}
+  if (
+    typeof baseUrl !== "string" ||
+    !/^https?:$/.test(url?.protocol ?? "") ||
+    url?.username !== "" ||
+    url.password !== "" ||
+    /^[^/]*\/\/[^/?#]*@|[?#]/.test(baseUrl)
+  ) {
+    throw new InvalidOptionError("baseUrl", "must be http(s)://host[:port][/path], without user:password@, query or fragment (value not shown)");
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") refuse(`must be http: or https:, not ${url.protocol}`);
-  if (url.username !== "" || url.password !== "" || /^[^/]*\/\/[^/?#]*@/.test(baseUrl)) {
-    refuse("must not carry user information (user:password@); give credentials instead");
-  }
-  if (/[?#]/.test(baseUrl)) refuse(`must not carry a query or a fragment: requests go to ${url.origin}${url.pathname}`);
   return { baseUrl: `${url.origin}${url.pathname.replace(/\/+$/, "")}`, origin: url.origin, https: url.protocol === "https:" };
 }
 
@@ -231,28 +229,24 @@ function credentialHeader(credentials: PodPatchCredentials | undefined): Record<
   return { Authorization: `Bearer ${checkedToken("bearerToken", bearerToken)}` };
 }
 
-function isStatus(body: unknown): body is Status {
-  return (
-    typeof body === "object" &&
-    body !== null &&
-    (body as { kind?: unknown }).kind === "Status" &&
-    typeof (body as { code?: unknown }).code === "number"
-  );
-}
+const isStatus = (body: unknown): body is Status => (body as Status | null)?.kind === "Status" && typeof (body as Status).code === "number";
 
-/** The server's Status as sent, or one built from the HTTP status that keeps the server's text as `message`. */
-function toStatus(body: unknown, response: Response): Status {
-  if (isStatus(body)) return body;
-  let message: string;
-  if (body === undefined || body === "") {
-    const statusText = response.statusText === "" ? "" : ` ${response.statusText}`;
-    message = `HTTP ${response.status}${statusText} (empty body)`;
-  } else if (typeof body === "string") {
-    message = body;
-  } else {
-    message = JSON.stringify(body);
+/**
+ * The outcome of an HTTP answer: the Pod of a 200/201 whose body is a JSON object; otherwise the server's Status
+ * as sent, or one built from the HTTP status that keeps the server's text (HTML from a gateway, say) as `message`.
+ */
+function outcome({ data, error, response }: { data?: string; error?: unknown; response: Response }): PatchPodResult {
+  const { status } = response;
+  let body = response.ok ? data : error;
+  if (status === 200 || status === 201) {
+    try {
+      const pod: unknown = JSON.parse(data as string);
+      if (typeof pod === "object" && pod !== null && !Array.isArray(pod) && !isStatus(pod)) return { data: pod as Pod, status, response };
+    } catch {}
   }
-  return failureStatus(response.status, message);
+  if (isStatus(body)) return { error: body, status, response };
+  if (body === undefined || body === "") body = `HTTP ${status}${response.statusText === "" ? "" : ` ${response.statusText}`} (empty body)`;
+  return { error: failureStatus(status, typeof body === "string" ? body : JSON.stringify(body)), status, response };
 }
 
 /** Every query value of the contract is a scalar: `name=value` pairs, both percent-encoded. */
@@ -271,17 +265,15 @@ function serializeQuery(query: Record<string, unknown>): string {
  * `details.retryAfterSeconds`, whatever the body's format; a 429 without either backs off like a refused
  * connection.
  */
-export function retryDelayMs(response: Response, status: Status, attempt: number): number | undefined {
+function retryDelayMs(response: Response, status: Status | undefined, attempt: number): number | undefined {
   if (response.status !== 429 && response.status !== 503) return undefined;
-  const header = response.headers.get("Retry-After")?.trim();
-  let seconds: number | undefined;
-  if (header !== undefined && /^\d+$/.test(header)) seconds = Number(header);
-  else if (header !== undefined && !Number.isNaN(Date.parse(header)))
-    seconds = Math.max(0, (Date.parse(header) - Date.now()) / 1000);
-  else if (typeof status.details?.retryAfterSeconds === "number" && status.details.retryAfterSeconds >= 0) {
-    seconds = status.details.retryAfterSeconds;
-  }
-  if (seconds !== undefined) return seconds * 1000;
+  const header = response.headers.get("Retry-After")?.trim() ?? "";
+  const seconds = /^\d+$/.test(header)
+    ? Number(header)
+    : Date.parse(header) >= 0
+      ? Math.max(0, (Date.parse(header) - Date.now()) / 1000)
+      : status?.details?.retryAfterSeconds;
+  if (typeof seconds === "number" && seconds >= 0) return seconds * 1000;
   return response.status === 429 ? backoffMs(attempt) : undefined;
 }
 
@@ -352,23 +344,18 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
     insecureSkipTlsVerify: options.insecureSkipTlsVerify,
     tlsServerName: options.tlsServerName,
   };
-  const tlsGiven = Object.keys(tls).filter(
-    (name) => tls[name as keyof TlsSettings] !== undefined && tls[name as keyof TlsSettings] !== false,
-  );
-  if (tlsGiven.length > 0 && !https) throw new InvalidOptionError(tlsGiven.join(", "), "TLS settings need an https: baseUrl");
-  if (tlsGiven.length > 0 && options.fetch !== undefined) {
-    throw new InvalidOptionError("fetch", `a custom fetch cannot apply ${tlsGiven.join(", ")}`);
-  }
-  if ((tls.cert === undefined) !== (tls.key === undefined)) throw new InvalidOptionError("cert", "cert and key go together");
+  const tlsGiven = Object.keys(tls).filter((name) => tls[name as keyof TlsSettings] !== undefined && tls[name as keyof TlsSettings] !== false);
+  const tlsProblem =
+    tlsGiven.length > 0 && (!https || options.fetch !== undefined)
+      ? "only apply to an https: baseUrl, through the client's own transport (no custom fetch)"
+      : (tls.cert === undefined) !== (tls.key === undefined)
+        ? "cert and key go together"
+        : tls.insecureSkipTlsVerify === true && tls.ca !== undefined
+          ? "insecureSkipTlsVerify would ignore ca"
+          : undefined;
+  if (tlsProblem !== undefined) throw new InvalidOptionError(tlsGiven.join(", "), tlsProblem);
   if (tls.insecureSkipTlsVerify === true) {
-    if (tls.ca !== undefined)
-      throw new InvalidOptionError("insecureSkipTlsVerify", "not together with ca (the CA would be ignored)");
-    process.emitWarning(
-      `TLS certificate verification is disabled for ${origin}: anyone on the path can read and change requests`,
-      {
-        code: "POD_PATCH_INSECURE_TLS",
-      },
-    );
+    process.emitWarning(`TLS certificate verification is disabled for ${origin}`, { code: "POD_PATCH_INSECURE_TLS" });
   }
 
   // One transport per client certificate: an exec plugin may hand out a new one (then a new agent connects with it).
@@ -392,52 +379,37 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
   /** What one attempt hands openapi-fetch besides its parameters (all documented per-request options). */
   type AttemptInit = { headers: Record<string, string>; signal: AbortSignal; fetch: Fetch; parseAs: "text" };
 
-  /** Runs attempts of `call` until an answer that is not retried, under the rules of the header comment. */
-  async function exchange(call: (init: AttemptInit) => Promise<Answer>, signal: AbortSignal | undefined) {
+  /** Runs attempts of `call` until an outcome that is not retried, under the rules of the header comment. */
+  async function exchange(call: (init: AttemptInit) => Promise<Answer>, signal: AbortSignal | undefined): Promise<PatchPodResult> {
     let refreshed = false;
     for (let attempt = 1; ; attempt += 1) {
       const state = auth === undefined ? staticAuth : await auth.current();
+      signal?.throwIfAborted();
       const controller = new AbortController();
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, timeoutMs);
-      const onAbort = (): void => controller.abort(signal?.reason);
-      signal?.addEventListener("abort", onAbort, { once: true });
-      if (signal?.aborted) onAbort();
-      let answer: Answer;
+      const abort = (): void => controller.abort();
+      const timer = setTimeout(abort, timeoutMs);
+      signal?.addEventListener("abort", abort);
+      let result: PatchPodResult;
       try {
-        answer = await call({
-          headers: state.headers,
-          signal: controller.signal,
-          fetch: options.fetch ?? transportFor(state),
-          parseAs: "text",
-        });
+        result = outcome(await call({ headers: state.headers, signal: controller.signal, fetch: options.fetch ?? transportFor(state), parseAs: "text" }));
       } catch (error) {
-        if (signal?.aborted) throw signal.reason;
+        signal?.throwIfAborted();
         const secrets = Object.values(state.headers).flatMap((value) => [value, value.replace(/^Bearer /, "")]);
-        const failure = noAnswer(error, { server: origin, attempts: attempt, secrets, ...(timedOut ? { timeoutMs } : {}) });
+        const failure = noAnswer(error, { server: origin, attempts: attempt, secrets, ...(controller.signal.aborted ? { timeoutMs } : {}) });
         if (failure.reason !== "ConnectionRefused" || attempt > maxRetries) throw failure;
         await sleep(Math.min(backoffMs(attempt), maxRetryDelayMs), signal);
         continue;
       } finally {
         clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
+        signal?.removeEventListener("abort", abort);
       }
-      const { response } = answer;
-      if (response.status === 200 || response.status === 201) {
-        const pod = parsePod(answer.data);
-        if (pod !== undefined) return { data: pod, status: response.status, response };
-        return { error: toStatus(answer.data, response), status: response.status, response };
-      }
-      const status = toStatus(response.ok ? answer.data : answer.error, response);
-      if (response.status === 401 && auth !== undefined && !refreshed && attempt <= maxRetries && auth.refresh()) {
+      const { status, response, error } = result;
+      if (status === 401 && auth !== undefined && !refreshed && attempt <= maxRetries && auth.refresh()) {
         refreshed = true;
         continue;
       }
-      const delay = attempt <= maxRetries ? retryDelayMs(response, status, attempt) : undefined;
-      if (delay === undefined || delay > maxRetryDelayMs) return { error: status, status: response.status, response };
+      const delay = attempt <= maxRetries ? retryDelayMs(response, error, attempt) : undefined;
+      if (delay === undefined || delay > maxRetryDelayMs) return result;
       await sleep(delay, signal);
     }
   }
@@ -449,7 +421,7 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
     if (!patchMediaTypes.includes(contentType)) {
       throw new TypeError(`contentType must be one of ${patchMediaTypes.join(", ")}; got ${JSON.stringify(contentType)}`);
     }
-    return (await exchange(
+    return exchange(
       (init) =>
         client.PATCH(patchPodOperation.path, {
           ...init,
@@ -458,7 +430,7 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
           headers: { ...init.headers, "Content-Type": contentType, Accept: "application/json" },
         }),
       signal,
-    )) as PatchPodResult;
+    );
   }
 
   async function readPod(request: ReadPodRequest): Promise<ReadPodResult> {
@@ -479,13 +451,3 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
   return { patchPod: patchPod as PodPatchClient["patchPod"], readPod };
 }
 
-/** A 200/201 body that is a JSON object; anything else (HTML from a gateway, nothing) becomes a Status. */
-function parsePod(text: string | undefined): Pod | undefined {
-  if (text === undefined || text === "") return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value) && !isStatus(value) ? (value as Pod) : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -435,12 +435,13 @@ describe("the base URL", () => {
     expect(requests.map(({ url }) => url)).toEqual([want]);
   });
 
+  const refusal = /^baseUrl: must be http\(s\):\/\/host\[:port\]\[\/path\], without user:password@, query or fragment \(value not shown\)$/;
   const refused: [string, string, RegExp][] = [
-    ["a query", "/?x=1", /must not carry a query or a fragment/],
-    ["an empty query", "/?", /must not carry a query or a fragment/],
-    ["a fragment", "/#frag", /must not carry a query or a fragment/],
-    ["user and password", "", /must not carry user information/],
-    ["a user alone", "", /must not carry user information/],
+    ["a query", "/?x=1", refusal],
+    ["an empty query", "/?", refusal],
+    ["a fragment", "/#frag", refusal],
+    ["user and password", "", refusal],
+    ["a user alone", "", refusal],
   ];
   test.each(refused)("with %s it is refused before any request, without echoing credentials", (name, suffix, message) => {
     const userinfo = name === "user and password" ? "admin:hunter2-secret@" : name === "a user alone" ? "hunter2-secret@" : "";
