@@ -7,6 +7,7 @@
  * for a usage error). It lives in src/ because the shipped CLIs use it and src/ never imports tools/; the
  * tools import it through tools/cli-args.ts.
  */
+import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
@@ -76,7 +77,15 @@ export function runCli(name: string, main: () => Promise<number>, failureCode = 
   );
 }
 
-/** True when the module at `moduleUrl` is the script node was started with (not an import). */
+/**
+ * True when the module at `moduleUrl` is the script node was started with (not an import). Node gives a
+ * module its real path, while argv[1] may be a symlink to it: npm's `node_modules/.bin/<bin>` is one.
+ */
 export function isEntryPoint(moduleUrl: string): boolean {
-  return process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(moduleUrl);
+  if (process.argv[1] === undefined) return false;
+  let started = resolve(process.argv[1]);
+  try {
+    started = realpathSync(started);
+  } catch {}
+  return started === fileURLToPath(moduleUrl);
 }

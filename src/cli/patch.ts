@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `npm run patch -- --pod <pod.json> --type <json|merge|strategic|apply> --patch <patch>`: applies a
  * patch to a Pod locally, like `kubectl patch --local`, and predicts whether the apiserver would accept
@@ -15,14 +16,14 @@
  * Exit codes: 0 the update would be accepted; 1 the apiserver would refuse it (a patch error or an
  * update-rule violation); 2 usage error (bad arguments; --pod / --patch missing, a directory, over 3 MiB,
  * unreadable or unparseable).
+ * Installed from the package, the same CLI is its `pod-patch` bin (`npx pod-patch --pod …`).
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { applyPatch, checkPodUpdate, PatchError, updateRejection } from "../engine/index.js";
 import { type JsonValue, jsonText } from "../engine/json.js";
 import { MAX_BODY_BYTES, type PatchMediaType, type Pod } from "../operation/patch-pod.js";
-import { CliUsageError, errorMessage, parseCli } from "./args.js";
+import { CliUsageError, errorMessage, isEntryPoint, parseCli } from "./args.js";
 
 const mediaTypes: Record<string, PatchMediaType> = {
   json: "application/json-patch+json",
@@ -202,7 +203,7 @@ export function runPatchCli(argv: string[], output: CliOutput): number {
   return 1;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isEntryPoint(import.meta.url)) {
   process.exitCode = runPatchCli(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

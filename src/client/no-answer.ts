@@ -47,7 +47,11 @@ const reasons: Array<[RegExp, NoAnswerReason, false?]> = [
   [/^ECONNREFUSED$/, "ConnectionRefused", false],
   [/^(ENOTFOUND|EAI_)/, "HostNotFound", false],
   [/^(EHOSTUNREACH|ENETUNREACH|ENETDOWN|EADDRNOTAVAIL)$/, "Unreachable", false],
-  [/^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_|HOSTNAME_MISMATCH)/, "TlsFailure", false],
+  [
+    /^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_|HOSTNAME_MISMATCH)/,
+    "TlsFailure",
+    false,
+  ],
   [/^(HPE_|ANSWER_TOO_LARGE|INVALID_|UND_ERR_(HEADERS|RESPONSE|INFO))/, "InvalidAnswer"],
   [/^(ECONNRESET|EPIPE|ECONNABORTED|UND_ERR_SOCKET)$/, "ConnectionLost"],
 ];

@@ -201,7 +201,10 @@ export function checkBaseUrl(baseUrl: unknown): { baseUrl: string; origin: strin
     url.password !== "" ||
     /^[^/]*\/\/[^/?#]*@|[?#]/.test(baseUrl)
   ) {
-    throw new InvalidOptionError("baseUrl", "must be http(s)://host[:port][/path], without user:password@, query or fragment (value not shown)");
+    throw new InvalidOptionError(
+      "baseUrl",
+      "must be http(s)://host[:port][/path], without user:password@, query or fragment (value not shown)",
+    );
   }
   return { baseUrl: `${url.origin}${url.pathname.replace(/\/+$/, "")}`, origin: url.origin, https: url.protocol === "https:" };
 }
@@ -229,7 +232,8 @@ function credentialHeader(credentials: PodPatchCredentials | undefined): Record<
   return { Authorization: `Bearer ${checkedToken("bearerToken", bearerToken)}` };
 }
 
-const isStatus = (body: unknown): body is Status => (body as Status | null)?.kind === "Status" && typeof (body as Status).code === "number";
+const isStatus = (body: unknown): body is Status =>
+  (body as Status | null)?.kind === "Status" && typeof (body as Status).code === "number";
 
 /**
  * The outcome of an HTTP answer: the Pod of a 200/201 whose body is a JSON object; otherwise the server's Status
@@ -241,11 +245,13 @@ function outcome({ data, error, response }: { data?: string; error?: unknown; re
   if (status === 200 || status === 201) {
     try {
       const pod: unknown = JSON.parse(data as string);
-      if (typeof pod === "object" && pod !== null && !Array.isArray(pod) && !isStatus(pod)) return { data: pod as Pod, status, response };
+      if (typeof pod === "object" && pod !== null && !Array.isArray(pod) && !isStatus(pod))
+        return { data: pod as Pod, status, response };
     } catch {}
   }
   if (isStatus(body)) return { error: body, status, response };
-  if (body === undefined || body === "") body = `HTTP ${status}${response.statusText === "" ? "" : ` ${response.statusText}`} (empty body)`;
+  if (body === undefined || body === "")
+    body = `HTTP ${status}${response.statusText === "" ? "" : ` ${response.statusText}`} (empty body)`;
   return { error: failureStatus(status, typeof body === "string" ? body : JSON.stringify(body)), status, response };
 }
 
@@ -344,7 +350,9 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
     insecureSkipTlsVerify: options.insecureSkipTlsVerify,
     tlsServerName: options.tlsServerName,
   };
-  const tlsGiven = Object.keys(tls).filter((name) => tls[name as keyof TlsSettings] !== undefined && tls[name as keyof TlsSettings] !== false);
+  const tlsGiven = Object.keys(tls).filter(
+    (name) => tls[name as keyof TlsSettings] !== undefined && tls[name as keyof TlsSettings] !== false,
+  );
   const tlsProblem =
     tlsGiven.length > 0 && (!https || options.fetch !== undefined)
       ? "only apply to an https: baseUrl, through the client's own transport (no custom fetch)"
@@ -380,7 +388,10 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
   type AttemptInit = { headers: Record<string, string>; signal: AbortSignal; fetch: Fetch; parseAs: "text" };
 
   /** Runs attempts of `call` until an outcome that is not retried, under the rules of the header comment. */
-  async function exchange(call: (init: AttemptInit) => Promise<Answer>, signal: AbortSignal | undefined): Promise<PatchPodResult> {
+  async function exchange(
+    call: (init: AttemptInit) => Promise<Answer>,
+    signal: AbortSignal | undefined,
+  ): Promise<PatchPodResult> {
     let refreshed = false;
     for (let attempt = 1; ; attempt += 1) {
       const state = auth === undefined ? staticAuth : await auth.current();
@@ -391,11 +402,23 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
       signal?.addEventListener("abort", abort);
       let result: PatchPodResult;
       try {
-        result = outcome(await call({ headers: state.headers, signal: controller.signal, fetch: options.fetch ?? transportFor(state), parseAs: "text" }));
+        result = outcome(
+          await call({
+            headers: state.headers,
+            signal: controller.signal,
+            fetch: options.fetch ?? transportFor(state),
+            parseAs: "text",
+          }),
+        );
       } catch (error) {
         signal?.throwIfAborted();
         const secrets = Object.values(state.headers).flatMap((value) => [value, value.replace(/^Bearer /, "")]);
-        const failure = noAnswer(error, { server: origin, attempts: attempt, secrets, ...(controller.signal.aborted ? { timeoutMs } : {}) });
+        const failure = noAnswer(error, {
+          server: origin,
+          attempts: attempt,
+          secrets,
+          ...(controller.signal.aborted ? { timeoutMs } : {}),
+        });
         if (failure.reason !== "ConnectionRefused" || attempt > maxRetries) throw failure;
         await sleep(Math.min(backoffMs(attempt), maxRetryDelayMs), signal);
         continue;
@@ -450,4 +473,3 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
 
   return { patchPod: patchPod as PodPatchClient["patchPod"], readPod };
 }
-

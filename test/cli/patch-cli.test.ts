@@ -226,4 +226,10 @@ describe("as a process", () => {
   it("exits 2 for a usage error", () => {
     expect(cli(["--type", "merge"]).status).toBe(2);
   });
+
+  it("answers --help with the usage on stdout and exit 0, reading nothing", () => {
+    const result = cli(["--pod", join(dir, "none.json"), "--help"]);
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(result.stdout).toMatch(/^usage: npm run patch -- --pod <pod.json>/);
+  });
 });

@@ -435,7 +435,8 @@ describe("the base URL", () => {
     expect(requests.map(({ url }) => url)).toEqual([want]);
   });
 
-  const refusal = /^baseUrl: must be http\(s\):\/\/host\[:port\]\[\/path\], without user:password@, query or fragment \(value not shown\)$/;
+  const refusal =
+    /^baseUrl: must be http\(s\):\/\/host\[:port\]\[\/path\], without user:password@, query or fragment \(value not shown\)$/;
   const refused: [string, string, RegExp][] = [
     ["a query", "/?x=1", refusal],
     ["an empty query", "/?", refusal],

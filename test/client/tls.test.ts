@@ -91,10 +91,7 @@ describe("server certificate", () => {
       expect(result).toMatchObject({ status: 200 });
       await new Promise((resolve) => setImmediate(resolve));
       expect(warnings.map((warning) => [(warning as Error & { code?: string }).code, warning.message])).toEqual([
-        [
-          "POD_PATCH_INSECURE_TLS",
-          `TLS certificate verification is disabled for ${tlsServer.baseUrl}`,
-        ],
+        ["POD_PATCH_INSECURE_TLS", `TLS certificate verification is disabled for ${tlsServer.baseUrl}`],
       ]);
     } finally {
       process.off("warning", onWarning);
@@ -132,7 +129,12 @@ describe("mutual TLS", () => {
 describe("TLS options that cannot work are refused when the client is created", () => {
   test.each<[string, Partial<PodPatchClientOptions>, string, RegExp]>([
     ["with an http: baseUrl", { baseUrl: "http://127.0.0.1:6443", ca: "PEM" }, "ca", /only apply to an https: baseUrl/],
-    ["with a custom fetch", { ca: "PEM", fetch: (request) => fetch(request) }, "ca", /through the client.s own transport \(no custom fetch\)/],
+    [
+      "with a custom fetch",
+      { ca: "PEM", fetch: (request) => fetch(request) },
+      "ca",
+      /through the client.s own transport \(no custom fetch\)/,
+    ],
     ["a certificate without its key", { cert: "PEM" }, "cert", /cert and key go together/],
     ["a key without its certificate", { key: "PEM" }, "key", /cert and key go together/],
     [

@@ -1,5 +1,5 @@
 /**
- * The npm scripts that only run the project's checkers — `npm test`, `typecheck`, `lint:code`, `prepack`,
+ * The npm scripts that only run the project's checkers — `npm test`, `typecheck`, `lint:code`, `prepare`,
  * `record:apiserver` — as `node tools/pipeline/stage.mjs checks <script> [args]`, so that they answer like
  * every other script (tools/cli-args.ts): `--help` prints what they run and exits 0 having run nothing, an
  * argument is a usage error (exit 2, nothing run). Without this, `npm test -- --help` type-checked and
@@ -31,8 +31,8 @@ const tasks: Record<string, Task> = {
   },
   typecheck: { what: "tsc --noEmit over the project (tsconfig.json).", commands: [["tsc", "--noEmit"]] },
   "lint:code": { what: "Biome's formatter and linter over the TypeScript (biome.jsonc).", commands: [["biome", "check", "."]] },
-  prepack: {
-    what: "compiles the package into dist/ (tsconfig.build.json); npm pack runs it.",
+  prepare: {
+    what: "compiles the package into dist/ (tsconfig.build.json); npm runs it for npm install in the project, npm pack, and an install from a git URL or a path.",
     commands: [["tsc", "-p", "tsconfig.build.json"]],
   },
   "record:apiserver": {

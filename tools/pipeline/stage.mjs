@@ -1,7 +1,7 @@
 // Launcher behind the npm scripts that run a TypeScript entry point: `node tools/pipeline/stage.mjs <stage> [args]`
 // runs the first of tools/pipeline/<stage>.ts (lint, bundle, generate, docs, build, check-drift, watch,
 // diff), tools/servers/<stage>.ts (mock, proxy), tools/apiserver/<stage>.ts (apiserver), tools/verify/<stage>.ts
-// (verify-matrix), tools/checks/<stage>.ts (checks: test, typecheck, lint:code, prepack, record:apiserver) and
+// (verify-matrix), tools/checks/<stage>.ts (checks: test, typecheck, lint:code, prepare, record:apiserver) and
 // src/cli/<stage>.ts (patch, verify) under plain node. Why: tsx's
 // module hooks make every import of Redocly, Prism and openapi-typescript about 3× slower
 // (docs/decisions/0005), which dominated `npm run build` and the start of every mock and proxy. esbuild
