@@ -56,11 +56,12 @@ export type PatchPodRequest = { [M in PatchMediaType]: PatchPodRequestFor<M> }[P
 
 /**
  * What `patchPod` takes: a PatchPodRequest, except that a JSON Patch body may also be an array literal, whose
- * paths and values are checked against the Pod (JsonPatchChecks) as jsonPatch() checks them.
+ * paths and values are checked against the Pod (JsonPatchChecks) as jsonPatch() checks them. The `[]` in the
+ * body's type makes TypeScript read the literal as a tuple, so each operation is checked on its own.
  */
 export type PatchPodInput =
   | Exclude<PatchPodRequest, { contentType: JsonPatchMediaType }>
-  | (Omit<PatchPodRequestFor<JsonPatchMediaType>, "body"> & { body: readonly JsonPatchOperationInput[] });
+  | (Omit<PatchPodRequestFor<JsonPatchMediaType>, "body"> & { body: readonly JsonPatchOperationInput[] | [] });
 
 /** The checks `patchPod` adds to request `R`: for a JSON Patch, every operation whose path is a literal. */
 export type CheckedPatchPodInput<R> = R extends { contentType: JsonPatchMediaType; body: infer B }
@@ -115,7 +116,7 @@ export interface PodPatchClientOptions {
    * the Request openapi-fetch built. Not together with the TLS options, which only the own transport applies.
    */
   fetch?: (request: Request) => Promise<Response>;
-  /** Headers sent with every request; Content-Type, Accept and the credential header are set by the client. */
+  /** Headers sent with every request (`Accept` defaults to application/json); Content-Type and the credential header are set by the client. */
   headers?: Record<string, string>;
 }
 
@@ -378,7 +379,8 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
   };
   const client = createClient<paths>({
     baseUrl,
-    headers: options.headers,
+    // Accept is a default the caller's headers may change (the apiserver answers 406 to what it cannot give).
+    headers: { Accept: "application/json", ...options.headers },
     querySerializer: serializeQuery,
     bodySerializer: (body: unknown) => JSON.stringify(body),
   });
@@ -450,7 +452,7 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
           ...init,
           params: { path: { namespace, name }, query },
           body: body as PatchPodRequest["body"],
-          headers: { ...init.headers, "Content-Type": contentType, Accept: "application/json" },
+          headers: { ...init.headers, "Content-Type": contentType },
         }),
       signal,
     );
@@ -465,7 +467,7 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
         client.GET(patchPodOperation.path, {
           ...init,
           params: { path: { namespace, name }, query },
-          headers: { ...init.headers, Accept: "application/json" },
+          headers: init.headers,
         }),
       signal,
     )) as ReadPodResult;

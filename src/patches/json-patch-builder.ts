@@ -134,12 +134,18 @@ export function cceJsonPatch<T = Pod>(): JsonPatchBuilder<T, CceJsonPatchOp> {
   return builder<T, CceJsonPatchOp>([], cceJsonPatchOps);
 }
 
+/** A pointer as `patchPod` reads it in an array literal: an inline literal stays literal, so it can be checked. */
+type LiteralPath = (string & {}) | `/${string}`;
+
 /**
- * One operation as `patchPod` accepts it in an array literal. The path type keeps a literal written inline
- * literal (so it can be checked) while any `string` is still accepted: a path held in a `string` variable
- * cannot be checked, and jsonPatch() has checked the paths of what it builds.
+ * One operation as `patchPod` accepts it in an array literal, shaped as the contract's JsonPatchOperation. Any
+ * `string` is still accepted as a path: a path held in a `string` variable cannot be checked, and jsonPatch()
+ * has checked the paths of what it builds.
  */
-export type JsonPatchOperationInput = { op: JsonPatchOp; path: (string & {}) | `/${string}`; value: unknown };
+export type JsonPatchOperationInput =
+  | { op: "add" | "replace" | "test"; path: LiteralPath; value: unknown }
+  | { op: "remove"; path: LiteralPath }
+  | { op: "move" | "copy"; from: LiteralPath; path: LiteralPath };
 
 /** The first member of `V` that `E` does not have, as a pointer below `At`; `never` when there is none. */
 type ExcessMember<V, E, At extends string> = V extends readonly (infer VItem)[]
@@ -158,26 +164,42 @@ type ExcessMember<V, E, At extends string> = V extends readonly (infer VItem)[]
       : never
     : never;
 
+/** A member named after the problem, so the compiler's "property … is missing" message says what is wrong. */
+type Problem<Message extends string, Shown> = { [K in Message]: Shown };
+
+/** The problems of value `V` at path `P`: none when it fits the member there and has no member the type lacks. */
+type ValueCheck<T, P extends string, Op extends JsonPatchOp, V> = [V] extends [JsonPatchValue<T, P, Op>]
+  ? [ExcessMember<V, JsonPatchValue<T, P, Op>, P>] extends [never]
+    ? unknown
+    : Problem<`value error: no member ${ExcessMember<V, JsonPatchValue<T, P, Op>, P>}`, never>
+  : Problem<`value error: the value at ${P} must be`, JsonPatchValue<T, P, Op>>;
+
 /**
- * What one operation `E` must also be: nothing more when its path (a literal) exists in `T` and its value
- * fits there; otherwise a member named after the problem, so the compiler's "property … is missing" message
- * says what is wrong. A `string` path is not checked.
+ * What one operation `E` must also be: nothing more when its paths (literals) exist in `T` for its op and its
+ * value fits (`add`, `replace`, `test`), or the member at `from` fits `path` (`move`, `copy`); otherwise a
+ * Problem. A path typed only as `string` is not checked.
  */
 export type JsonPatchOperationCheck<T, E> = E extends {
-  op: infer Op extends JsonPatchOp;
+  op: "move" | "copy";
+  from: infer F extends string;
   path: infer P extends string;
-  value: infer V;
 }
-  ? string extends P
+  ? string extends F | P
     ? unknown
-    : Resolve<T, P, "", Op> extends Failed<infer Message>
-      ? { [K in `path error: ${Message}`]: P }
-      : [V] extends [JsonPatchValue<T, P, Op>]
-        ? [ExcessMember<V, JsonPatchValue<T, P, Op>, P>] extends [never]
-          ? unknown
-          : { [K in `value error: no member ${ExcessMember<V, JsonPatchValue<T, P, Op>, P>}`]: never }
-        : { [K in `value error: the value at ${P} must be`]: JsonPatchValue<T, P, Op> }
-  : unknown;
+    : JsonPatchPath<T, F, "remove"> extends F
+      ? JsonPatchTarget<T, F, P> extends P
+        ? unknown
+        : Problem<`path error: ${JsonPatchTarget<T, F, P>}`, P>
+      : Problem<`from error: ${JsonPatchPath<T, F, "remove">}`, F>
+  : E extends { op: infer Op extends JsonPatchOp; path: infer P extends string }
+    ? string extends P
+      ? unknown
+      : Resolve<T, P, "", Op> extends Failed<infer Message>
+        ? Problem<`path error: ${Message}`, P>
+        : E extends { value: infer V }
+          ? ValueCheck<T, P, Op, V>
+          : unknown
+    : unknown;
 
 /** The checks of every operation of JSON Patch body `B` (an array literal) against `T`. */
 export type JsonPatchChecks<T, B> = { [K in keyof B]: JsonPatchOperationCheck<T, B[K]> };
