@@ -17,6 +17,9 @@ export default defineConfig({
         extends: true,
         test: { name: "contract", include: ["test/contract/**/*.test.ts"], globalSetup: ["test/support/shared-mock.ts"] },
       },
+      // The package installed as users install it (npm pack, a git URL, a path): minutes of npm and tsc on two
+      // cores, so it runs after every other project, not next to the tests that time the mock's answers.
+      { extends: true, test: { name: "package", include: ["test/package/**/*.test.ts"], sequence: { groupOrder: 1 } } },
       // Differential suites share one real control plane when its binaries are built (test/differential/support/live-apiserver.ts).
       {
         extends: true,
