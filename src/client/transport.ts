@@ -1,6 +1,6 @@
 // The client's own `fetch`: one HTTP/1.1 exchange through node:http or node:https, given to openapi-fetch as
 // its documented `fetch` option. Node's global fetch cannot be told which CA to trust or which client
-// certificate to present without undici's Agent from npm (docs/decisions/0008-client-transport.md); node's
+// certificate to present without undici's Agent from npm (docs/decisions/0011-client-transport.md); node's
 // https agent takes `ca`, `cert`, `key` and `rejectUnauthorized` itself, costs no dependency and no bundle
 // bytes, and on loopback is faster than the global fetch (bench/client.ts).
 //
