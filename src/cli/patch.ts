@@ -5,7 +5,8 @@
  * the resulting update (src/engine: applyPatch, then checkPodUpdate). Run by `node tools/pipeline/stage.mjs patch`.
  *
  * Inputs: --pod, a JSON file with the current Pod; --type, the patch format; --patch, inline JSON (text
- * starting with `{` or `[`) or a file (JSON; YAML also accepted for --type apply); for --type apply, --field-manager (default `patch-cli`) and
+ * starting with `{` or `[`) or a file (JSON; YAML also accepted for --type apply, read as the apiserver
+ * reads it: src/yaml/apiserver-yaml.ts); for --type apply, --field-manager (default `patch-cli`) and
  * --force, as the apiserver's PATCH options: a Pod that carries managedFields is applied to with field
  * ownership (conflicts, removal of dropped fields). Files are read up to the apiserver's 3 MiB request
  * limit (MAX_BODY_BYTES) and no further, so a device that never ends (/dev/zero) is refused, not read.
@@ -19,10 +20,10 @@
  * Installed from the package, the same CLI is its `pod-patch` bin (`npx pod-patch --pod …`).
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
 import { applyPatch, checkPodUpdate, PatchError, updateRejection } from "../engine/index.js";
 import { type JsonValue, jsonText } from "../engine/json.js";
 import { MAX_BODY_BYTES, type PatchMediaType, type Pod } from "../operation/patch-pod.js";
+import { decodeApiserverYaml } from "../yaml/apiserver-yaml.js";
 import { CliUsageError, errorMessage, isEntryPoint, parseCli } from "./args.js";
 
 const mediaTypes: Record<string, PatchMediaType> = {
@@ -48,10 +49,15 @@ export interface CliOutput {
 }
 
 function parseDocument(text: string, yaml: boolean, what: string): unknown {
+  if (yaml) {
+    const decoded = decodeApiserverYaml(text);
+    if (!decoded.ok) throw new CliUsageError(`${what} is not valid YAML: ${decoded.message}`, usage);
+    return decoded.value;
+  }
   try {
-    return yaml ? (parseYaml(text) as unknown) : (JSON.parse(text) as unknown);
+    return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new CliUsageError(`${what} is not valid ${yaml ? "YAML" : "JSON"}: ${errorMessage(error)}`, usage);
+    throw new CliUsageError(`${what} is not valid JSON: ${errorMessage(error)}`, usage);
   }
 }
 

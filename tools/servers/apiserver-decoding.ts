@@ -48,12 +48,13 @@ export function plainErrorStatus(message: string): Status {
 }
 
 /**
- * The 400 for a body that does not parse. JSON bodies get Go's own syntax error; an apply body gets
- * the YAML parser's (`yamlDetail`, worded by the mock's parser, not go-yaml).
+ * The 400 for a body that does not parse. JSON bodies get Go's own syntax error; an apply body gets the
+ * YAML decoder's whole complaint (`decoderDetail`: src/yaml/apiserver-yaml.ts words it as sigs.k8s.io/yaml
+ * does, "error converting YAML to JSON: …"; a syntax error in js-yaml's words, not go-yaml's).
  */
-export function undecodableStatus(patchType: string, mode: FieldValidation, bytes: Uint8Array, yamlDetail: string): Status {
-  if (isApply(patchType)) return failureStatus(400, `error decoding YAML: error converting YAML to JSON: yaml: ${yamlDetail}`);
-  const detail = goJsonSyntaxError(bytes) ?? yamlDetail;
+export function undecodableStatus(patchType: string, mode: FieldValidation, bytes: Uint8Array, decoderDetail: string): Status {
+  if (isApply(patchType)) return failureStatus(400, `error decoding YAML: ${decoderDetail}`);
+  const detail = goJsonSyntaxError(bytes) ?? decoderDetail;
   if (patchType === STRATEGIC) return failureStatus(400, detail);
   if (patchType === MERGE_PATCH && mode === "Ignore") return failureStatus(400, "Invalid JSON Patch");
   return failureStatus(400, mode === "Ignore" ? detail : `error decoding patch: ${detail}`);

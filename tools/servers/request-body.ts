@@ -8,12 +8,15 @@
  * (closing at once makes it fail with EPIPE/ECONNRESET instead), and once DISCARD_LIMIT_FACTOR times
  * the limit has been thrown away the connection is destroyed. Rejects when the client aborts.
  * decodeBody — input: media-type essence and bytes; output: the parsed value (`+json`/`application/json`
- * as JSON, `+yaml`/`application/yaml` as YAML, anything else as text; no bytes = undefined), or a
- * message saying why it could not be decoded (and the decoder's own words, `detail`) — including a body
- * nested deeper than MAX_NESTING_DEPTH levels (see there).
+ * as JSON, `+yaml`/`application/yaml` as YAML the way the apiserver reads it, src/yaml/apiserver-yaml.ts:
+ * YAML 1.1 scalars, merge keys, aliases expanded under upstream's bound on the work they cause; anything
+ * else as text; no bytes = undefined), or a message saying why it could not be decoded (and the decoder's
+ * own words, `detail`; for YAML the apiserver's whole "error converting YAML to JSON: …") — including a
+ * JSON body that starts with a UTF-8 byte order mark (Go's JSON decoder refuses it; YAML accepts it) and a
+ * body nested deeper than MAX_NESTING_DEPTH levels (see there).
  */
 import type { IncomingMessage } from "node:http";
-import { CST, Lexer, parse as parseYaml } from "yaml";
+import { decodeApiserverYaml, MAX_YAML_NESTING_DEPTH } from "../../src/yaml/apiserver-yaml.js";
 
 export type BodyRead = { kind: "complete"; bytes: Buffer } | { kind: "too-large" };
 /** `detail` is the decoder's own complaint; `message` the mock's sentence around it. */
@@ -79,43 +82,14 @@ export function readBody(request: IncomingMessage, limit: number): Promise<BodyR
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
- * How deeply a body may nest objects and arrays (YAML: collections) before it is refused with 400.
- * The apiserver allows 10000 levels, but the YAML composer, Prism and the validators recurse on
- * node's ≈1 MB stack: about 900 nested YAML collections already overflow it, and an overflow that
- * happens while V8 compiles a regular expression is not a catchable RangeError but a fatal
- * "RegExpCompiler Allocation failed" that kills the mock (found by test/contract/fuzz.test.ts).
- * Real patches nest fewer than 20 levels.
+ * How deeply a body may nest objects and arrays (YAML: collections) before it is refused with 400: the
+ * YAML decoder's limit (its parser recurses), applied to JSON bodies too, since Prism and the validators
+ * recurse on node's ≈1 MB stack as well, and an overflow that happens while V8 compiles a regular
+ * expression is not a catchable RangeError but a fatal "RegExpCompiler Allocation failed" that kills the
+ * mock (found by test/contract/fuzz.test.ts). The apiserver allows 10000 levels
+ * (docs/decisions/0004-proxy-forwarder-and-nesting-limit.md); real patches nest fewer than 20.
  */
-export const MAX_NESTING_DEPTH = 256;
-
-/**
- * True when YAML text may nest deeper than `limit`, judged from the lexer's tokens alone (the lexer
- * does not recurse, the composer does). An upper bound: on each line, the open flow collections plus
- * the block indicators (`-`, `?`, `:`) plus twice the indentation plus two (each column of indentation
- * opens at most a mapping and a sequence indented like its key).
- */
-function yamlMayNestDeeper(text: string, limit: number): boolean {
-  let flow = 0;
-  let indent = 0;
-  let indicators = 0;
-  let lineStart = true;
-  for (const token of new Lexer().lex(text)) {
-    const type = CST.tokenType(token);
-    if (type === "newline") {
-      indent = 0;
-      indicators = 0;
-      lineStart = true;
-      continue;
-    }
-    if (type === "space" && lineStart) indent = token.length;
-    else if (type === "flow-map-start" || type === "flow-seq-start") flow += 1;
-    else if (type === "flow-map-end" || type === "flow-seq-end") flow = Math.max(0, flow - 1);
-    else if (type === "seq-item-ind" || type === "explicit-key-ind" || type === "map-value-ind") indicators += 1;
-    if (type !== "space") lineStart = false;
-    if (flow + indicators + 2 * indent + 2 > limit) return true;
-  }
-  return false;
-}
+export const MAX_NESTING_DEPTH = MAX_YAML_NESTING_DEPTH;
 
 /** True when a decoded value nests objects/arrays deeper than `limit` (walked without recursion). */
 function valueNestsDeeper(value: unknown, limit: number): boolean {
@@ -137,17 +111,33 @@ function syntaxOf(essence: string): "json" | "yaml" | "text" {
   return "text";
 }
 
+const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
+
 export function decodeBody(essence: string, bytes: Buffer): DecodedBody {
   if (bytes.length === 0) return { ok: true, value: undefined };
   const syntax = syntaxOf(essence);
+  if (syntax === "json" && bytes.subarray(0, 3).equals(BYTE_ORDER_MARK)) {
+    // Go's JSON decoder reads the mark as the character 'ï'; TextDecoder would silently drop it.
+    const detail = "invalid character 'ï' looking for beginning of value";
+    return { ok: false, message: `the body could not be decoded as ${essence}: ${detail}`, detail };
+  }
+  let text: string;
   try {
-    const text = utf8.decode(bytes);
-    if (syntax === "text") return { ok: true, value: text };
+    text = utf8.decode(bytes);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return { ok: false, message: `the body could not be decoded as ${essence}: ${detail}`, detail };
+  }
+  if (syntax === "text") return { ok: true, value: text };
+  if (syntax === "yaml") {
+    const decoded = decodeApiserverYaml(text);
+    return decoded.ok ? decoded : { ok: false, message: `error decoding YAML: ${decoded.message}`, detail: decoded.message };
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (!valueNestsDeeper(value, MAX_NESTING_DEPTH)) return { ok: true, value };
     const deep = `it nests deeper than ${MAX_NESTING_DEPTH} levels (the mock's limit)`;
-    const tooDeep = { ok: false as const, message: `the body could not be decoded as ${essence}: ${deep}`, detail: deep };
-    if (syntax === "yaml" && yamlMayNestDeeper(text, MAX_NESTING_DEPTH)) return tooDeep;
-    const value: unknown = syntax === "json" ? JSON.parse(text) : parseYaml(text, { logLevel: "error" });
-    return valueNestsDeeper(value, MAX_NESTING_DEPTH) ? tooDeep : { ok: true, value };
+    return { ok: false, message: `the body could not be decoded as ${essence}: ${deep}`, detail: deep };
   } catch (error) {
     const reason = error instanceof Error ? (error.message.split("\n", 1)[0] ?? "") : String(error);
     return { ok: false, message: `the body could not be decoded as ${essence}: ${reason}`, detail: reason };
