@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 /** One project per folder of test/, named after what its files exercise (docs/decisions/0007-layout.md). */
-const folders = ["engine", "patches", "client", "cli", "servers", "spec", "pipeline", "docs", "verify", "yaml"];
+const folders = ["engine", "patches", "client", "cli", "servers", "spec", "pipeline", "docs", "verify", "yaml", "hostile"];
 
 export default defineConfig({
   test: {

@@ -57,22 +57,93 @@ export function checkPatchContentType(contentType: string | undefined, declared:
 /** The representations the apiserver answers a Pod in (negotiation's "Available representations"). */
 const REPRESENTATIONS = ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"];
 
+/** One clause of an Accept header as goautoneg's ParseAccept reads it; undefined for one it skips. */
+interface AcceptClause {
+  type: string;
+  subtype: string;
+  parameters: Map<string, string>;
+}
+
+function parseAcceptClause(entry: string): AcceptClause | undefined {
+  const [range = "", ...parameterTexts] = entry.split(";");
+  const parts = range.split("/").map((part) => part.trim());
+  // A range without exactly one "/" names nothing ("json", "a/b/c"); a lone "*" is not the full wildcard to the apiserver.
+  if (parts.length !== 2 || parts[0] === "" || parts[1] === "") return undefined;
+  const parameters = new Map<string, string>();
+  for (const text of parameterTexts) {
+    const [name, value, ...more] = text.split("=");
+    if (value === undefined || more.length > 0) continue;
+    parameters.set((name ?? "").trim(), value.trim());
+  }
+  return { type: (parts[0] as string).toLowerCase(), subtype: (parts[1] as string).toLowerCase(), parameters };
+}
+
 /**
- * 406 when `Accept` names none of the representations (wildcards count, `q=0` does not), as
- * NegotiateOutputMediaType refuses it before the body is read. An absent or empty Accept is any.
+ * The clauses of `Accept` the apiserver serves, in order: exactly one of the representations, or the
+ * full wildcard `*` `/` `*` (neither a lone `*` nor `application/` `*`); `q` is not consulted (`q=0` is served); a conversion (`as=`)
+ * only with its group and version. Worked out from v1.35.4's answers (test/differential/hostile.test.ts
+ * records them) rather than from goautoneg, whose source alone would accept `*` and `application/*`.
+ */
+function servedClauses(accept: string): AcceptClause[] {
+  return accept
+    .split(",")
+    .map(parseAcceptClause)
+    .filter((clause): clause is AcceptClause => {
+      if (clause === undefined) return false;
+      const range = `${clause.type}/${clause.subtype}`;
+      if (range !== "*/*" && !REPRESENTATIONS.includes(range)) return false;
+      return !clause.parameters.has("as") || (clause.parameters.has("g") && clause.parameters.has("v"));
+    });
+}
+
+/**
+ * 406 when `Accept` names none of the representations the apiserver serves (servedClauses), as
+ * NegotiateOutputMediaType refuses it before the body is read. An absent or blank Accept is any.
  */
 export function checkAccept(accept: string | undefined): Status | undefined {
   if (accept === undefined || accept.trim() === "") return undefined;
-  for (const entry of accept.split(",")) {
-    const [range = "", ...parameters] = entry.split(";").map((part) => part.trim().toLowerCase());
-    if (parameters.some((parameter) => /^q=0(\.0*)?$/.test(parameter))) continue;
-    const [type, subtype] = range.split("/");
-    for (const offered of REPRESENTATIONS) {
-      const [offeredType, offeredSubtype] = offered.split("/");
-      if ((type === "*" || type === offeredType) && (subtype === "*" || subtype === offeredSubtype)) return undefined;
-    }
-  }
+  if (servedClauses(accept).length > 0) return undefined;
   return failureStatus(406, `406: Not Acceptable\n\nAvailable representations: ${REPRESENTATIONS.join(", ")}`, {});
+}
+
+/**
+ * The Accept header as Prism should see it: the served media ranges alone, without parameters (Prism's
+ * own parser throws on what the apiserver shrugs off, such as `application/json;q=`). Undefined for an
+ * absent or blank header; callers have run checkAccept first.
+ */
+export function acceptForPrism(accept: string | undefined): string | undefined {
+  if (accept === undefined || accept.trim() === "") return undefined;
+  const ranges = servedClauses(accept).map((clause) => `${clause.type}/${clause.subtype}`);
+  return ranges.length === 0 ? undefined : [...new Set(ranges)].join(", ");
+}
+
+/**
+ * The credential in `Authorization` as the apiserver's bearer-token authenticator reads it
+ * (k8s.io/apiserver/pkg/authentication/request/bearertoken): the header trimmed, split on single spaces,
+ * the scheme compared without case (`bearer x` and `BEARER x` work), the second part the token, anything
+ * after it ignored. Returns the header to hand on (`Bearer <token>`), undefined for a bearer header whose
+ * token is empty (`Bearer` alone, or two spaces before the token: refused), or the header unchanged when
+ * it is not a bearer credential at all.
+ */
+export function normalizedAuthorization(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const parts = header.trim().split(" ");
+  if ((parts[0] ?? "").toLowerCase() !== "bearer") return header;
+  const token = parts[1] ?? "";
+  return token === "" ? undefined : `Bearer ${token}`;
+}
+
+/**
+ * Go's HTTP server refuses a request whose path has a `%` not followed by two hex digits (url.ParseRequestURI:
+ * `invalid URL escape "%zz"`) with a plain 400 before any handler runs; the mock answers a Status 400
+ * saying the same. Undefined for a well-formed path (`%ff` is well formed: it names a byte, then no object).
+ */
+export function malformedPathStatus(target: string): Status | undefined {
+  const path = target.split("?", 1)[0] ?? "";
+  const bad = /%(?![0-9A-Fa-f]{2})/.exec(path);
+  if (bad === null) return undefined;
+  const escape = path.slice(bad.index, bad.index + 3);
+  return failureStatus(400, `the request path is not a valid URL: invalid URL escape ${JSON.stringify(escape)}`, {});
 }
 
 /** The NotFound the apiserver answers for an object that does not exist: `pods "web" not found`. */

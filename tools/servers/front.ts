@@ -22,7 +22,7 @@ import {
   typedPathOf,
   undecodableStatus,
 } from "./apiserver-decoding.js";
-import { checkPatchContentType, notFoundStatus } from "./apiserver-rules.js";
+import { acceptForPrism, checkPatchContentType, normalizedAuthorization, notFoundStatus } from "./apiserver-rules.js";
 import { decodeBody } from "./request-body.js";
 import type { PrismOperation } from "./spec.js";
 import { toCause } from "./violations.js";
@@ -48,12 +48,36 @@ export function toRoute(operation: PrismOperation): Route {
   return { operation, pattern: new RegExp(`^${source}$`), parameterNames };
 }
 
+const utf8Lenient = new TextDecoder("utf-8");
+
+/**
+ * A path segment with its percent escapes decoded as Go decodes them: to bytes, whatever they spell, so
+ * `%ff` is the byte 0xff (shown as U+FFFD, as the apiserver's JSON shows it) instead of a URIError; a
+ * `%` without two hex digits after it is left as it is (malformedPathStatus refuses such paths first).
+ */
 function decodePathSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
+  if (!segment.includes("%")) return segment;
+  const bytes: number[] = [];
+  for (let index = 0; index < segment.length; ) {
+    const escape = segment.slice(index + 1, index + 3);
+    if (segment[index] === "%" && /^[0-9A-Fa-f]{2}$/.test(escape)) {
+      bytes.push(Number.parseInt(escape, 16));
+      index += 3;
+      continue;
+    }
+    const codePoint = segment.codePointAt(index) ?? 0;
+    for (const byte of Buffer.from(String.fromCodePoint(codePoint), "utf8")) bytes.push(byte);
+    index += codePoint > 0xffff ? 2 : 1;
   }
+  return utf8Lenient.decode(Uint8Array.from(bytes));
+}
+
+/** The path with every segment decoded as above and escaped again, so that Prism, which decodes strictly, never meets `%ff`. */
+function prismPath(path: string): string {
+  return path
+    .split("/")
+    .map((segment) => encodeURIComponent(decodePathSegment(segment)))
+    .join("/");
 }
 
 export function findRoute(routes: Route[], method: string, path: string): RouteMatch {
@@ -96,13 +120,27 @@ function queryValues(params: URLSearchParams): Record<string, string | string[]>
   return result;
 }
 
-/** The request as Prism validates it, without a body. */
+/**
+ * The request as Prism validates it, without a body. What Prism would choke on where the apiserver does
+ * not is put the way the apiserver reads it: the path's escapes (decoded as Go decodes them, then escaped
+ * again), `Accept` (only the ranges the apiserver serves, without parameters; checkAccept has run) and
+ * `Authorization` (a bearer scheme in any case, as the apiserver's authenticator reads it).
+ */
 export function toPrismRequest(operation: PrismOperation, url: URL, headers: IncomingHttpHeaders): IHttpRequest {
+  const flat = flatHeaders(headers);
+  const accept = acceptForPrism(flat.accept);
+  const authorization = normalizedAuthorization(flat.authorization);
+  delete flat.accept;
+  delete flat.authorization;
   return {
     // The route matched, so this is one of the spec's methods, which Prism types as its HttpMethod union.
     method: operation.method as IHttpRequest["method"],
-    url: { path: url.pathname, query: queryValues(url.searchParams) },
-    headers: flatHeaders(headers),
+    url: { path: prismPath(url.pathname), query: queryValues(url.searchParams) },
+    headers: {
+      ...flat,
+      ...(accept === undefined ? {} : { accept }),
+      ...(authorization === undefined ? {} : { authorization }),
+    },
   };
 }
 

@@ -8,7 +8,8 @@
  *
  * Input: `startMockServer({ specPath, port, profile?, tls?, pods? })` (port 0 picks a free one; `tls` = PEM key and
  * certificate to serve HTTPS, e.g. from tools/servers/tls.ts; `pods` are stored besides the Pods of the
- * contract's examples). Output: `{ url, close() }`.
+ * contract's examples; `limits` as in tools/servers/listen.ts). Output: `{ url, close() }`. It listens on
+ * 127.0.0.1 and ::1, under listen.ts's limits on slow clients and open connections.
  * Rejects at start when the spec cannot be loaded (tools/servers/spec.ts), when a Prism internal the mock
  * relies on is missing (tools/servers/prism-internals.ts) or when the port cannot be bound.
  *
@@ -45,7 +46,7 @@ import { createServer as createHttpsServer } from "node:https";
 import { createInstance, type IHttpConfig } from "@stoplight/prism-http";
 import { createLogger } from "@stoplight/prism-core";
 import { failureStatus, type Status } from "../../src/status/status.js";
-import { bodyTooLargeStatus, checkAccept, MAX_BODY_BYTES } from "./apiserver-rules.js";
+import { bodyTooLargeStatus, checkAccept, MAX_BODY_BYTES, malformedPathStatus } from "./apiserver-rules.js";
 import {
   type AcceptedBody,
   checkBody,
@@ -60,7 +61,7 @@ import {
   violationStatus,
   warningHeaders,
 } from "./front.js";
-import { HOST, listen, type ListeningServer } from "./listen.js";
+import { HOST, listen, type ListeningServer, SERVER_LIMITS, type ServerLimits, serverOptions } from "./listen.js";
 import { kubectlOpenApi } from "./kubectl-openapi.js";
 import { CONTROL_PATH, controlRequest, type PodAnswer, patchPod, readPod } from "./pod-api.js";
 import { examplePods, PodStore } from "./pod-store.js";
@@ -84,6 +85,8 @@ export interface MockServerOptions {
   tls?: { key: string; cert: string; clientCa?: string };
   /** Pods to store besides those of the contract's examples (a later one replaces an example of the same name). */
   pods?: Pod[];
+  /** Time and connection limits (tools/servers/listen.ts); default SERVER_LIMITS. */
+  limits?: ServerLimits;
 }
 
 /** The operation whose GET and PATCH the store answers. */
@@ -124,8 +127,12 @@ const BASE_CONFIG: IHttpConfig = {
   mock: { dynamic: false },
 };
 
-/** `code` and `example` of a Prefer header (RFC 7240; other preferences are ignored), or why they are unusable. */
-function mockPreferences(header: string | undefined): { code?: number; exampleKey?: string } | string {
+/**
+ * `code` and `example` of a Prefer header (RFC 7240; other preferences are ignored), or why they are
+ * unusable: a code must be one the operation declares (Prism would otherwise answer 404, which reads as
+ * "no such Pod").
+ */
+function mockPreferences(header: string | undefined, operation: PrismOperation): { code?: number; exampleKey?: string } | string {
   const preferences: { code?: number; exampleKey?: string } = {};
   for (const item of (header ?? "").split(/[,;]/)) {
     const [name = "", ...valueParts] = item.split("=");
@@ -136,6 +143,10 @@ function mockPreferences(header: string | undefined): { code?: number; exampleKe
     const key = name.trim().toLowerCase();
     if (key === "code") {
       if (!/^\d{3}$/.test(value)) return `Prefer: code must be a three-digit HTTP status code, got "${value}"`;
+      const declared = operation.responses.map((response) => response.code);
+      if (!declared.includes(value) && !declared.includes("default")) {
+        return `Prefer: code=${value} is not an answer this operation declares; declared: ${declared.join(", ")}`;
+      }
       preferences.code = Number(value);
     } else if (key === "example") {
       if (value === "") return "Prefer: example needs the key of a named example";
@@ -239,6 +250,11 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const malformed = malformedPathStatus(request.url ?? "/");
+    if (malformed !== undefined) {
+      sendStatus(response, malformed);
+      return;
+    }
     const url = new URL(request.url ?? "/", `http://${HOST}`);
     const method = (request.method ?? "GET").toLowerCase();
     if (url.pathname === CONTROL_PATH) {
@@ -302,7 +318,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
         return;
       }
     }
-    const preferences = mockPreferences(prismRequest.headers?.prefer);
+    const preferences = mockPreferences(prismRequest.headers?.prefer, operation);
     if (typeof preferences === "string") {
       sendStatus(response, failureStatus(400, preferences));
       return;
@@ -385,15 +401,18 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       }
     });
   };
+  const limits = options.limits ?? SERVER_LIMITS;
   const { clientCa, ...identity } = options.tls ?? {};
   const server =
     options.tls === undefined
-      ? createHttpServer(listener)
+      ? createHttpServer(serverOptions(limits), listener)
       : createHttpsServer(
-          { ...identity, ...(clientCa === undefined ? {} : { ca: clientCa, requestCert: true, rejectUnauthorized: true }) },
+          {
+            ...serverOptions(limits),
+            ...identity,
+            ...(clientCa === undefined ? {} : { ca: clientCa, requestCert: true, rejectUnauthorized: true }),
+          },
           listener,
         );
-  // Node's 5 s default lets a busy client reuse a connection the server is just closing ("fetch failed").
-  server.keepAliveTimeout = 60_000;
-  return listen(server, options.port, { tls: options.tls !== undefined });
+  return listen(server, options.port, { tls: options.tls !== undefined, ipv6Loopback: true, limits });
 }

@@ -5,6 +5,10 @@
  * Inputs: a response, a Status, violations. Outputs: `sendStatus`, which writes the Status as an
  * `application/json` response with an `sl-violations` header (like Prism, the header lists what was
  * wrong with the request), and `setViolationsHeader`. No other side effects.
+ *
+ * A Status is cut to MAX_STATUS_BYTES (boundedStatus): a body with thousands of invalid fields must not
+ * become an answer many times its size. The apiserver does not cut (5,000 invalid env vars: a 2.7 MB
+ * 422); the mock and the proxy keep the first causes and say how much they left out.
  */
 import type { ServerResponse } from "node:http";
 import type { Status } from "../../src/status/status.js";
@@ -19,6 +23,40 @@ export interface Violation {
 
 const MAX_VIOLATIONS_HEADER_LENGTH = 8 * 1024 - 100;
 
+/** The largest Status the mock and the proxy write (JSON bytes, about). */
+export const MAX_STATUS_BYTES = 256 * 1024;
+
+/**
+ * The Status within MAX_STATUS_BYTES: causes kept in order while they fit in half the budget, the message
+ * cut to a quarter of it, each saying how much was left out. Unchanged when it already fits.
+ */
+export function boundedStatus(status: Status): Status {
+  if (Buffer.byteLength(JSON.stringify(status)) <= MAX_STATUS_BYTES) return status;
+  const causes = status.details?.causes ?? [];
+  const kept: typeof causes = [];
+  let used = 0;
+  for (const cause of causes) {
+    const bytes = Buffer.byteLength(JSON.stringify(cause)) + 1;
+    if (used + bytes > MAX_STATUS_BYTES / 2) break;
+    kept.push(cause);
+    used += bytes;
+  }
+  const messageLimit = MAX_STATUS_BYTES / 4;
+  const message = status.message ?? "";
+  const omitted = causes.length - kept.length;
+  const note = [
+    message.length > messageLimit ? `${message.length - messageLimit} more characters of this message` : "",
+    omitted > 0 ? `${omitted} of ${causes.length} causes` : "",
+  ]
+    .filter((part) => part !== "")
+    .join(" and ");
+  return {
+    ...status,
+    message: `${message.length > messageLimit ? `${message.slice(0, messageLimit)}…` : message} [cut to ${MAX_STATUS_BYTES} bytes: ${note} left out]`,
+    ...(status.details === undefined ? {} : { details: { ...status.details, ...(causes.length === 0 ? {} : { causes: kept }) } }),
+  };
+}
+
 /**
  * Sets Prism's `sl-violations` header (JSON array, cut at Prism's ≈8 KB limit); absent when there is
  * nothing to report. Characters outside ASCII are written as JSON `\uXXXX` escapes: Node refuses
@@ -26,13 +64,23 @@ const MAX_VIOLATIONS_HEADER_LENGTH = 8 * 1024 - 100;
  */
 export function setViolationsHeader(response: ServerResponse, violations: Violation[]): void {
   if (violations.length === 0) return;
-  const value = JSON.stringify(violations).replace(
+  // Only as many as can show: a body with 100,000 violations must not be serialized whole for an 8 KB header.
+  const shown: Violation[] = [];
+  let length = 0;
+  for (const violation of violations) {
+    if (length > MAX_VIOLATIONS_HEADER_LENGTH) break;
+    shown.push(violation);
+    length += JSON.stringify(violation).length + 1;
+  }
+  const value = JSON.stringify(shown).replace(
     /[\u007f-\uffff]/g,
     (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
   response.setHeader(
     "sl-violations",
-    value.length > MAX_VIOLATIONS_HEADER_LENGTH ? `Too many violations! ${value.slice(0, MAX_VIOLATIONS_HEADER_LENGTH)}` : value,
+    shown.length < violations.length || value.length > MAX_VIOLATIONS_HEADER_LENGTH
+      ? `Too many violations! ${value.slice(0, MAX_VIOLATIONS_HEADER_LENGTH)}`
+      : value,
   );
 }
 
@@ -42,9 +90,10 @@ export function setViolationsHeader(response: ServerResponse, violations: Violat
  */
 export function sendStatus(
   response: ServerResponse,
-  status: Status,
+  whole: Status,
   options: { violations?: Violation[]; headers?: Record<string, string> } = {},
 ): void {
+  const status = boundedStatus(whole);
   const causes = status.details?.causes ?? [];
   const derived: Violation[] =
     causes.length > 0
