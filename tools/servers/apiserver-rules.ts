@@ -142,8 +142,8 @@ export function malformedPathStatus(target: string): Status | undefined {
   const path = target.split("?", 1)[0] ?? "";
   const bad = /%(?![0-9A-Fa-f]{2})/.exec(path);
   if (bad === null) return undefined;
-  const escape = path.slice(bad.index, bad.index + 3);
-  return failureStatus(400, `the request path is not a valid URL: invalid URL escape ${JSON.stringify(escape)}`, {});
+  const badEscape = path.slice(bad.index, bad.index + 3);
+  return failureStatus(400, `the request path is not a valid URL: invalid URL escape ${JSON.stringify(badEscape)}`, {});
 }
 
 /** The NotFound the apiserver answers for an object that does not exist: `pods "web" not found`. */

@@ -59,9 +59,9 @@ function decodePathSegment(segment: string): string {
   if (!segment.includes("%")) return segment;
   const bytes: number[] = [];
   for (let index = 0; index < segment.length; ) {
-    const escape = segment.slice(index + 1, index + 3);
-    if (segment[index] === "%" && /^[0-9A-Fa-f]{2}$/.test(escape)) {
-      bytes.push(Number.parseInt(escape, 16));
+    const hex = segment.slice(index + 1, index + 3);
+    if (segment[index] === "%" && /^[0-9A-Fa-f]{2}$/.test(hex)) {
+      bytes.push(Number.parseInt(hex, 16));
       index += 3;
       continue;
     }
