@@ -16,18 +16,28 @@
  * headers as they came (X-Auth-Token, Authorization untouched), and the client gets the upstream's
  * bytes as they came, plus an `sl-violations` header when something was reported.
  *
- * Without `errors` traffic is never blocked: violations are only reported. With `errors`, a request
- * that breaks the contract is answered by the proxy without reaching the upstream (401 for missing
- * credentials, else the front's Status or 422 Invalid with one cause per violation), and an answer
- * that breaks it is replaced by a 502 Status naming each violation. Bodies over the apiserver's 3 MiB
- * are refused with 413 in both modes (the proxy buffers bodies to validate them; the apiserver would
- * refuse them too). A failed upstream call is a 502 Status.
+ * Without `errors` traffic is never blocked: violations are only reported (a request the front cannot
+ * even read — a bad escape in its path, an Accept header Prism chokes on — still goes to the upstream as
+ * it came). With `errors`, a request that breaks the contract is answered by the proxy without reaching
+ * the upstream (401 for missing credentials, else the front's Status or 422 Invalid with one cause per
+ * violation), and an answer that breaks it — a status code the operation does not declare included — is
+ * replaced by a 502 Status (reason BadGateway) naming each violation. Request bodies over the apiserver's
+ * 3 MiB are refused with 413 in both modes (the proxy reads request bodies to validate them; the apiserver
+ * would refuse them too).
+ *
+ * Answers stream: the upstream's body goes to the client as it arrives, so a watch (`?watch=…`,
+ * `stream=watch`) works and a 300 MB list costs no more memory than a small one. Only an answer of a
+ * contract operation up to MAX_VALIDATED_BYTES is read whole first, to be validated (its gzip, deflate or
+ * br encoding undone for that, up to the same size); a larger one, a watch, or one whose encoding cannot be
+ * read is relayed with its status and headers validated and a report that its body was not. The upstream
+ * must answer (headers) within `timeoutMs`, and a validated answer must also end within it; otherwise
+ * the client gets a 504 Status (reason Timeout). A failed upstream call is a 502 Status.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createInstance, type IHttpConfig, type IHttpRequest, type IHttpResponse } from "@stoplight/prism-http";
 import { createLogger, type IPrismDiagnostic } from "@stoplight/prism-core";
-import { failureStatus, type Status } from "../../src/status/status.js";
-import { bodyTooLargeStatus, MAX_BODY_BYTES } from "./apiserver-rules.js";
+import { failureStatus, type Status, type StatusCause } from "../../src/status/status.js";
+import { bodyTooLargeStatus, MAX_BODY_BYTES, malformedPathStatus } from "./apiserver-rules.js";
 import {
   checkBody,
   checkContentType,
@@ -39,7 +49,7 @@ import {
   toRoute,
   violationStatus,
 } from "./front.js";
-import { HOST, listen, type ListeningServer } from "./listen.js";
+import { HOST, listen, type ListeningServer, SERVER_LIMITS, type ServerLimits, serverOptions } from "./listen.js";
 import { mediaTypeEssence } from "./media-type.js";
 import { installSuffixAwareMediaTypeMatch } from "./prism-internals.js";
 import { readBody, type BodyRead } from "./request-body.js";
@@ -47,10 +57,14 @@ import { loadOperations, type PrismOperation, type Profile } from "./spec.js";
 import { sendStatus, setViolationsHeader, type Violation } from "./send-status.js";
 import {
   createUpstream,
+  DEFAULT_UPSTREAM_TIMEOUT_MS,
+  decodedBody,
   endToEndHeaders,
-  send,
   type ForwardedRequest,
-  type UpstreamReply,
+  readBounded,
+  send,
+  type UpstreamAnswer,
+  UpstreamTimeout,
   type UpstreamTls,
 } from "./upstream.js";
 import { isError, toCause, toViolation, violationLine } from "./violations.js";
@@ -70,7 +84,14 @@ export interface ProxyServerOptions {
   errors: boolean;
   /** Receives one line per violation and per failed upstream call. */
   report: (line: string) => void;
+  /** How long the upstream may take to answer (and a validated answer to end); default 60 s. */
+  timeoutMs?: number;
+  /** Time and connection limits for clients (tools/servers/listen.ts); default SERVER_LIMITS. */
+  limits?: ServerLimits;
 }
+
+/** The largest answer body the proxy reads whole to validate it (the apiserver's request limit, 3 MiB). */
+export const MAX_VALIDATED_BYTES = MAX_BODY_BYTES;
 
 /** `url` is `http://127.0.0.1:<port>`. */
 export type ProxyServer = ListeningServer;
@@ -85,14 +106,45 @@ class RequestRefused extends Error {
 /** Raised inside Prism's pipeline when the upstream could not be reached or answered nothing usable. */
 class UpstreamFailed extends Error {}
 
-/** The upstream's answer as Prism validates it: flat headers, body parsed when it is JSON. */
-function toPrismResponse(reply: UpstreamReply): IHttpResponse {
+/** Raised inside Prism's pipeline when the upstream did not answer in time. */
+class UpstreamTimedOut extends Error {}
+
+/**
+ * An upstream answer as the proxy holds it: read whole (`bytes`), or being streamed (`head`: what was
+ * read before it was found too large, `unread`: why the body is not validated).
+ */
+type Collected = { answer: UpstreamAnswer; bytes: Buffer } | { answer: UpstreamAnswer; head: Buffer[]; unread: string };
+
+/** A watch the client asked for (`?watch=true`, Go's ParseBool spellings) or the upstream answers with. */
+function isWatch(forwarded: ForwardedRequest, answer: UpstreamAnswer): boolean {
+  const query = new URL(forwarded.pathAndQuery, "http://placeholder").searchParams.get("watch");
+  const asked = query !== null && ["1", "t", "T", "true", "TRUE", "True"].includes(query);
+  const accept = String(forwarded.headers.accept ?? "");
+  return asked || /stream=watch/i.test(accept) || /stream=watch/i.test(String(answer.headers["content-type"] ?? ""));
+}
+
+/** What validation needs of an answer: its whole body when small and not a stream; otherwise nothing more. */
+async function collect(answer: UpstreamAnswer, forwarded: ForwardedRequest, timeoutMs: number): Promise<Collected> {
+  if (isWatch(forwarded, answer)) return { answer, head: [], unread: "a watch stream is relayed as it comes" };
+  const tooLarge = `larger than the ${MAX_VALIDATED_BYTES} bytes the proxy reads to validate; relayed as it comes`;
+  if (Number(answer.headers["content-length"] ?? "0") > MAX_VALIDATED_BYTES) return { answer, head: [], unread: tooLarge };
+  const read = await readBounded(answer.body, MAX_VALIDATED_BYTES, timeoutMs);
+  return read.complete ? { answer, bytes: read.bytes } : { answer, head: read.head, unread: tooLarge };
+}
+
+/** The upstream's answer as Prism validates it: flat headers, body parsed when it is JSON and could be read. */
+function toPrismResponse(collected: Collected): { response: IHttpResponse; unread?: string } {
+  const { answer } = collected;
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(reply.headers)) {
+  for (const [name, value] of Object.entries(answer.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
   }
+  if (!("bytes" in collected)) return { response: { statusCode: answer.statusCode, headers }, unread: collected.unread };
+  const decoded = decodedBody(collected.bytes, headers["content-encoding"], MAX_VALIDATED_BYTES);
+  if (typeof decoded === "string")
+    return { response: { statusCode: answer.statusCode, headers }, unread: `its body is not validated: ${decoded}` };
   const essence = mediaTypeEssence(headers["content-type"] ?? "") ?? "";
-  const text = reply.body.toString("utf8");
+  const text = decoded.toString("utf8");
   let body: unknown = text;
   if (essence === "application/json" || essence.endsWith("+json")) {
     try {
@@ -101,7 +153,12 @@ function toPrismResponse(reply: UpstreamReply): IHttpResponse {
       body = text;
     }
   }
-  return { statusCode: reply.statusCode, headers, ...(reply.body.length === 0 ? {} : { body }) };
+  return { response: { statusCode: answer.statusCode, headers, ...(decoded.length === 0 ? {} : { body }) } };
+}
+
+/** The proxy's own 502: not an apiserver answer, so it gets HTTP's name for a reason. */
+function badGateway(message: string, causes?: StatusCause[]): Status {
+  return { ...failureStatus(502, message, causes === undefined ? undefined : { causes }), reason: "BadGateway" };
 }
 
 /**
@@ -131,10 +188,28 @@ function refusalViolation(status: Status): Violation {
   return { location: ["request"], severity: "Error", code: status.reason || status.code, message: status.message ?? "" };
 }
 
-function relay(response: ServerResponse, reply: UpstreamReply, violations: Violation[]): void {
+/** Relays an answer: the bytes read so far, then (for a stream) the rest as it arrives; the upstream is dropped if the client goes. */
+function relay(response: ServerResponse, collected: Collected, violations: Violation[]): void {
+  const { answer } = collected;
   setViolationsHeader(response, violations);
-  response.writeHead(reply.statusCode, { ...endToEndHeaders(reply.headers), "content-length": reply.body.length });
-  response.end(reply.body);
+  const length = "bytes" in collected ? collected.bytes.length : answer.headers["content-length"];
+  response.writeHead(answer.statusCode, {
+    ...endToEndHeaders(answer.headers),
+    ...(length === undefined ? {} : { "content-length": length }),
+  });
+  if ("bytes" in collected) {
+    response.end(collected.bytes);
+    return;
+  }
+  response.on("close", () => answer.body.destroy());
+  for (const chunk of collected.head) response.write(chunk);
+  answer.body.pipe(response);
+  answer.body.resume();
+}
+
+/** Prism's report of a status code the operation does not declare; a warning for non-2xx codes, which `errors` makes an error. */
+function isUndeclaredStatus(diagnostic: IPrismDiagnostic): boolean {
+  return diagnostic.message.startsWith("Unable to match the returned status code");
 }
 
 export async function startProxyServer(options: ProxyServerOptions): Promise<ProxyServer> {
@@ -142,6 +217,7 @@ export async function startProxyServer(options: ProxyServerOptions): Promise<Pro
   const operations = await loadOperations(options.specPath, options.profile);
   const routes = operations.map(toRoute);
   const upstream = createUpstream(options.upstream, options.upstreamTls);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
   const logger = createLogger("proxy", { level: "silent" });
   const config: IHttpConfig = {
     checkSecurity: true,
@@ -158,20 +234,23 @@ export async function startProxyServer(options: ProxyServerOptions): Promise<Pro
     for (const violation of violations) options.report(violationLine(exchange, violation));
   };
 
-  /** Reports a failed upstream call and answers it with a 502 Status. */
+  /** Reports a failed upstream call and answers it: 504 when it did not answer in time, 502 otherwise. */
   const answerUpstreamFailure = (response: ServerResponse, exchange: string, error: unknown): void => {
-    const status = failureStatus(
-      502,
-      `upstream ${upstream.url.origin} failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    const reason = error instanceof Error ? error.message : String(error);
+    const status =
+      error instanceof UpstreamTimeout || error instanceof UpstreamTimedOut
+        ? failureStatus(504, `upstream ${upstream.url.origin} timed out: ${reason}`, {})
+        : badGateway(`upstream ${upstream.url.origin} failed: ${reason}`);
     options.report(`upstream: ${exchange}: ${status.message}`);
-    sendStatus(response, status);
+    if (response.headersSent) response.destroy();
+    else sendStatus(response, status);
   };
 
-  /** Forwards without validation (a path the contract does not have). */
+  /** Forwards without validation (a path the contract does not have, a request the front cannot read), streaming the answer. */
   async function forwardUnchecked(response: ServerResponse, exchange: string, forwarded: ForwardedRequest): Promise<void> {
     try {
-      relay(response, await send(upstream, forwarded), []);
+      const answer = await send(upstream, forwarded, timeoutMs);
+      relay(response, { answer, head: [], unread: "not a contract operation" }, []);
     } catch (error) {
       answerUpstreamFailure(response, exchange, error);
     }
@@ -187,18 +266,25 @@ export async function startProxyServer(options: ProxyServerOptions): Promise<Pro
     forwarded: ForwardedRequest,
     refusal: Status | undefined,
   ): Promise<void> {
-    let reply: UpstreamReply | undefined;
-    // One instance per request: its forwarder sends this request's bytes and keeps the raw reply.
+    let collected: Collected | undefined;
+    let unread: string | undefined;
+    // One instance per request: its forwarder sends this request's bytes and keeps the raw answer.
     const prism = createInstance(config, {
       logger,
       forward: (input) => () => async () => {
         if (input.validations.some(isError)) return { _tag: "Left", left: new RequestRefused(input.validations) };
         try {
-          reply = await send(upstream, forwarded);
+          collected = await collect(await send(upstream, forwarded, timeoutMs), forwarded, timeoutMs);
         } catch (error) {
-          return { _tag: "Left", left: new UpstreamFailed(error instanceof Error ? error.message : String(error)) };
+          const message = error instanceof Error ? error.message : String(error);
+          return {
+            _tag: "Left",
+            left: error instanceof UpstreamTimeout ? new UpstreamTimedOut(message) : new UpstreamFailed(message),
+          };
         }
-        return { _tag: "Right", right: toPrismResponse(reply) };
+        const prepared = toPrismResponse(collected);
+        unread = prepared.unread;
+        return { _tag: "Right", right: prepared.response };
       },
     });
     // For a body the front refused, Prism's request report would only be noise; the refusal is reported instead.
@@ -221,32 +307,44 @@ export async function startProxyServer(options: ProxyServerOptions): Promise<Pro
         sendStatus(response, status, { violations });
         return;
       }
-      if (error instanceof UpstreamFailed) {
+      if (error instanceof UpstreamFailed || error instanceof UpstreamTimedOut) {
         answerUpstreamFailure(response, exchange, error);
         return;
       }
       throw error;
     }
     const { output, validations } = result.right;
-    if (reply === undefined) throw new Error("Prism answered without calling the upstream");
+    if (collected === undefined) throw new Error("Prism answered without calling the upstream");
+    const statusCode = collected.answer.statusCode;
     const requestViolations = [
       ...(refusal === undefined ? [] : [refusalViolation(refusal)]),
       ...validations.input.map((diagnostic) => toViolation(diagnostic, "request")),
     ];
-    const responseViolations = validations.output.map((diagnostic) => toViolation(diagnostic, "response"));
+    // With `errors`, an undeclared status code is a violation like any other; a body not read says so instead of failing.
+    const outputDiagnostics = validations.output
+      .filter((diagnostic) => unread === undefined || diagnostic.path?.[0] !== "body")
+      .map((diagnostic) =>
+        options.errors && isUndeclaredStatus(diagnostic) ? { ...diagnostic, severity: 0 as const } : diagnostic,
+      );
+    const responseViolations = [
+      ...outputDiagnostics.map((diagnostic) => toViolation(diagnostic, "response")),
+      ...(unread === undefined
+        ? []
+        : [{ location: ["response", "body"], severity: "Warning" as const, code: "not-validated", message: unread }]),
+    ];
     reportAll(exchange, requestViolations);
-    reportAll(`${exchange} → ${reply.statusCode}`, responseViolations);
-    const outputErrors = validations.output.filter(isError);
+    reportAll(`${exchange} → ${statusCode}`, responseViolations);
+    const outputErrors = outputDiagnostics.filter(isError);
     if (options.errors && outputErrors.length > 0) {
+      if (!("bytes" in collected)) collected.answer.body.destroy();
       const causes = outputErrors.map((diagnostic) => toCause(diagnostic, output.body, []));
       const listed = causes.map((cause) => (cause.field === undefined ? cause.message : `${cause.field}: ${cause.message}`));
-      const status = failureStatus(502, `the upstream's ${reply.statusCode} answer breaks the contract: ${listed.join("; ")}`, {
-        causes,
+      sendStatus(response, badGateway(`the upstream's ${statusCode} answer breaks the contract: ${listed.join("; ")}`, causes), {
+        violations: responseViolations,
       });
-      sendStatus(response, status, { violations: responseViolations });
       return;
     }
-    relay(response, reply, [...requestViolations, ...responseViolations]);
+    relay(response, collected, [...requestViolations, ...responseViolations]);
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -267,6 +365,13 @@ export async function startProxyServer(options: ProxyServerOptions): Promise<Pro
       return;
     }
     const forwarded: ForwardedRequest = { method, pathAndQuery: request.url ?? "/", headers: request.headers, body: read.bytes };
+    const malformed = malformedPathStatus(request.url ?? "/");
+    if (malformed !== undefined) {
+      reportAll(exchange, [refusalViolation(malformed)]);
+      if (options.errors) sendStatus(response, malformed);
+      else await forwardUnchecked(response, exchange, forwarded);
+      return;
+    }
     const { match, allowed } = findRoute(routes, method.toLowerCase(), url.pathname);
     if (match === undefined) {
       const refusal = routeRefusal(allowed);
@@ -286,7 +391,7 @@ export async function startProxyServer(options: ProxyServerOptions): Promise<Pro
     await validateAndForward(response, exchange, operation, parameters, prismRequest, forwarded, refusal);
   }
 
-  const server = createServer((request, response) => {
+  const server = createServer(serverOptions(options.limits ?? SERVER_LIMITS), (request, response) => {
     handle(request, response).catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       options.report(`proxy: internal failure on ${request.method} ${request.url}: ${message}`);
@@ -297,5 +402,5 @@ export async function startProxyServer(options: ProxyServerOptions): Promise<Pro
       }
     });
   });
-  return listen(server, options.port, { onClose: () => upstream.agent.destroy() });
+  return listen(server, options.port, { onClose: () => upstream.agent.destroy(), limits: options.limits ?? SERVER_LIMITS });
 }
