@@ -47,13 +47,16 @@ async function main(): Promise<number> {
     ...(values.kubeconfig === undefined ? {} : { kubeconfigPath: values.kubeconfig }),
     log: (line) => console.error(line),
   });
-  console.log(`apiserver ready on ${plane.url} (Kubernetes ${plane.version})`);
   // Handlers stay installed while stopping: a second signal (a launcher relaying the first, or an
-  // impatient Ctrl-C) must not kill this process before its children are stopped.
-  await new Promise<void>((resolveSignal) => {
+  // impatient Ctrl-C) must not kill this process before its children are stopped. They are installed
+  // before the ready line: whoever reads it may signal at once, and a signal before them kills this
+  // process with its children left running.
+  const signalled = new Promise<void>((resolveSignal) => {
     process.on("SIGINT", () => resolveSignal());
     process.on("SIGTERM", () => resolveSignal());
   });
+  console.log(`apiserver ready on ${plane.url} (Kubernetes ${plane.version})`);
+  await signalled;
   await plane.stop();
   return 0;
 }

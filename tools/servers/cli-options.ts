@@ -68,8 +68,10 @@ export function runServerCli<T>(
   if (options === "help") return;
   start(options).then(
     ({ server, announce }) => {
-      console.log(announce);
+      // Handlers first: whoever reads the line may signal at once, and a signal that arrives before
+      // the handler is installed kills the process (exit by SIGTERM, nothing closed, files left behind).
       closeOnSignal(name, server);
+      console.log(announce);
     },
     (error: unknown) => {
       console.error(`${name}: cannot start: ${errorMessage(error)}`);
