@@ -462,7 +462,8 @@ describe("Prefer selects any declared response", () => {
   });
 
   it.each<[prefer: string, code: number]>([
-    ["code=418", 404],
+    // A code the operation does not declare is the client's mistake (400), not a missing Pod (404).
+    ["code=418", 400],
     ["example=noSuchExample", 404],
     ["code=abc", 400],
   ])("Prefer: %s → %i Status", async (prefer, code) => {

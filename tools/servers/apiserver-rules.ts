@@ -107,13 +107,18 @@ export function checkAccept(accept: string | undefined): Status | undefined {
 }
 
 /**
- * The Accept header as Prism should see it: the served media ranges alone, without parameters (Prism's
- * own parser throws on what the apiserver shrugs off, such as `application/json;q=`). Undefined for an
- * absent or blank header; callers have run checkAccept first.
+ * The Accept header as Prism should see it: each range that parses as `type/subtype`, without parameters
+ * (Prism's own parser throws on what the apiserver shrugs off, such as `application/json;q=` or a lone
+ * `*`); Prism then judges the ranges against the contract's answers (text/html: 406). Undefined when
+ * nothing parses, or for an absent header.
  */
 export function acceptForPrism(accept: string | undefined): string | undefined {
-  if (accept === undefined || accept.trim() === "") return undefined;
-  const ranges = servedClauses(accept).map((clause) => `${clause.type}/${clause.subtype}`);
+  if (accept === undefined) return undefined;
+  const ranges = accept
+    .split(",")
+    .map(parseAcceptClause)
+    .filter((clause): clause is AcceptClause => clause !== undefined)
+    .map((clause) => `${clause.type}/${clause.subtype}`);
   return ranges.length === 0 ? undefined : [...new Set(ranges)].join(", ");
 }
 

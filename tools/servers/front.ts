@@ -123,7 +123,7 @@ function queryValues(params: URLSearchParams): Record<string, string | string[]>
 /**
  * The request as Prism validates it, without a body. What Prism would choke on where the apiserver does
  * not is put the way the apiserver reads it: the path's escapes (decoded as Go decodes them, then escaped
- * again), `Accept` (only the ranges the apiserver serves, without parameters; checkAccept has run) and
+ * again), `Accept` (its ranges without parameters) and
  * `Authorization` (a bearer scheme in any case, as the apiserver's authenticator reads it).
  */
 export function toPrismRequest(operation: PrismOperation, url: URL, headers: IncomingHttpHeaders): IHttpRequest {

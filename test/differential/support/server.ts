@@ -1,9 +1,13 @@
 /**
  * Talking to the real apiserver from a differential suite: one request in, one recorded answer out, in
  * the form the recordings keep (status, the headers that matter to a client, the body parsed when it is
- * JSON), plus the few set-up calls the suites share (namespace, Pod creation, deletion).
+ * JSON), plus the few set-up calls the suites share (namespace, Pod creation, deletion). `askRaw` sends
+ * bytes over a bare TCP or TLS connection, for what happens below HTTP's request handling (plain HTTP on
+ * the TLS port, a request line Go's server refuses).
  */
 import type { IncomingHttpHeaders } from "node:http";
+import { connect as connectTcp, type Socket } from "node:net";
+import { connect as connectTls } from "node:tls";
 import { httpsExchange } from "../../../tools/apiserver/http.js";
 import type { ApiserverConnection } from "./live-apiserver.js";
 
@@ -30,6 +34,28 @@ export interface ApiAnswer {
 
 /** Where to send a request: the real apiserver, or (plain http, `caCert` unused) the mock or the proxy. */
 export type Endpoint = Pick<ApiserverConnection, "url" | "token" | "caCert">;
+
+/**
+ * What the server writes back for `bytes` sent as they are (`tls`: inside a TLS connection trusting
+ * `caCert`, else on the bare TCP port), until it closes the connection or `waitMs` pass — with any `Date:`
+ * header line removed, the one part that changes from run to run.
+ */
+export function askRaw(server: Endpoint, bytes: string, options: { tls: boolean; waitMs?: number }): Promise<string> {
+  const { hostname, port } = new URL(server.url);
+  return new Promise((resolve) => {
+    let received = "";
+    const socket: Socket = options.tls
+      ? connectTls({ host: hostname, port: Number(port), ca: server.caCert }, () => socket.write(bytes))
+      : connectTcp(Number(port), hostname, () => socket.write(bytes));
+    const timer = setTimeout(() => socket.destroy(), options.waitMs ?? 5_000);
+    socket.on("data", (chunk: Buffer) => (received += chunk.toString("latin1")));
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      clearTimeout(timer);
+      resolve(received.replace(/^Date: .*\r\n/im, ""));
+    });
+  });
+}
 
 export async function ask(server: Endpoint, request: ApiRequest): Promise<ApiAnswer> {
   return (await askWithHeaders(server, request)).answer;
