@@ -31,8 +31,15 @@ export const MAX_STATUS_BYTES = 256 * 1024;
  * cut to a quarter of it, each saying how much was left out. Unchanged when it already fits.
  */
 export function boundedStatus(status: Status): Status {
-  if (Buffer.byteLength(JSON.stringify(status)) <= MAX_STATUS_BYTES) return status;
   const causes = status.details?.causes ?? [];
+  // An upper bound of the JSON's size without writing it (a Status with 40,000 causes is megabytes):
+  // UTF-8 takes at most three bytes per UTF-16 unit, JSON escaping at most six.
+  const estimate = (text: string | undefined) => 6 * (text?.length ?? 0);
+  let bound = 1024 + estimate(status.message);
+  for (const cause of causes) bound += 64 + estimate(cause.message) + estimate(cause.field);
+  if (bound <= MAX_STATUS_BYTES) return status;
+  // Between the estimate and the limit, the exact size decides; far beyond it, no need to write it all.
+  if (bound <= 8 * MAX_STATUS_BYTES && Buffer.byteLength(JSON.stringify(status)) <= MAX_STATUS_BYTES) return status;
   const kept: typeof causes = [];
   let used = 0;
   for (const cause of causes) {
