@@ -104,19 +104,52 @@ export function foldJson<R>(root: JsonValue | undefined, fold: JsonFold<R>): R {
   }
 }
 
-function objectFrom(entries: [string, JsonValue | undefined][]): JsonObject {
-  const object: JsonObject = {};
-  for (const [key, value] of entries) if (value !== undefined) setMember(object, key, value);
-  return object;
+/** A scalar as JSON keeps it: non-finite numbers become null. */
+function jsonScalar(value: unknown): JsonValue | undefined {
+  return typeof value === "number" && !Number.isFinite(value) ? null : (value as JsonValue | undefined);
 }
 
-/** A deep copy as a JSON round trip makes it: undefined members dropped, undefined elements and non-finite numbers become null. */
+/**
+ * A deep copy as a JSON round trip makes it: undefined members dropped, undefined elements and non-finite
+ * numbers become null. (A direct walk rather than foldJson: Pods with 100,000 labels are copied several
+ * times per patch, and the fold's intermediate lists cost more than the copy.)
+ */
 export function cloneJson<T>(value: T): T {
-  return foldJson<JsonValue | undefined>(value as JsonValue, {
-    leaf: (scalar) => (typeof scalar === "number" && !Number.isFinite(scalar) ? null : scalar),
-    array: (children) => children.map((child) => child ?? null),
-    object: objectFrom,
-  }) as T;
+  if (!isContainer(value)) return jsonScalar(value) as T;
+  const fresh = (source: Container): Container => (Array.isArray(source) ? new Array<JsonValue>(source.length) : {});
+  const root = fresh(value);
+  const pending: Container[] = [value, root];
+  while (pending.length > 0) {
+    const target = pending.pop() as Container;
+    const source = pending.pop() as Container;
+    if (Array.isArray(source)) {
+      const list = target as JsonValue[];
+      for (let index = 0; index < source.length; index++) {
+        const child: unknown = source[index];
+        if (isContainer(child)) {
+          const copy = fresh(child);
+          list[index] = copy;
+          pending.push(child, copy);
+        } else {
+          list[index] = jsonScalar(child) ?? null;
+        }
+      }
+      continue;
+    }
+    const object = target as JsonObject;
+    for (const key of Object.keys(source)) {
+      const child: unknown = source[key];
+      if (child === undefined) continue;
+      if (isContainer(child)) {
+        const copy = fresh(child);
+        setMember(object, key, copy);
+        pending.push(child, copy);
+      } else {
+        setMember(object, key, jsonScalar(child) as JsonValue);
+      }
+    }
+  }
+  return root as T;
 }
 
 /** Structural equality of two JSON values (object key order does not matter). */

@@ -27,7 +27,7 @@ import { cloneJson, foldJson, isJsonObject, jsonText, member, type JsonObject, t
 export interface PodUpdateViolation {
   /** Field path, e.g. `spec` or `spec.containers[0].image`. */
   field: string;
-  reason: "FieldValueForbidden" | "FieldValueInvalid" | "FieldValueRequired";
+  reason: "FieldValueForbidden" | "FieldValueInvalid" | "FieldValueRequired" | "FieldValueTooLong";
   /** The field error as the apiserver prints it: `<field>: <Type>: <detail>`. */
   message: string;
   /** For the general spec rule: the spec paths that changed outside the updatable fields. */
@@ -95,8 +95,31 @@ function differences(before: JsonValue | undefined, after: JsonValue | undefined
   return changed;
 }
 
+/** The apiserver's limit on all annotations of an object together (TotalAnnotationSizeLimitB). */
+export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
+
+/**
+ * ValidateAnnotations' size rule (kubernetes v1.35.4 staging/src/k8s.io/apimachinery/pkg/api/validation/
+ * objectmeta.go): keys and values together at most 256 KiB, counted in bytes. It also keeps what a store
+ * of Pods holds bounded.
+ */
+export function annotationsTooLong(metadata: JsonObject): PodUpdateViolation | undefined {
+  const annotations = objectOf(member(metadata, "annotations"));
+  let size = 0;
+  for (const [key, value] of Object.entries(annotations)) size += Buffer.byteLength(key) + Buffer.byteLength(String(value));
+  if (size <= MAX_ANNOTATIONS_BYTES) return undefined;
+  const field = "metadata.annotations";
+  return {
+    field,
+    reason: "FieldValueTooLong",
+    message: `${field}: Too long: may not be more than ${MAX_ANNOTATIONS_BYTES} bytes`,
+  };
+}
+
 function metadataViolations(before: JsonObject, after: JsonObject): PodUpdateViolation[] {
-  const violations: PodUpdateViolation[] = [];
+  // ValidateObjectMetaUpdate validates the new metadata first, then what may not change.
+  const tooLong = annotationsTooLong(after);
+  const violations: PodUpdateViolation[] = tooLong === undefined ? [] : [tooLong];
   for (const key of ["name", "namespace", "uid", "deletionGracePeriodSeconds"]) {
     const now = member(after, key);
     const unsetUid = key === "uid" && now === undefined;

@@ -20,7 +20,7 @@ import { applyPatch, requireApplyManager } from "./apply-patch.js";
 import { badRequest, PatchError } from "./errors.js";
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "./json.js";
 import { decodePod, defaultPod } from "./pod-defaults.js";
-import { checkPodUpdate, updateRejection } from "./pod-update-rules.js";
+import { annotationsTooLong, checkPodUpdate, updateRejection } from "./pod-update-rules.js";
 import { applyWithOwnership, nowRfc3339, trackUpdate } from "./server-side-apply.js";
 import { jsonEquals } from "./typed-value.js";
 
@@ -152,6 +152,11 @@ function defaultTolerationSeconds(spec: JsonObject): void {
 
 /** The few create validations an apply most often fails (ValidatePodCreate has many more). */
 function validateCreate(pod: JsonObject, name: string): void {
+  const tooLong = annotationsTooLong(metadataOf(pod));
+  if (tooLong !== undefined) {
+    const { field, reason, message } = tooLong;
+    throw new PatchError(invalidStatus({ kind: "Pod", name }, [{ reason, field, message: message.slice(field.length + 2) }]));
+  }
   const spec = isJsonObject(pod.spec) ? pod.spec : {};
   const containers = Array.isArray(spec.containers) ? spec.containers.filter(isJsonObject) : [];
   const causes =
@@ -288,9 +293,8 @@ export function writePod(
   if (violations.length > 0) {
     // checkPodUpdate repeats what the apiserver repeats; the message joins the distinct errors only (the
     // aggregate drops repeats), the causes keep them all.
-    const distinct = violations.filter(
-      (violation, index) => violations.findIndex((other) => other.message === violation.message) === index,
-    );
+    const seen = new Set<string>();
+    const distinct = violations.filter((violation) => !seen.has(violation.message) && seen.add(violation.message) !== undefined);
     throw new PatchError({
       ...updateRejection(pod as Pod, violations),
       message: updateRejection(pod as Pod, distinct).message ?? "",

@@ -67,6 +67,8 @@ interface Structure {
   events: Event[];
   /** The root node's event, or -1 for an empty document. */
   root: number;
+  /** The first event after this document (events.length when it is the last). */
+  next: number;
   /** For a sequence or mapping: the index of the event that closes it. */
   end: Int32Array;
   /** For an alias: the event of the node its anchor names (bound in document order, as go-yaml's parser binds it). */
@@ -96,7 +98,8 @@ function isMergeKey(source: string, event: Event): boolean {
   return (tag === "" && event.style === SCALAR_STYLE.PLAIN) || tag === MERGE;
 }
 
-function structure(source: string, events: Event[]): Structure {
+/** The document whose DOCUMENT event is at `from` or after it. */
+function structure(source: string, events: Event[], from = 0): Structure {
   const count = events.length;
   const end = new Int32Array(count).fill(-1);
   const target = new Int32Array(count).fill(-1);
@@ -106,6 +109,7 @@ function structure(source: string, events: Event[]): Structure {
   // last key of a mapping was a merge key (not decoded itself; a merged sequence is not decoded either).
   const open: { index: number; size: number; children: number; merging: boolean }[] = [];
   let root = -1;
+  let next = events.length;
   const add = (child: number): void => {
     const parent = open[open.length - 1];
     if (parent === undefined) return;
@@ -124,7 +128,7 @@ function structure(source: string, events: Event[]): Structure {
     if (!isKey) parent.merging = false;
     parent.size += (size[child] as number) - (mergedSequence ? 1 : 0);
   };
-  for (let index = 0; index < count; index++) {
+  for (let index = from; index < count; index++) {
     const event = events[index] as Event;
     if (event.type === EVENT_ID.DOCUMENT) {
       open.push({ index, size: 0, children: 0, merging: false });
@@ -132,7 +136,10 @@ function structure(source: string, events: Event[]): Structure {
     }
     if (event.type === EVENT_ID.POP) {
       const closed = open.pop();
-      if (closed === undefined || open.length === 0) break; // the first document ends: go-yaml reads no further
+      if (closed === undefined || open.length === 0) {
+        next = index + 1;
+        break;
+      }
       end[closed.index] = index;
       size[closed.index] = closed.size;
       add(closed.index);
@@ -156,7 +163,7 @@ function structure(source: string, events: Event[]): Structure {
       open.push({ index, size: 1, children: 0, merging: false });
     }
   }
-  return { source, events, root, end, target, size };
+  return { source, events, root, next, end, target, size };
 }
 
 // --- resolving plain scalars: go-yaml v2's resolve(), with Go's strconv rules
@@ -359,7 +366,8 @@ interface Decoded {
   scalar: Resolved | undefined;
 }
 
-function decode(structure: Structure): JsonValue {
+/** The document's value; an empty document is `empty`. */
+function decode(structure: Structure, empty: JsonValue): JsonValue {
   const { source, events, end, target, size } = structure;
   let decodeCount = 1; // the document node
   let aliasCount = 0;
@@ -479,8 +487,7 @@ function decode(structure: Structure): JsonValue {
     }
   };
 
-  // An empty document leaves the apiserver's map empty.
-  if (structure.root < 0) return {};
+  if (structure.root < 0) return empty;
   const root = visit(structure.root, 1);
   while (frames.length > 0) {
     const frame = frames[frames.length - 1] as Frame;
@@ -532,20 +539,49 @@ function decode(structure: Structure): JsonValue {
   return jsonValueOf(root);
 }
 
-export function decodeApiserverYaml(text: string): YamlDecoded {
+/**
+ * Every document of a YAML stream (`---` between them), each decoded as decodeApiserverYaml decodes the
+ * first — with its own anchors and its own alias accounting — and an empty one as null; or the first
+ * refusal. For inputs that are streams of objects (the mock's `/mock/pods`), not for apply bodies.
+ */
+export function decodeYamlDocuments(text: string): { ok: true; values: JsonValue[] } | { ok: false; message: string } {
+  const values: JsonValue[] = [];
   try {
-    let events: Event[];
-    try {
-      events = parseEvents(text, { maxDepth: MAX_YAML_NESTING_DEPTH });
-    } catch (error) {
-      const reason = error instanceof Error && "reason" in error ? String(error.reason) : String(error);
-      const mark = error instanceof Error && "mark" in error ? (error.mark as { line?: number } | undefined) : undefined;
-      if (/maxDepth/.test(reason)) fail(`it nests deeper than ${MAX_YAML_NESTING_DEPTH} levels of mappings and sequences`);
-      return fail(mark?.line === undefined ? reason : `line ${mark.line + 1}: ${reason}`);
+    const events = parseOrRefuse(text);
+    for (let from = 0; from < events.length; ) {
+      const document = structure(text, events, from);
+      values.push(decode(document, null));
+      from = document.next;
     }
-    return { ok: true, value: decode(structure(text, events)) };
+    return { ok: true, values };
   } catch (error) {
     if (!(error instanceof YamlRefusal)) throw error;
-    return { ok: false, message: `error converting YAML to JSON: ${error.fromYaml ? "yaml: " : ""}${error.message}` };
+    return { ok: false, message: refusalMessage(error) };
+  }
+}
+
+function refusalMessage(error: YamlRefusal): string {
+  return `error converting YAML to JSON: ${error.fromYaml ? "yaml: " : ""}${error.message}`;
+}
+
+/** js-yaml's events for `text`, its parse errors worded as go-yaml words them (`line N: …`). */
+function parseOrRefuse(text: string): Event[] {
+  try {
+    return parseEvents(text, { maxDepth: MAX_YAML_NESTING_DEPTH });
+  } catch (error) {
+    const reason = error instanceof Error && "reason" in error ? String(error.reason) : String(error);
+    const mark = error instanceof Error && "mark" in error ? (error.mark as { line?: number } | undefined) : undefined;
+    if (/maxDepth/.test(reason)) fail(`it nests deeper than ${MAX_YAML_NESTING_DEPTH} levels of mappings and sequences`);
+    return fail(mark?.line === undefined ? reason : `line ${mark.line + 1}: ${reason}`);
+  }
+}
+
+export function decodeApiserverYaml(text: string): YamlDecoded {
+  try {
+    // An empty document leaves the apiserver's map empty; only the first document counts.
+    return { ok: true, value: decode(structure(text, parseOrRefuse(text)), {}) };
+  } catch (error) {
+    if (!(error instanceof YamlRefusal)) throw error;
+    return { ok: false, message: refusalMessage(error) };
   }
 }

@@ -207,6 +207,22 @@ describe("the apiserver's manners", () => {
     );
   });
 
+  it("refuses the alias bomb on the store's own endpoint (/mock/pods) too, without expanding it", async () => {
+    const items = Array(1_000_000).fill("0").join(",");
+    const aliases = Array.from({ length: 99 }, (_, index) => `  a${index}: *x`).join("\n");
+    const body = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: bomb\n  annotations:\n    big: &x [${items}]\nx:\n${aliases}\n`;
+    const started = performance.now();
+    const answer = await exchange(mock.url, {
+      method: "POST",
+      path: "/mock/pods",
+      headers: { "content-type": "application/yaml" },
+      body,
+    });
+    expect(answer.status, answer.text.slice(0, 300)).toBe(400);
+    expect(answer.body.message).toMatch(/document contains excessive aliasing/);
+    expect(performance.now() - started).toBeLessThan(20_000);
+  });
+
   it(`keeps a Status within ${MAX_STATUS_BYTES} bytes however many causes it has`, async () => {
     // Each port has a protocol outside the enum: one cause per port, each repeated in the message.
     const ports = Array.from({ length: 20_000 }, (_, index) => ({ containerPort: 1 + (index % 60_000), protocol: "BOGUS" }));

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { jsonText } from "../../src/engine/json.js";
-import { decodeApiserverYaml, MAX_YAML_NESTING_DEPTH } from "../../src/yaml/apiserver-yaml.js";
+import { decodeApiserverYaml, decodeYamlDocuments, MAX_YAML_NESTING_DEPTH } from "../../src/yaml/apiserver-yaml.js";
 import { yamlCases } from "../fixtures/yaml/yaml-cases.js";
 
 type Answer = { id: string; error?: string; json?: unknown; sha256?: string; bytes?: number };
@@ -95,5 +95,26 @@ describe("bounded work", () => {
     const labels = decoded.ok ? (decoded.value as { metadata: { labels: object } }).metadata.labels : {};
     expect(Object.getOwnPropertyDescriptor(labels, "__proto__")?.value).toBe("x");
     expect(Object.getPrototypeOf(labels)).toBe(Object.prototype);
+  });
+});
+
+describe("streams of documents (decodeYamlDocuments)", () => {
+  it("decodes each document with its own anchors and alias count, an empty one as null", () => {
+    expect(decodeYamlDocuments("a: &x 1\nb: *x\n---\n---\nc: on\n")).toEqual({
+      ok: true,
+      values: [{ a: 1, b: 1 }, null, { c: true }],
+    });
+    expect(decodeYamlDocuments("a: &x 1\n---\nb: *x\n")).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("unknown anchor 'x'"),
+    });
+  });
+
+  it("refuses a document of excessive aliasing among others", () => {
+    const bomb = yamlCases.find((yamlCase) => yamlCase.id === "billion laughs")?.yaml ?? "";
+    expect(decodeYamlDocuments(`a: 1\n---\n${bomb}`)).toEqual({
+      ok: false,
+      message: "error converting YAML to JSON: yaml: document contains excessive aliasing",
+    });
   });
 });

@@ -64,7 +64,8 @@ import {
 import { HOST, listen, type ListeningServer, SERVER_LIMITS, type ServerLimits, serverOptions } from "./listen.js";
 import { kubectlOpenApi } from "./kubectl-openapi.js";
 import { CONTROL_PATH, controlRequest, type PodAnswer, patchPod, readPod } from "./pod-api.js";
-import { examplePods, PodStore } from "./pod-store.js";
+import { plainErrorStatus } from "./apiserver-decoding.js";
+import { examplePods, PodStore, StoreLimitError } from "./pod-store.js";
 import { installSuffixAwareMediaTypeMatch, loadSecurityValidator, loadValidators } from "./prism-internals.js";
 import { readBody, type BodyRead } from "./request-body.js";
 import { sendStatus, setViolationsHeader, type Violation } from "./send-status.js";
@@ -244,7 +245,16 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
         `the ${answer.status} answer the store computed for ${request.method} ${request.url} breaks the contract: ${listed}`,
       );
     }
-    const body = answer.store === true ? store.save(answer.body as Pod) : answer.body;
+    let body: unknown = answer.body;
+    if (answer.store === true) {
+      try {
+        body = store.save(answer.body as Pod);
+      } catch (error) {
+        if (!(error instanceof StoreLimitError)) throw error;
+        sendStatus(response, plainErrorStatus(error.message));
+        return;
+      }
+    }
     setViolationsHeader(response, requestViolations);
     sendJson(response, answer.status, body, headers);
   }

@@ -5,7 +5,8 @@
  * Inputs: the bundled spec (its Pod examples), files or folders of Pods (JSON or YAML; a Pod, a `List`
  * or `PodList` of Pods, a JSON array, or several YAML documents). Outputs: `PodStore` (get, save,
  * reset to the seed, replace, list) and `readPodFiles`, which throws `PodFileError` naming the file (and
- * the document) that is not a Pod. Every Pod handed out is a copy.
+ * the document) that is not a Pod. Every Pod handed out is a copy. A Pod over MAX_STORED_BYTES is not
+ * stored (StoreLimitError), as etcd's limit keeps the apiserver from storing it.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -14,6 +15,22 @@ import type { Pod } from "../../src/operation/patch-pod.js";
 
 export class PodFileError extends Error {
   override name = "PodFileError";
+}
+
+/**
+ * The most the store keeps of one Pod, in bytes of JSON: what the apiserver's client of etcd sends at most
+ * in one message (gRPC's 2 MiB; the apiserver answers a larger write with a 500, "rpc error: code =
+ * ResourceExhausted desc = trying to send message larger than max (N vs. 2097152)", N counted in
+ * protobuf bytes where the store counts JSON). It keeps every request's work on a stored Pod bounded.
+ */
+export const MAX_STORED_BYTES = 2 * 1024 * 1024;
+
+/** A Pod too large to store; `message` is the apiserver's words for it. */
+export class StoreLimitError extends Error {
+  override name = "StoreLimitError";
+  constructor(readonly bytes: number) {
+    super(`rpc error: code = ResourceExhausted desc = trying to send message larger than max (${bytes} vs. ${MAX_STORED_BYTES})`);
+  }
 }
 
 type JsonObject = { [key: string]: unknown };
@@ -128,8 +145,13 @@ export class PodStore {
     return pod === undefined ? undefined : structuredClone(pod);
   }
 
-  /** Stores `pod` with the next resourceVersion and returns the stored copy. */
+  /**
+   * Stores `pod` with the next resourceVersion and returns the stored copy; throws StoreLimitError for a Pod
+   * larger than MAX_STORED_BYTES, keeping the one stored before.
+   */
   save(pod: Pod): Pod {
+    const bytes = Buffer.byteLength(JSON.stringify(pod));
+    if (bytes > MAX_STORED_BYTES) throw new StoreLimitError(bytes);
     const stored = structuredClone(pod);
     this.version += 1;
     stored.metadata = { ...stored.metadata, resourceVersion: String(this.version) };
