@@ -25,8 +25,15 @@ import type { JsonObject, JsonValue } from "../engine/json.js";
 
 /** How deeply YAML collections may nest, in the text and after alias expansion. */
 export const MAX_YAML_NESTING_DEPTH = 256;
+/** How many strict decoding complaints are kept (go-yaml keeps them all; aliases can multiply them). */
+export const MAX_STRICT_ERRORS = 1000;
 
-export type YamlDecoded = { ok: true; value: JsonValue } | { ok: false; message: string };
+/**
+ * `strictErrors`: what go-yaml's strict decoding adds (a key set twice in one mapping, `line N: key "x"
+ * already set in map`, also through merge keys and again at every alias of a node holding one), which the
+ * apiserver reports only under `fieldValidation=Strict`; at most MAX_STRICT_ERRORS of them.
+ */
+export type YamlDecoded = { ok: true; value: JsonValue; strictErrors: string[] } | { ok: false; message: string };
 
 const TAG_PREFIX = "tag:yaml.org,2002:";
 const STR = "tag:yaml.org,2002:str";
@@ -345,7 +352,16 @@ const wantMap = (): never => fail("map merge requires map or sequence of maps as
 
 /** A container being filled: its events run from `next` to `end`; `depth` is the container's own level. */
 type Frame =
-  | { kind: "sequence"; index: number; next: number; end: number; depth: number; list: JsonValue[] }
+  | {
+      kind: "sequence";
+      index: number;
+      next: number;
+      end: number;
+      depth: number;
+      list: JsonValue[];
+      errorsFrom: number;
+      errorAfter?: string;
+    }
   | {
       kind: "mapping";
       index: number;
@@ -355,10 +371,18 @@ type Frame =
       object: JsonObject;
       /** The pending key, or MERGE when the last key was `<<`. */
       key: string | typeof MERGE | undefined;
+      /** The pending key as Go prints it (%#v) and as Go's map tells keys apart, for strict decoding. */
+      keyText?: string;
+      keyIdentity?: string | undefined;
+      /** The Go map's keys so far (shared with the mapping a merged one goes into). */
+      seen: Set<string>;
       /** A merged mapping: its pairs go into this object once it is complete. */
       mergeInto?: JsonObject;
+      /** Where this node's strict complaints begin, and the one to add when it is complete (its key was set). */
+      errorsFrom: number;
+      errorAfter?: string;
     }
-  | { kind: "merge-list"; depth: number; into: JsonObject; children: number[] };
+  | { kind: "merge-list"; depth: number; into: JsonObject; seen: Set<string>; children: number[] };
 
 /** What a node decoded to: a JSON value, and for a scalar its resolved form (keys are made from it). */
 interface Decoded {
@@ -366,9 +390,108 @@ interface Decoded {
   scalar: Resolved | undefined;
 }
 
-/** The document's value; an empty document is `empty`. */
-function decode(structure: Structure, empty: JsonValue): JsonValue {
+/** Go's %#v of a map key as strict decoding prints it. */
+function goKey(key: Resolved): string {
+  if (key.tag === STR || key.tag === TIMESTAMP) return JSON.stringify(key.value);
+  if (key.tag === NULL) return "<nil>";
+  return String(key.value);
+}
+
+/**
+ * Which keys a Go map[interface{}]interface{} holds as one: equal values of one Go type (1 and "1" are
+ * two keys, `on` and `true` one, 0.0 and -0.0 one); NaN equals no key (undefined).
+ */
+function goIdentity(key: Resolved): string | undefined {
+  switch (key.tag) {
+    case INT:
+      return `i${key.value}`;
+    case FLOAT:
+      return Number.isNaN(key.value) ? undefined : `f${key.value === 0 ? 0 : key.value}`;
+    case BOOL:
+      return `b${key.value}`;
+    case NULL:
+      return "n";
+    default:
+      return `s${key.value}`;
+  }
+}
+
+/** The document's value (an empty document is `empty`), and the strict decoder's complaints into `strictErrors`. */
+function decode(structure: Structure, empty: JsonValue, strictErrors: string[] = []): JsonValue {
   const { source, events, end, target, size } = structure;
+  let newlines: number[] | undefined;
+  const lineOf = (index: number): number => {
+    const event = events[index] as Event;
+    // go-yaml's node starts at its anchor when it has one (a block mapping's anchor may sit a line above it).
+    const offset =
+      "anchorStart" in event && event.anchorStart >= 0
+        ? event.anchorStart
+        : event.type === EVENT_ID.SCALAR
+          ? event.valueStart
+          : "start" in event
+            ? event.start
+            : 0;
+    if (newlines === undefined) {
+      newlines = [];
+      for (let at = source.indexOf("\n"); at !== -1; at = source.indexOf("\n", at + 1)) newlines.push(at);
+    }
+    // The count of line breaks before the offset, by binary search: a body may repeat keys thousands of times.
+    let low = 0;
+    let high = newlines.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((newlines[middle] as number) < offset) low = middle + 1;
+      else high = middle;
+    }
+    return low + 1;
+  };
+  const complain = (message: string): void => {
+    if (strictErrors.length < MAX_STRICT_ERRORS) strictErrors.push(message);
+  };
+  /** The complaints made inside each container that had any, by its event: an alias of it makes them again. */
+  const complaintsIn = new Map<number, [number, number]>();
+  const replay = (index: number): void => {
+    const range = complaintsIn.get(index);
+    if (range !== undefined) for (const message of strictErrors.slice(range[0], range[1])) complain(message);
+  };
+  /** setMapIndex under strict decoding: a key already in the map is a complaint at the line of the value. */
+  const setKey = (seen: Set<string>, identity: string | undefined, keyText: string, valueIndex: number): string | undefined => {
+    if (identity === undefined) return undefined;
+    if (!seen.has(identity)) {
+      seen.add(identity);
+      return undefined;
+    }
+    return `line ${lineOf(valueIndex)}: key ${keyText} already set in map`;
+  };
+  /**
+   * The strict side of merging the mapping at `index` (the target of a merged alias) into a map whose keys
+   * are `seen`: go-yaml decodes the aliased node again into that map, pair by pair, merges included.
+   */
+  const mergeAgain = (index: number, seen: Set<string>): void => {
+    const event = events[index] as Event;
+    if (event.type === EVENT_ID.ALIAS) {
+      mergeAgain(target[index] as number, seen);
+      return;
+    }
+    if (event.type === EVENT_ID.SEQUENCE) {
+      const children: number[] = [];
+      for (let child = index + 1; child < (end[index] as number); child = nextSibling(child)) children.push(child);
+      for (let at = children.length - 1; at >= 0; at -= 1) mergeAgain(children[at] as number, seen);
+      return;
+    }
+    if (event.type !== EVENT_ID.MAPPING) return;
+    for (let key = index + 1; key < (end[index] as number); ) {
+      const value = nextSibling(key);
+      if (isMergeKey(source, events[key] as Event)) mergeAgain(value, seen);
+      else if (events[key]?.type === EVENT_ID.SCALAR) {
+        replay(events[value]?.type === EVENT_ID.ALIAS ? (target[value] as number) : value);
+        const resolved = scalarAt(key);
+        const complaint = setKey(seen, goIdentity(resolved), goKey(resolved), value);
+        if (complaint !== undefined) complain(complaint);
+      }
+      key = nextSibling(value);
+    }
+  };
   let decodeCount = 1; // the document node
   let aliasCount = 0;
   const check = (): void => {
@@ -400,7 +523,7 @@ function decode(structure: Structure, empty: JsonValue): JsonValue {
    * an expansion counts as aliased, so the ratio can only rise within it and checking at its end is checking
    * at every step) and is a copy of the target's value.
    */
-  const visit = (index: number, depth: number, mergeInto?: JsonObject): Decoded => {
+  const visit = (index: number, depth: number, mergeInto?: { object: JsonObject; seen: Set<string> }): Decoded => {
     const event = events[index] as Event;
     decodeCount += 1;
     check();
@@ -417,6 +540,7 @@ function decode(structure: Structure, empty: JsonValue): JsonValue {
         decodeCount += expansion;
         aliasCount += expansion;
         check();
+        replay(named);
         // A merge key's own anchor is never decoded as a node; its value is the string "<<".
         const decoded = anchored.get(named) ?? { value: null, scalar: scalarAt(named) };
         return decoded.scalar === undefined ? { value: copyAt(decoded.value, depth), scalar: undefined } : decoded;
@@ -425,7 +549,15 @@ function decode(structure: Structure, empty: JsonValue): JsonValue {
         if (depth > MAX_YAML_NESTING_DEPTH) tooDeep();
         const list: JsonValue[] = [];
         isOpen[index] = 1;
-        frames.push({ kind: "sequence", index, next: index + 1, end: end[index] as number, depth, list });
+        frames.push({
+          kind: "sequence",
+          index,
+          next: index + 1,
+          end: end[index] as number,
+          depth,
+          list,
+          errorsFrom: strictErrors.length,
+        });
         return { value: list, scalar: undefined };
       }
       case EVENT_ID.MAPPING: {
@@ -440,7 +572,9 @@ function decode(structure: Structure, empty: JsonValue): JsonValue {
           depth,
           object,
           key: undefined,
-          ...(mergeInto === undefined ? {} : { mergeInto }),
+          seen: mergeInto?.seen ?? new Set(),
+          errorsFrom: strictErrors.length,
+          ...(mergeInto === undefined ? {} : { mergeInto: mergeInto.object }),
         });
         return { value: object, scalar: undefined };
       }
@@ -454,18 +588,22 @@ function decode(structure: Structure, empty: JsonValue): JsonValue {
     decoded.scalar === undefined ? decoded.value : jsonScalar(decoded.scalar);
 
   /** decoder.merge(): the value of a `<<` key, merged into `into` (a mapping decoded at `depth`). */
-  const merge = (index: number, into: JsonObject, depth: number): void => {
+  const merge = (index: number, into: JsonObject, seen: Set<string>, depth: number): void => {
     const event = events[index] as Event;
     if (event.type === EVENT_ID.MAPPING) {
-      visit(index, depth, into);
+      visit(index, depth, { object: into, seen });
     } else if (event.type === EVENT_ID.ALIAS) {
       if (events[target[index] as number]?.type !== EVENT_ID.MAPPING) wantMap();
+      const errorsBefore = strictErrors.length;
       const merged = visit(index, depth).value as JsonObject;
+      // The alias's own complaints are made again below, pair by pair, against this map's keys.
+      strictErrors.length = errorsBefore;
+      mergeAgain(target[index] as number, seen);
       for (const key of Object.keys(merged)) setMember(into, key, merged[key] as JsonValue);
     } else if (event.type === EVENT_ID.SEQUENCE) {
       const children: number[] = [];
       for (let child = index + 1; child < (end[index] as number); child = nextSibling(child)) children.push(child);
-      frames.push({ kind: "merge-list", depth, into, children });
+      frames.push({ kind: "merge-list", depth, into, seen, children });
     } else {
       wantMap();
     }
@@ -478,6 +616,8 @@ function decode(structure: Structure, empty: JsonValue): JsonValue {
 
   const finish = (frame: Extract<Frame, { index: number }>): void => {
     isOpen[frame.index] = 0;
+    if (strictErrors.length > frame.errorsFrom) complaintsIn.set(frame.index, [frame.errorsFrom, strictErrors.length]);
+    if (frame.errorAfter !== undefined) complain(frame.errorAfter);
     const value = frame.kind === "sequence" ? frame.list : frame.object;
     if ((events[frame.index] as Extract<Event, { anchorStart: number }>).anchorStart >= 0) {
       anchored.set(frame.index, { value, scalar: undefined });
@@ -501,7 +641,7 @@ function decode(structure: Structure, empty: JsonValue): JsonValue {
       const event = events[child] as Event;
       const named = event.type === EVENT_ID.ALIAS ? events[target[child] as number] : event;
       if (named?.type !== EVENT_ID.MAPPING) wantMap();
-      merge(child, frame.into, frame.depth);
+      merge(child, frame.into, frame.seen, frame.depth);
       continue;
     }
     if (frame.next >= frame.end) {
@@ -525,16 +665,24 @@ function decode(structure: Structure, empty: JsonValue): JsonValue {
         fail(`invalid map key: ${Array.isArray(key.value) ? "[]interface {}" : "map[interface {}]interface {}"}`);
       }
       frame.key = keyString(key.scalar as Resolved);
+      frame.keyText = goKey(key.scalar as Resolved);
+      frame.keyIdentity = goIdentity(key.scalar as Resolved);
       continue;
     }
     if (frame.key === MERGE) {
       frame.key = undefined;
-      merge(index, frame.object, frame.depth);
+      merge(index, frame.object, frame.seen, frame.depth);
       continue;
     }
     const key = frame.key;
     frame.key = undefined;
+    const complaint = setKey(frame.seen, frame.keyIdentity, frame.keyText ?? key, index);
+    const framesBefore = frames.length;
     setMember(frame.object, key, jsonValueOf(visit(index, frame.depth + 1)));
+    // go-yaml complains once the value is decoded: after the complaints inside it.
+    if (complaint === undefined) continue;
+    if (frames.length > framesBefore) (frames[frames.length - 1] as Extract<Frame, { index: number }>).errorAfter = complaint;
+    else complain(complaint);
   }
   return jsonValueOf(root);
 }
@@ -564,6 +712,11 @@ function refusalMessage(error: YamlRefusal): string {
   return `error converting YAML to JSON: ${error.fromYaml ? "yaml: " : ""}${error.message}`;
 }
 
+/** go-yaml's error for the complaints of strict decoding, as sigs.k8s.io/yaml wraps it. */
+export function strictYamlMessage(strictErrors: readonly string[]): string {
+  return `error converting YAML to JSON: yaml: unmarshal errors:\n  ${strictErrors.join("\n  ")}`;
+}
+
 /** js-yaml's events for `text`, its parse errors worded as go-yaml words them (`line N: …`). */
 function parseOrRefuse(text: string): Event[] {
   try {
@@ -579,7 +732,9 @@ function parseOrRefuse(text: string): Event[] {
 export function decodeApiserverYaml(text: string): YamlDecoded {
   try {
     // An empty document leaves the apiserver's map empty; only the first document counts.
-    return { ok: true, value: decode(structure(text, parseOrRefuse(text)), {}) };
+    const strictErrors: string[] = [];
+    const value = decode(structure(text, parseOrRefuse(text)), {}, strictErrors);
+    return { ok: true, value, strictErrors };
   } catch (error) {
     if (!(error instanceof YamlRefusal)) throw error;
     return { ok: false, message: refusalMessage(error) };

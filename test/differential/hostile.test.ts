@@ -300,6 +300,13 @@ let tlsMockCa = "";
 beforeAll(async () => {
   const kubeconfig = join(mkdtempSync(join(tmpdir(), "hostile-differential-")), "kubeconfig");
   [mock, tlsMock] = await Promise.all([startMock(), startMock({ tls: true, kubeconfig })]);
+  // The stateful mock answers for the Pods it holds: give it the one the cases patch and read.
+  const seeded = await fetch(`${mock.url}/mock/pods`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ ...webPod, metadata: { ...webPod.metadata, namespace: NAMESPACE } }),
+  });
+  expect(seeded.status).toBe(200);
   const config = parseYaml(readFileSync(kubeconfig, "utf8")) as { clusters: { cluster: Record<string, string> }[] };
   tlsMockCa = Buffer.from(config.clusters[0]?.cluster["certificate-authority-data"] ?? "", "base64").toString("utf8");
 });

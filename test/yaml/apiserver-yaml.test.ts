@@ -9,10 +9,15 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { jsonText } from "../../src/engine/json.js";
-import { decodeApiserverYaml, decodeYamlDocuments, MAX_YAML_NESTING_DEPTH } from "../../src/yaml/apiserver-yaml.js";
+import {
+  decodeApiserverYaml,
+  decodeYamlDocuments,
+  MAX_YAML_NESTING_DEPTH,
+  strictYamlMessage,
+} from "../../src/yaml/apiserver-yaml.js";
 import { yamlCases } from "../fixtures/yaml/yaml-cases.js";
 
-type Answer = { id: string; error?: string; json?: unknown; sha256?: string; bytes?: number };
+type Answer = { id: string; error?: string; json?: unknown; sha256?: string; bytes?: number; strict?: string };
 
 const answers = new Map(
   (JSON.parse(readFileSync(new URL("../fixtures/yaml/go-yaml-answers.json", import.meta.url), "utf8")) as Answer[]).map(
@@ -53,6 +58,9 @@ describe("YAML as the apiserver decodes it", () => {
     }
     expect(decoded.ok, decoded.ok ? "" : decoded.message).toBe(true);
     const value = decoded.ok ? decoded.value : null;
+    // What yaml.UnmarshalStrict adds (the apiserver's answer under fieldValidation=Strict), or nothing.
+    const strictErrors = decoded.ok ? decoded.strictErrors : [];
+    expect(strictErrors.length > 0 ? strictYamlMessage(strictErrors) : undefined).toBe(expected.strict);
     if (expected.json !== undefined) {
       expect(value).toEqual(expected.json);
       return;

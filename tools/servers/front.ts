@@ -14,6 +14,7 @@ import type { IHttpRequest } from "@stoplight/prism-http";
 import { goJsonKind, goValue } from "../../src/engine/go-text.js";
 import { checkPatchOptions, isApply } from "../../src/engine/patch-options.js";
 import { failureStatus, invalidStatus, type Status } from "../../src/status/status.js";
+import { strictYamlMessage } from "../../src/yaml/apiserver-yaml.js";
 import {
   checkDecodedBody,
   fieldValidationOf,
@@ -188,7 +189,13 @@ export function checkBody(
   if (!decoded.ok) return isPatch ? undecodableStatus(essence, mode, bytes, decoded.detail) : failureStatus(400, decoded.message);
   if (!isPatch) return { value: decoded.value, warnings: [] };
   const verdict = checkDecodedBody(essence, mode, decoded.value, target.name);
-  return "status" in verdict ? verdict.status : { value: decoded.value, warnings: verdict.warnings };
+  if ("status" in verdict) return verdict.status;
+  // applyPatcher decodes the body again strictly after the apply, under Strict only (patch.go).
+  const strictErrors = decoded.strictErrors ?? [];
+  if (mode === "Strict" && strictErrors.length > 0) {
+    return failureStatus(400, `error strict decoding YAML: ${strictYamlMessage(strictErrors)}`);
+  }
+  return { value: decoded.value, warnings: verdict.warnings };
 }
 
 /** True when a path parameter breaks its schema's pattern or length (Prism reports it; the apiserver finds no such object). */

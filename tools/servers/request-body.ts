@@ -20,7 +20,8 @@ import { decodeApiserverYaml, MAX_YAML_NESTING_DEPTH } from "../../src/yaml/apis
 
 export type BodyRead = { kind: "complete"; bytes: Buffer } | { kind: "too-large" };
 /** `detail` is the decoder's own complaint; `message` the mock's sentence around it. */
-export type DecodedBody = { ok: true; value: unknown } | { ok: false; message: string; detail: string };
+/** `strictErrors` (YAML only): what strict decoding adds, reported under fieldValidation=Strict (src/yaml/apiserver-yaml.ts). */
+export type DecodedBody = { ok: true; value: unknown; strictErrors?: string[] } | { ok: false; message: string; detail: string };
 
 /** How much of an oversized upload is drained (as a multiple of the limit) before the connection is cut. */
 const DISCARD_LIMIT_FACTOR = 4;

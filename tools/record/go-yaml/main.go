@@ -1,11 +1,13 @@
 // Records how the apiserver turns YAML apply bodies into JSON: the same call its apply handler makes
 // (kubernetes v1.35.4 decodes an apply body with k8s.io/apimachinery/pkg/util/yaml.Unmarshal, which is
 // sigs.k8s.io/yaml v1.6.0's Unmarshal over go.yaml.in/yaml/v2 v2.4.3 with json.Decoder.UseNumber into a
-// map[string]interface{}), then json.Marshal of the result — or the error it returns.
+// map[string]interface{}), then json.Marshal of the result — or the error it returns — and, for a body that
+// decodes, what yaml.UnmarshalStrict adds (the apiserver's applyPatcher under fieldValidation=Strict).
 // test/yaml/apiserver-yaml.test.ts checks src/yaml/apiserver-yaml.ts against the answers.
 //
 // Input on stdin: a JSON array of {id, yaml} (test/fixtures/yaml/yaml-cases.ts prints it). Output on
-// stdout: a JSON array of {id, error}, {id, json} or, for JSON over 2 KiB, {id, sha256, bytes} of it.
+// stdout: a JSON array of {id, error}, {id, json} or, for JSON over 2 KiB, {id, sha256, bytes} of it, each
+// decoded one with {strict} when strict decoding refuses it.
 // Run (offline, from the module cache the control-plane build filled; the command is also in yaml-cases.ts):
 //
 //	npx tsx test/fixtures/yaml/yaml-cases.ts | (cd tools/record/go-yaml && GOFLAGS=-mod=mod GOPROXY=off go run .) \
@@ -32,6 +34,7 @@ type answer struct {
 	JSON   json.RawMessage `json:"json,omitempty"`
 	SHA256 string          `json:"sha256,omitempty"`
 	Bytes  int             `json:"bytes,omitempty"`
+	Strict string          `json:"strict,omitempty"`
 }
 
 const inlineLimit = 2048
@@ -57,12 +60,16 @@ func main() {
 			answers = append(answers, answer{ID: c.ID, Error: err.Error()})
 			continue
 		}
+		strict := ""
+		if err := yaml.UnmarshalStrict([]byte(c.YAML), &map[string]interface{}{}, useNumber); err != nil {
+			strict = err.Error()
+		}
 		if len(out) <= inlineLimit {
-			answers = append(answers, answer{ID: c.ID, JSON: out})
+			answers = append(answers, answer{ID: c.ID, JSON: out, Strict: strict})
 			continue
 		}
 		sum := sha256.Sum256(out)
-		answers = append(answers, answer{ID: c.ID, SHA256: hex.EncodeToString(sum[:]), Bytes: len(out)})
+		answers = append(answers, answer{ID: c.ID, SHA256: hex.EncodeToString(sum[:]), Bytes: len(out), Strict: strict})
 	}
 	encoder := json.NewEncoder(os.Stdout)
 	encoder.SetIndent("", " ")
