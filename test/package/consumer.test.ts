@@ -184,12 +184,17 @@ beforeAll(async () => {
   const packs = join(work, "packs");
   mkdirSync(packs);
   kubeconfig = join(work, "mock.kubeconfig");
-  const packed = JSON.parse(
-    run("npm", ["pack", "--json", "--pack-destination", packs, ".", ...runtimeDependencyFolders()], projectRoot).stdout,
-  ) as Array<{ filename: string; files: { path: string }[] }>;
+  type Packed = Array<{ filename: string; files: { path: string }[] }>;
+  const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", packs, "."], projectRoot).stdout) as Packed;
   projectTarball = join(packs, packed[0]!.filename);
   packedFiles = packed[0]!.files.map((file) => file.path);
-  dependencyTarballs = packed.slice(1).map(({ filename }) => join(packs, filename));
+  // Installed dependencies are packed as they are: their lifecycle scripts belong to their own repositories
+  // (js-yaml's prepack runs its test suite and linter, which an install does not have).
+  const dependencies = JSON.parse(
+    run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", packs, ...runtimeDependencyFolders()], projectRoot)
+      .stdout,
+  ) as Packed;
+  dependencyTarballs = dependencies.map(({ filename }) => join(packs, filename));
   snapshot = join(work, "snapshot");
   mkdirSync(snapshot);
   snapshotRepository(snapshot);
