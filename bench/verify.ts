@@ -9,23 +9,20 @@
 import { startControlPlane } from "../tools/apiserver/control-plane.js";
 import { recordingTransport } from "../tools/verify/recorded-transport.js";
 import { loadBundledContract } from "../src/contract/bundle.js";
-import { createTransport } from "../src/verify/transport.js";
-import { runVerify, userAgent } from "../src/verify/verify.js";
+import { runVerify } from "../src/verify/verify.js";
+import { controlPlaneTransport } from "../tools/verify/verify-matrix.js";
 
 const plane = await startControlPlane();
 try {
-  const access = { server: new URL(plane.url), ca: plane.caCert, token: plane.token, insecureSkipTlsVerify: false };
   const contract = loadBundledContract();
-  const recorder = recordingTransport(createTransport(access, "apiserver", userAgent));
+  const recorder = recordingTransport(controlPlaneTransport(plane));
   const started = performance.now();
   const report = await runVerify(recorder.transport, { namespace: "default", createPodIn: "default", contract });
   const verifyMs = performance.now() - started;
-  recorder.transport.close();
-  const plain = createTransport(access, "apiserver", userAgent);
+  const plain = controlPlaneTransport(plane);
   const baselineStarted = performance.now();
   for (let index = 0; index < recorder.exchanges.length; index += 1) await plain.send({ method: "GET", path: "/version" });
   const baselineMs = performance.now() - baselineStarted;
-  plain.close();
   console.log(`verify against ${plane.version}: ${(verifyMs / 1000).toFixed(2)} s (goal ≤ 30 s)`);
   console.log(`requests: ${recorder.exchanges.length}, probes: ${report.probes.length}`);
   console.log(

@@ -6,17 +6,23 @@
  * with --json the whole report as JSON in FILE (written to a temporary file, then renamed).
  * Exit codes: 0 no unexplained difference; 1 some; 2 usage errors, an unusable kubeconfig, refused
  * credentials or an unreachable server (one line, never a token or URL userinfo).
+ * Installed from the package, the same CLI is the `verify` subcommand of its `pod-patch` bin
+ * (src/cli/pod-patch.ts): `npx pod-patch verify --kubeconfig FILE`.
  */
 import { renameSync, writeFileSync } from "node:fs";
 import { loadBundledContract } from "../contract/bundle.js";
 import { exitCodeOf, formatReport } from "../verify/report.js";
-import { createTransport, defaultKubeconfigPath, readKubeconfig } from "../verify/transport.js";
+import { openCluster } from "../verify/transport.js";
 import { runVerify, userAgent, VerifyUsageError } from "../verify/verify.js";
 import { CliUsageError, isEntryPoint, parseCli, runCli } from "./args.js";
 
-export const usage = `usage: npm run verify -- [--kubeconfig FILE] [--context NAME] [--namespace NS] [--pod NAME]
-                         [--create-pod NS] [--gateway] [--json FILE]
-  --kubeconfig FILE  the cluster and credentials (default: $KUBECONFIG, then ~/.kube/config)
+/** The usage, for the command the CLI was started as (`npm run verify --`, or the bin's `pod-patch verify`). */
+export const verifyUsage = (
+  command: string,
+): string => `usage: ${command} [--kubeconfig FILE] [--context NAME] [--namespace NS] [--pod NAME]
+       ${" ".repeat(command.length)} [--create-pod NS] [--gateway] [--json FILE]
+  --kubeconfig FILE  the cluster and credentials, read as kubectl reads them (default: $KUBECONFIG, its
+                     files merged, then ~/.kube/config): token, tokenFile, exec plugin, client certificate
   --context NAME     a context of the kubeconfig (default: its current-context)
   --namespace NS     namespace of the Pod to probe (default: the context's, then "default")
   --pod NAME         the Pod to probe (default: the first Pod of the namespace); only read, every PATCH is a dry run
@@ -25,7 +31,9 @@ export const usage = `usage: npm run verify -- [--kubeconfig FILE] [--context NA
   --json FILE        also write the whole report as JSON to FILE
 Exit: 0 no unexplained difference, 1 some, 2 usage error or the cluster cannot be used.`;
 
-export async function main(args: string[]): Promise<number> {
+/** Runs verify on `args`; `command` is how the user started it (for the usage). */
+export async function main(args: string[], command = "npm run verify --"): Promise<number> {
+  const usage = verifyUsage(command);
   const parsed = parseCli(args, usage, {
     kubeconfig: { type: "string" },
     context: { type: "string" },
@@ -39,11 +47,17 @@ export async function main(args: string[]): Promise<number> {
   const { values } = parsed;
   if (values.pod !== undefined && values["create-pod"] !== undefined)
     throw new CliUsageError("--pod and --create-pod exclude each other", usage);
-  const access = readKubeconfig(values.kubeconfig ?? defaultKubeconfigPath(), values.context);
-  const transport = createTransport(access, values.gateway ? "gateway" : "apiserver", userAgent);
+  const { transport, namespace } = openCluster(
+    {
+      ...(values.kubeconfig === undefined ? {} : { path: values.kubeconfig }),
+      ...(values.context === undefined ? {} : { context: values.context }),
+    },
+    values.gateway ? "gateway" : "apiserver",
+    userAgent,
+  );
   try {
     const report = await runVerify(transport, {
-      namespace: values.namespace ?? access.namespace ?? "default",
+      namespace: values.namespace ?? namespace,
       ...(values.pod === undefined ? {} : { pod: values.pod }),
       ...(values["create-pod"] === undefined ? {} : { createPodIn: values["create-pod"] }),
       contract: loadBundledContract(),
@@ -59,8 +73,6 @@ export async function main(args: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof VerifyUsageError) throw new CliUsageError(error.message, usage);
     throw error;
-  } finally {
-    transport.close();
   }
 }
 

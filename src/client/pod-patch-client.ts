@@ -318,7 +318,7 @@ export interface AuthSource {
   refresh(): boolean;
 }
 
-type Fetch = (request: Request) => Promise<Response>;
+export type Fetch = (request: Request) => Promise<Response>;
 
 const defaultTimeoutMs = 60_000;
 const defaultMaxRetries = 3;
@@ -330,6 +330,45 @@ function checkCount(option: string, value: number | undefined, fallback: number,
     throw new InvalidOptionError(option, `must be an integer from ${minimum} to 2147483647`);
   }
   return value;
+}
+
+/**
+ * The transport of each attempt, for a server at `origin` with the TLS settings `tls`: checked once (TLS
+ * settings only apply to https through the client's own transport, cert and key go together,
+ * insecureSkipTlsVerify never with ca; InvalidOptionError otherwise), with a warning when verification is
+ * off, and one keep-alive transport per client certificate (an exec plugin may hand out a new one: then a
+ * new agent connects with it). Also how `verify` (src/verify/transport.ts) reaches a cluster.
+ */
+export function credentialTransports(
+  origin: string,
+  https: boolean,
+  tls: TlsSettings,
+  customFetch: boolean,
+): (state: AuthState) => Fetch {
+  const tlsGiven = Object.keys(tls).filter(
+    (name) => tls[name as keyof TlsSettings] !== undefined && tls[name as keyof TlsSettings] !== false,
+  );
+  const tlsProblem =
+    tlsGiven.length > 0 && (!https || customFetch)
+      ? "only apply to an https: baseUrl, through the client's own transport (no custom fetch)"
+      : (tls.cert === undefined) !== (tls.key === undefined)
+        ? "cert and key go together"
+        : tls.insecureSkipTlsVerify === true && tls.ca !== undefined
+          ? "insecureSkipTlsVerify would ignore ca"
+          : undefined;
+  if (tlsProblem !== undefined) throw new InvalidOptionError(tlsGiven.join(", "), tlsProblem);
+  if (tls.insecureSkipTlsVerify === true) {
+    process.emitWarning(`TLS certificate verification is disabled for ${origin}`, { code: "POD_PATCH_INSECURE_TLS" });
+  }
+  let transport: { cert: string | undefined; send: Fetch } | undefined;
+  return (state) => {
+    const cert = state.cert ?? tls.cert;
+    if (transport === undefined || transport.cert !== cert) {
+      const settings = state.cert === undefined ? tls : { ...tls, cert: state.cert, key: state.key };
+      transport = { cert, send: nodeTransport(https, settings) };
+    }
+    return transport.send;
+  };
 }
 
 /** Creates the client. Credentials stay in this closure: the returned object holds only its two methods. */
@@ -351,32 +390,7 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
     insecureSkipTlsVerify: options.insecureSkipTlsVerify,
     tlsServerName: options.tlsServerName,
   };
-  const tlsGiven = Object.keys(tls).filter(
-    (name) => tls[name as keyof TlsSettings] !== undefined && tls[name as keyof TlsSettings] !== false,
-  );
-  const tlsProblem =
-    tlsGiven.length > 0 && (!https || options.fetch !== undefined)
-      ? "only apply to an https: baseUrl, through the client's own transport (no custom fetch)"
-      : (tls.cert === undefined) !== (tls.key === undefined)
-        ? "cert and key go together"
-        : tls.insecureSkipTlsVerify === true && tls.ca !== undefined
-          ? "insecureSkipTlsVerify would ignore ca"
-          : undefined;
-  if (tlsProblem !== undefined) throw new InvalidOptionError(tlsGiven.join(", "), tlsProblem);
-  if (tls.insecureSkipTlsVerify === true) {
-    process.emitWarning(`TLS certificate verification is disabled for ${origin}`, { code: "POD_PATCH_INSECURE_TLS" });
-  }
-
-  // One transport per client certificate: an exec plugin may hand out a new one (then a new agent connects with it).
-  let transport: { cert: string | undefined; send: Fetch } | undefined;
-  const transportFor = (state: AuthState): Fetch => {
-    const cert = state.cert ?? tls.cert;
-    if (transport === undefined || transport.cert !== cert) {
-      const settings = state.cert === undefined ? tls : { ...tls, cert: state.cert, key: state.key };
-      transport = { cert, send: nodeTransport(https, settings) };
-    }
-    return transport.send;
-  };
+  const transportFor = credentialTransports(origin, https, tls, options.fetch !== undefined);
   const client = createClient<paths>({
     baseUrl,
     // Accept is a default the caller's headers may change (the apiserver answers 406 to what it cannot give).

@@ -11,6 +11,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pointerSegments } from "../json-pointer/pointer.js";
 
 /**
  * A node of an OpenAPI document walked without a static type: its shape is what JSON Schema says, which
@@ -18,6 +19,25 @@ import { fileURLToPath } from "node:url";
  */
 // biome-ignore lint/suspicious/noExplicitAny: see above.
 export type OpenApiNode = Record<string, any>;
+
+/** The component a reference names: its last segment (`#/components/schemas/Pod` → `Pod`). */
+export const refName = (ref: string): string => ref.slice(ref.lastIndexOf("/") + 1);
+
+/**
+ * The node a local reference (`#/components/…`, RFC 6901 escapes undone) points at, following references
+ * in turn; a node without `$ref` (or `undefined`) is returned as it is. Throws on a reference to nothing.
+ */
+export function dereference(document: OpenApiNode, node: OpenApiNode): OpenApiNode;
+export function dereference(document: OpenApiNode, node: OpenApiNode | undefined): OpenApiNode | undefined;
+export function dereference(document: OpenApiNode, node: OpenApiNode | undefined): OpenApiNode | undefined {
+  if (typeof node?.$ref !== "string") return node;
+  const target = pointerSegments(node.$ref.replace(/^#/, "")).reduce(
+    (at: OpenApiNode | undefined, key: string) => at?.[key],
+    document,
+  );
+  if (target === undefined) throw new Error(`dangling reference ${node.$ref}`);
+  return dereference(document, target);
+}
 
 const packageName = "pod-patch-contract";
 

@@ -12,7 +12,7 @@ import {
   type PodPatchClientOptions,
 } from "../client/pod-patch-client.js";
 import { credentialSource } from "./credentials.js";
-import { KubeconfigError, type KubeconfigOptions, resolveKubeconfig } from "./kubeconfig.js";
+import { KubeconfigError, type KubeconfigOptions, type ResolvedContext, resolveKubeconfig } from "./kubeconfig.js";
 
 export { ExecCredentialError } from "./credentials.js";
 export { KubeconfigError, type KubeconfigOptions };
@@ -27,22 +27,29 @@ export interface KubeconfigPodPatchClient extends PodPatchClient {
   readonly namespace: string;
 }
 
+/**
+ * Runs `make` (which builds something from the context's server and TLS settings); a setting the client
+ * refuses (InvalidOptionError: a server URL with user information, say) is reported as the kubeconfig's
+ * KubeconfigError, naming the context and never the value. Shared with `verify` (src/verify/transport.ts).
+ */
+export function fromContext<T>(resolved: Pick<ResolvedContext, "context">, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (!(error instanceof InvalidOptionError)) throw error;
+    const subject = error.option === "baseUrl" ? "the cluster's server" : error.option;
+    throw new KubeconfigError(`context "${resolved.context}": ${subject} ${error.message.slice(error.option.length + 2)}`);
+  }
+}
+
 /** A client for the cluster of a kubeconfig context (the header says how it is found). */
 export async function createPodPatchClientFromKubeconfig(
   options: KubeconfigClientOptions = {},
 ): Promise<KubeconfigPodPatchClient> {
   const { path, context, ...resilience } = options;
   const resolved = resolveKubeconfig({ ...(path === undefined ? {} : { path }), ...(context === undefined ? {} : { context }) });
-  let client: PodPatchClient;
-  try {
-    client = createClientFrom(
-      { ...resilience, baseUrl: resolved.server, ...resolved.tls },
-      credentialSource(resolved.credential),
-    );
-  } catch (error) {
-    if (!(error instanceof InvalidOptionError)) throw error;
-    const subject = error.option === "baseUrl" ? "the cluster's server" : error.option;
-    throw new KubeconfigError(`context "${resolved.context}": ${subject} ${error.message.slice(error.option.length + 2)}`);
-  }
+  const client = fromContext(resolved, () =>
+    createClientFrom({ ...resilience, baseUrl: resolved.server, ...resolved.tls }, credentialSource(resolved.credential)),
+  );
   return { ...client, context: resolved.context, namespace: resolved.namespace };
 }

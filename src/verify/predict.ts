@@ -14,10 +14,9 @@
  * Pure function.
  */
 import { parse as parseYaml } from "yaml";
-import type { OpenApiNode } from "../contract/bundle.js";
+import { dereference, type OpenApiNode } from "../contract/bundle.js";
 import { compileComponent } from "../contract/schema-validator.js";
-import { applyPatch, checkPodUpdate, PatchError } from "../engine/index.js";
-import { isJsonObject, type JsonObject, type JsonValue } from "../engine/json.js";
+import { applyPatch, checkPodUpdate, decodePod, PatchError } from "../engine/index.js";
 import { checkPatchOptions } from "../engine/patch-options.js";
 import { patchMediaTypes, type PatchMediaType, type Pod } from "../operation/patch-pod.js";
 
@@ -62,14 +61,12 @@ const refused = (status: number, causeFields?: string[]): Prediction => ({
   ...(causeFields === undefined ? {} : { causeFields }),
 });
 
-const refName = (ref: string): string => ref.slice(ref.lastIndexOf("/") + 1);
-
 /** Query values the contract's parameter schemas refuse, as `name` per problem. */
 export function queryViolations(contract: OpenApiNode, query: [string, string][]): string[] {
   const parameters: OpenApiNode[] = [
     ...(contract.paths["/api/v1/namespaces/{namespace}/pods/{name}"].parameters ?? []),
     ...(contract.paths["/api/v1/namespaces/{namespace}/pods/{name}"].patch.parameters ?? []),
-  ].map((node: OpenApiNode) => (typeof node.$ref === "string" ? contract.components.parameters[refName(node.$ref)] : node));
+  ].map((node: OpenApiNode) => dereference(contract, node));
   const problems: string[] = [];
   for (const parameter of parameters.filter((candidate) => candidate.in === "query")) {
     const values = query.filter(([name]) => name === parameter.name).map(([, value]) => value);
@@ -120,44 +117,6 @@ export function decode(mediaType: PatchMediaType, body: string): { ok: true; val
   }
 }
 
-/** The properties of a schema node, following `$ref` and the first object branch of a `oneOf`. */
-function schemaAt(contract: OpenApiNode, node: OpenApiNode | undefined): OpenApiNode | undefined {
-  if (node === undefined) return undefined;
-  if (typeof node.$ref === "string") return schemaAt(contract, contract.components.schemas[refName(node.$ref)]);
-  return node;
-}
-
-/** Removes every member the contract's Pod model does not have; returns the removed fields' paths. */
-export function dropUnknownFields(
-  contract: OpenApiNode,
-  value: JsonValue,
-  node: OpenApiNode | undefined,
-  path: string,
-): string[] {
-  const schema = schemaAt(contract, node);
-  if (schema === undefined) return [];
-  if (Array.isArray(value)) {
-    return value.flatMap((element, index) => dropUnknownFields(contract, element, schema.items, `${path}[${index}]`));
-  }
-  if (!isJsonObject(value)) return [];
-  if (schema.properties === undefined) {
-    if (typeof schema.additionalProperties !== "object") return [];
-    return Object.entries(value).flatMap(([key, child]) =>
-      dropUnknownFields(contract, child, schema.additionalProperties, `${path}[${key}]`),
-    );
-  }
-  const dropped: string[] = [];
-  for (const [key, child] of Object.entries(value)) {
-    const childPath = path === "" ? key : `${path}.${key}`;
-    const property: OpenApiNode | undefined = schema.properties[key];
-    if (property === undefined) {
-      delete (value as JsonObject)[key];
-      dropped.push(childPath);
-    } else dropped.push(...dropUnknownFields(contract, child, property, childPath));
-  }
-  return dropped;
-}
-
 export function predictPatch(pod: Pod, request: PatchProbeRequest, contract: OpenApiNode): Prediction {
   if (request.anonymous === true) return refused(401);
   if (request.name !== pod.metadata?.name) return refused(404);
@@ -193,7 +152,11 @@ export function predictPatch(pod: Pod, request: PatchProbeRequest, contract: Ope
   if (after.metadata?.name !== pod.metadata?.name || after.metadata?.namespace !== pod.metadata?.namespace) return refused(400);
   const resourceVersion = after.metadata?.resourceVersion;
   if (resourceVersion !== undefined && resourceVersion !== pod.metadata?.resourceVersion) return refused(409);
-  const dropped = dropUnknownFields(contract, after as JsonValue, { $ref: "#/components/schemas/Pod" }, "");
+  // Decoding into the Go types drops the members the Pod model does not have (the engine's one home for it,
+  // as writePod decodes every patched Pod).
+  const known = decodePod(after);
+  const dropped = known.unknownFields;
+  after = known.pod;
   const validation = query.getAll("fieldValidation").at(-1) ?? "Warn";
   if (dropped.length > 0 && validation === "Strict") return refused(mediaType === "application/apply-patch+yaml" ? 500 : 422);
   if (dropped.length > 0 && mediaType === "application/apply-patch+yaml") return refused(500);

@@ -12,7 +12,7 @@
  * a fixed order for a given Pod. Pure functions.
  */
 import { stringify as toYaml } from "yaml";
-import type { OpenApiNode } from "../contract/bundle.js";
+import { dereference, type OpenApiNode } from "../contract/bundle.js";
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "../engine/json.js";
 import type { Pod } from "../operation/patch-pod.js";
 import type { PatchProbeRequest } from "./predict.js";
@@ -278,12 +278,7 @@ export function buildProbes(pod: Pod, differences: SchemaDifference[], contract:
 
 /** A small value of the contract's schema at `node`: for the fields a server may not know. */
 function sampleValue(contract: OpenApiNode, node: OpenApiNode | undefined, depth = 0): JsonValue {
-  const schema: OpenApiNode | undefined =
-    node === undefined
-      ? undefined
-      : typeof node.$ref === "string"
-        ? contract.components.schemas[node.$ref.slice(node.$ref.lastIndexOf("/") + 1)]
-        : node;
+  const schema = dereference(contract, node);
   if (schema === undefined) return "x";
   if (Array.isArray(schema.enum) && schema.enum.length > 0)
     return schema.enum.find((value: unknown) => value !== "") ?? schema.enum[0];
@@ -313,12 +308,7 @@ function sampleValue(contract: OpenApiNode, node: OpenApiNode | undefined, depth
 function contractNodeAt(contract: OpenApiNode, podPath: string): OpenApiNode | undefined {
   let node: OpenApiNode | undefined = { $ref: "#/components/schemas/Pod" };
   for (const segment of podPath.match(/[^.[\]{}]+|\[\]|\{\}/g) ?? []) {
-    const schema: OpenApiNode | undefined =
-      node === undefined
-        ? undefined
-        : typeof node.$ref === "string"
-          ? contract.components.schemas[node.$ref.slice(node.$ref.lastIndexOf("/") + 1)]
-          : node;
+    const schema: OpenApiNode | undefined = dereference(contract, node);
     if (schema === undefined) return undefined;
     node = segment === "[]" ? schema.items : segment === "{}" ? schema.additionalProperties : schema.properties?.[segment];
   }

@@ -17,7 +17,7 @@
  * - `documentation`: nothing is accepted or refused differently (defaults, annotations).
  * Pure function; nothing here talks to a server.
  */
-import type { OpenApiNode } from "../contract/bundle.js";
+import { dereference, type OpenApiNode, refName } from "../contract/bundle.js";
 
 export type Impact = "contract-refuses" | "contract-accepts" | "documentation";
 
@@ -80,8 +80,6 @@ const mergeExtensions = [
 
 /** Parameter schema keywords that narrow what a value may be. */
 const constraintKeywords = ["enum", "pattern", "minLength", "maxLength", "minimum", "maximum", "items"] as const;
-
-const refName = (ref: string): string => ref.slice(ref.lastIndexOf("/") + 1);
 
 /** The component a node refers to: `$ref`, or the server's `allOf: [{ $ref }]` wrapper. */
 function refOf(node: OpenApiNode): string | undefined {
@@ -366,30 +364,21 @@ class Walk {
   }
 }
 
-function resolveParameter(document: OpenApiNode, node: OpenApiNode): OpenApiNode {
-  return typeof node.$ref === "string" ? (document.components.parameters[refName(node.$ref)] as OpenApiNode) : node;
-}
-
 function parametersOf(document: OpenApiNode, pathItem: OpenApiNode, operation: OpenApiNode): Map<string, OpenApiNode> {
   const all = [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])].map((node: OpenApiNode) =>
-    resolveParameter(document, node),
+    dereference(document, node),
   );
   return new Map(all.map((parameter) => [`${parameter.in} ${parameter.name}`, parameter]));
 }
 
 function requestMediaTypes(document: OpenApiNode, operation: OpenApiNode): string[] {
-  const body: OpenApiNode | undefined =
-    typeof operation.requestBody?.$ref === "string"
-      ? document.components.requestBodies[refName(operation.requestBody.$ref)]
-      : operation.requestBody;
+  const body = dereference(document, operation.requestBody as OpenApiNode | undefined);
   return Object.keys(body?.content ?? {}).sort();
 }
 
 function responseMediaTypes(document: OpenApiNode, operation: OpenApiNode, code: string): string[] | undefined {
-  const node: OpenApiNode | undefined = operation.responses?.[code];
-  if (node === undefined) return undefined;
-  const response = typeof node.$ref === "string" ? document.components.responses[refName(node.$ref)] : node;
-  return Object.keys(response?.content ?? {}).sort();
+  const response = dereference(document, operation.responses?.[code] as OpenApiNode | undefined);
+  return response === undefined ? undefined : Object.keys(response.content ?? {}).sort();
 }
 
 function compareOperation(walk: Walk, contract: OpenApiNode, server: OpenApiNode): void {
@@ -466,49 +455,55 @@ function compareOperation(walk: Walk, contract: OpenApiNode, server: OpenApiNode
       );
     }
   }
-  const ourRequest = requestMediaTypes(contract, contractPath.patch);
-  const theirRequest = requestMediaTypes(server, serverPath.patch);
-  for (const mediaType of [...new Set([...ourRequest, ...theirRequest])].sort()) {
-    const inContract = ourRequest.includes(mediaType);
-    const onServer = theirRequest.includes(mediaType);
+  compareMediaTypes(walk, area, {
+    location: "request",
+    aspect: "request-media-type",
+    ours: requestMediaTypes(contract, contractPath.patch),
+    theirs: requestMediaTypes(server, serverPath.patch),
+    onlyInContract: "the contract takes this patch media type; the server does not list it",
+    onlyOnServer: "the server takes this patch media type; the contract refuses it",
+  });
+  for (const code of ["200", "201"]) {
+    compareMediaTypes(walk, area, {
+      location: `response ${code}`,
+      aspect: "response-media-type",
+      ours: responseMediaTypes(contract, contractPath.patch, code) ?? [],
+      theirs: responseMediaTypes(server, serverPath.patch, code) ?? [],
+      onlyInContract: "only the contract describes this answer format",
+      onlyOnServer: "the server can answer in this format; the contract does not describe it",
+    });
+  }
+}
+
+/** One difference per media type listed on one side only (of a request body, or of one response). */
+function compareMediaTypes(
+  walk: Walk,
+  area: SchemaArea,
+  side: {
+    location: string;
+    aspect: "request-media-type" | "response-media-type";
+    ours: string[];
+    theirs: string[];
+    onlyInContract: string;
+    onlyOnServer: string;
+  },
+): void {
+  for (const mediaType of [...new Set([...side.ours, ...side.theirs])].sort()) {
+    const inContract = side.ours.includes(mediaType);
+    const onServer = side.theirs.includes(mediaType);
     walk.check(
       area,
       inContract && onServer
         ? undefined
         : {
-            location: `request ${mediaType}`,
-            aspect: "request-media-type",
+            location: `${side.location} ${mediaType}`,
+            aspect: side.aspect,
             impact: inContract ? "contract-accepts" : "contract-refuses",
             contract: inContract,
             server: onServer,
-            detail: inContract
-              ? "the contract takes this patch media type; the server does not list it"
-              : "the server takes this patch media type; the contract refuses it",
+            detail: inContract ? side.onlyInContract : side.onlyOnServer,
           },
     );
-  }
-  for (const code of ["200", "201"]) {
-    const ours = responseMediaTypes(contract, contractPath.patch, code) ?? [];
-    const theirs = responseMediaTypes(server, serverPath.patch, code) ?? [];
-    for (const mediaType of [...new Set([...ours, ...theirs])].sort()) {
-      const inContract = ours.includes(mediaType);
-      const onServer = theirs.includes(mediaType);
-      walk.check(
-        area,
-        inContract && onServer
-          ? undefined
-          : {
-              location: `response ${code} ${mediaType}`,
-              aspect: "response-media-type",
-              impact: inContract ? "contract-accepts" : "contract-refuses",
-              contract: inContract,
-              server: onServer,
-              detail: inContract
-                ? "only the contract describes this answer format"
-                : "the server can answer in this format; the contract does not describe it",
-            },
-      );
-    }
   }
 }
 

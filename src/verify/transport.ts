@@ -1,24 +1,25 @@
 /**
- * How `verify` reaches a cluster: one request in, the raw answer out, through node's own HTTP client so
- * that what is sent is exactly what a probe says (any media type, malformed bodies, repeated query
- * options) and what comes back is every header and the body as text.
+ * How `verify` reaches a cluster: one request in, the raw answer out, so that what is sent is exactly what
+ * a probe says (any media type, malformed bodies, repeated query options) and what comes back is the status,
+ * the headers and the body as text.
  *
- * Input: a kubeconfig (path, optional context) and the route: `apiserver` (token as `Authorization:
- * Bearer`, or the client certificate) or `gateway` (CCE's API-gateway route: the token in `X-Auth-Token`).
+ * Input: a kubeconfig context as the client reads it (src/kubeconfig: resolveKubeconfig — contexts, merged
+ * KUBECONFIG lists, CA data or file, client certificates, insecure-skip-tls-verify with a warning — and its
+ * credential sources: a token, a token file, an exec plugin), and the route: `apiserver` (the credential as
+ * `Authorization: Bearer`, or the client certificate) or `gateway` (CCE's API-gateway route: the token in
+ * `X-Auth-Token`). Requests go through the client's own transport and TLS checks (credentialTransports,
+ * src/client/pod-patch-client.ts); a 401 to a request with credentials fetches the credential again once, as
+ * the client does (a rotated token file, an expired exec credential).
  * Output: a `Transport` whose `origin` names the server without credentials or URL userinfo.
- * Failures: `ClusterAccessError` for a kubeconfig that cannot be used, `ClusterUnreachableError` when no
- * answer arrives (refused, timeout, TLS); their messages never hold a token, a key or URL userinfo.
- *
- * The kubeconfig reading here covers token, tokenFile, client certificate and key (data or file), CA
- * (data or file) and insecure-skip-tls-verify. It is the one part to replace by the client's kubeconfig
- * loader (createPodPatchClientFromKubeconfig, src/client/) once that lands: nothing else reads kubeconfigs.
+ * Failures: KubeconfigError or ExecCredentialError for a kubeconfig that cannot be used, NoAnswerError when
+ * no answer arrives (refused, timeout, TLS); their messages never hold a token, a key or URL userinfo.
  */
-import { readFileSync } from "node:fs";
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { homedir } from "node:os";
-import { dirname, isAbsolute, join } from "node:path";
-import { parse as parseYaml } from "yaml";
+import type { AuthSource, AuthState } from "../client/pod-patch-client.js";
+import { checkBaseUrl, credentialTransports } from "../client/pod-patch-client.js";
+import { noAnswer } from "../client/no-answer.js";
+import { credentialSource } from "../kubeconfig/credentials.js";
+import { fromContext } from "../kubeconfig/index.js";
+import { type KubeconfigOptions, type ResolvedContext, resolveKubeconfig } from "../kubeconfig/kubeconfig.js";
 
 export interface ClusterRequest {
   method: "GET" | "POST" | "PATCH" | "DELETE";
@@ -27,13 +28,14 @@ export interface ClusterRequest {
   /** Header names lower-case. */
   headers?: Record<string, string>;
   body?: string;
-  /** Send no credentials (to see the server's 401). */
+  /** Send no credential headers (to see the server's 401); a client certificate of the connection is still presented. */
   anonymous?: boolean;
 }
 
 export interface ClusterAnswer {
   status: number;
-  headers: IncomingHttpHeaders;
+  /** Header names lower-case; a repeated header's values joined with ", " (as fetch's Headers joins them). */
+  headers: Record<string, string>;
   body: string;
 }
 
@@ -41,179 +43,89 @@ export interface Transport {
   /** `https://host:port` of the server: never credentials, never URL userinfo. */
   readonly origin: string;
   send(request: ClusterRequest): Promise<ClusterAnswer>;
-  close(): void;
 }
 
 export type Route = "apiserver" | "gateway";
 
+/** The server answered, but refuses the credentials or cannot serve what verify must read. */
 export class ClusterAccessError extends Error {
   override name = "ClusterAccessError";
 }
 
-export class ClusterUnreachableError extends Error {
-  override name = "ClusterUnreachableError";
-}
-
-export interface KubeconfigAccess {
-  /** The server URL without userinfo. */
-  server: URL;
-  ca?: string;
-  cert?: string;
-  key?: string;
-  token?: string;
-  insecureSkipTlsVerify: boolean;
-  /** The context's namespace, when it names one. */
-  namespace?: string;
-}
-
-type YamlMap = Record<string, unknown>;
-
-const asMap = (value: unknown): YamlMap =>
-  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as YamlMap) : {};
-const asString = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
-
-function named(list: unknown, name: string, what: string, file: string): YamlMap {
-  const entry = (Array.isArray(list) ? list : []).map(asMap).find((item) => item.name === name);
-  if (entry === undefined) throw new ClusterAccessError(`${file}: no ${what} named "${name}"`);
-  return entry;
-}
-
-function readReferenced(base: string, path: string, what: string): string {
-  const full = isAbsolute(path) ? path : join(base, path);
-  try {
-    return readFileSync(full, "utf8");
-  } catch (error) {
-    throw new ClusterAccessError(`cannot read the ${what} file ${full}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
-  }
-}
-
-/** data (base64) or a file beside the kubeconfig. */
-function material(entry: YamlMap, key: string, base: string, what: string): string | undefined {
-  const data = asString(entry[`${key}-data`]);
-  if (data !== undefined) return Buffer.from(data, "base64").toString("utf8");
-  const file = asString(entry[key]);
-  return file === undefined ? undefined : readReferenced(base, file, what);
-}
-
-export function defaultKubeconfigPath(): string {
-  const fromEnv = process.env.KUBECONFIG?.split(":").find((path) => path !== "");
-  return fromEnv ?? join(homedir(), ".kube", "config");
-}
-
-/** The cluster, credentials and namespace of one context of a kubeconfig. */
-export function readKubeconfig(path: string, context?: string): KubeconfigAccess {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new ClusterAccessError(`cannot read the kubeconfig ${path}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
-  }
-  let config: YamlMap;
-  try {
-    config = asMap(parseYaml(text));
-  } catch (error) {
-    throw new ClusterAccessError(`${path} is not YAML: ${(error as Error).message.split("\n")[0]}`);
-  }
-  const contextName = context ?? asString(config["current-context"]);
-  if (contextName === undefined) throw new ClusterAccessError(`${path} has no current-context; pass --context`);
-  const contextEntry = asMap(named(config.contexts, contextName, "context", path).context);
-  const clusterName = asString(contextEntry.cluster);
-  const userName = asString(contextEntry.user);
-  if (clusterName === undefined) throw new ClusterAccessError(`${path}: context "${contextName}" names no cluster`);
-  const cluster = asMap(named(config.clusters, clusterName, "cluster", path).cluster);
-  const user = userName === undefined ? {} : asMap(named(config.users, userName, "user", path).user);
-  const serverText = asString(cluster.server);
-  if (serverText === undefined) throw new ClusterAccessError(`${path}: cluster "${clusterName}" has no server`);
-  let server: URL;
-  try {
-    server = new URL(serverText);
-  } catch {
-    throw new ClusterAccessError(`${path}: cluster "${clusterName}" has a server that is not a URL`);
-  }
-  if (server.protocol !== "https:" && server.protocol !== "http:")
-    throw new ClusterAccessError(`${path}: cluster "${clusterName}": the server must be an http(s) URL`);
-  server.username = "";
-  server.password = "";
-  if (user.exec !== undefined || user["auth-provider"] !== undefined) {
-    throw new ClusterAccessError(
-      `${path}: user "${userName}" uses an exec or auth-provider plugin, which verify does not run yet; use a token or a client certificate`,
-    );
-  }
-  const base = dirname(path);
-  const tokenFile = asString(user.tokenFile);
-  const token = asString(user.token) ?? (tokenFile === undefined ? undefined : readReferenced(base, tokenFile, "token").trim());
-  const ca = material(cluster, "certificate-authority", base, "certificate-authority");
-  const cert = material(user, "client-certificate", base, "client-certificate");
-  const key = material(user, "client-key", base, "client-key");
-  const namespace = asString(contextEntry.namespace);
-  return {
-    server,
-    insecureSkipTlsVerify: cluster["insecure-skip-tls-verify"] === true,
-    ...(ca === undefined ? {} : { ca }),
-    ...(cert === undefined ? {} : { cert }),
-    ...(key === undefined ? {} : { key }),
-    ...(token === undefined ? {} : { token }),
-    ...(namespace === undefined ? {} : { namespace }),
-  };
-}
+/** What a transport needs of a kubeconfig context (a ResolvedContext, or the same facts from a control plane). */
+export type ClusterAccess = Pick<ResolvedContext, "context" | "server" | "tls" | "credential">;
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** A transport to the cluster of `access`; the token goes where the route wants it. */
-export function createTransport(access: KubeconfigAccess, route: Route, userAgent: string): Transport {
-  const origin = access.server.origin;
-  const basePath = access.server.pathname.replace(/\/$/, "");
-  const secure = access.server.protocol === "https:";
-  const agent = secure
-    ? new HttpsAgent({
-        keepAlive: true,
-        maxSockets: 4,
-        ...(access.ca === undefined ? {} : { ca: access.ca }),
-        ...(access.cert === undefined ? {} : { cert: access.cert }),
-        ...(access.key === undefined ? {} : { key: access.key }),
-        rejectUnauthorized: !access.insecureSkipTlsVerify,
-      })
-    : new HttpAgent({ keepAlive: true, maxSockets: 4 });
-  const credentials: Record<string, string> =
-    access.token === undefined
-      ? {}
-      : route === "gateway"
-        ? { "x-auth-token": access.token }
-        : { authorization: `Bearer ${access.token}` };
-  const scrub = (text: string): string => (access.token === undefined ? text : text.split(access.token).join("<token>"));
+/** The credential headers of `state` for the route: the gateway takes the token in X-Auth-Token. */
+function routed(state: AuthState, route: Route): Record<string, string> {
+  if (route === "apiserver") return state.headers;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(state.headers)) {
+    const token = name.toLowerCase() === "authorization" ? /^Bearer (.+)$/.exec(value)?.[1] : undefined;
+    if (token === undefined) headers[name] = value;
+    else headers["x-auth-token"] = token;
+  }
+  return headers;
+}
 
-  const send = (request: ClusterRequest): Promise<ClusterAnswer> =>
-    new Promise((resolveAnswer, reject) => {
-      const headers = { "user-agent": userAgent, ...(request.anonymous === true ? {} : credentials), ...request.headers };
-      const options = {
-        method: request.method,
-        host: access.server.hostname,
-        port: access.server.port === "" ? undefined : Number(access.server.port),
-        path: `${basePath}${request.path}`,
-        headers,
-        agent,
-        timeout: REQUEST_TIMEOUT_MS,
-      };
-      const onAnswer = (res: import("node:http").IncomingMessage): void => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () =>
-          resolveAnswer({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
-        );
-        res.on("error", (error) =>
-          reject(new ClusterUnreachableError(`${origin}: the answer broke off (${scrub(error.message)})`)),
-        );
-      };
-      const req = secure ? httpsRequest(options, onAnswer) : httpRequest(options, onAnswer);
-      req.on("timeout", () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`)));
-      req.on("error", (error: NodeJS.ErrnoException) =>
-        reject(
-          new ClusterUnreachableError(
-            `cannot reach ${origin}: ${scrub(error.code === undefined ? error.message : `${error.code} ${error.message}`)}`,
-          ),
-        ),
+/** The Warning headers of an answer, one text each (`299 - "…"`), from the joined header. */
+export function warningsOf(answer: ClusterAnswer): string[] {
+  const header = answer.headers.warning;
+  return header === undefined ? [] : header.split(/, (?=\d{3} )/);
+}
+
+/** A transport to the cluster of `access`; the credential goes where the route wants it. */
+export function createTransport(access: ClusterAccess, route: Route, userAgent: string): Transport {
+  const { baseUrl, origin, transportFor } = fromContext(access, () => {
+    const checked = checkBaseUrl(access.server);
+    return { ...checked, transportFor: credentialTransports(checked.origin, checked.https, access.tls, false) };
+  });
+  const auth: AuthSource | undefined = credentialSource(access.credential);
+  async function attempt(request: ClusterRequest, state: AuthState): Promise<ClusterAnswer> {
+    // Without credentials means without the credential headers: a client certificate belongs to the TLS
+    // connection (the same keep-alive agent), so it is still presented.
+    const headers = request.anonymous === true ? {} : routed(state, route);
+    const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    let response: Response;
+    try {
+      response = await transportFor(state)(
+        new Request(`${baseUrl}${request.path}`, {
+          method: request.method,
+          headers: { "user-agent": userAgent, ...headers, ...request.headers },
+          ...(request.body === undefined ? {} : { body: request.body }),
+          signal,
+        }),
       );
-      req.end(request.body);
-    });
-  return { origin, send, close: () => agent.destroy() };
+    } catch (error) {
+      const secrets = Object.values(state.headers).flatMap((value) => [value, value.replace(/^Bearer /, "")]);
+      throw noAnswer(error, {
+        server: origin,
+        attempts: 1,
+        secrets,
+        ...(signal.aborted ? { timeoutMs: REQUEST_TIMEOUT_MS } : {}),
+      });
+    }
+    return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
+  }
+
+  return {
+    origin,
+    async send(request) {
+      if (auth === undefined) return attempt(request, { headers: {} });
+      const answer = await attempt(request, await auth.current());
+      if (answer.status !== 401 || request.anonymous === true || !auth.refresh()) return answer;
+      return attempt(request, await auth.current());
+    },
+  };
+}
+
+/** A transport to the cluster of a kubeconfig context, and that context's namespace. */
+export function openCluster(
+  options: KubeconfigOptions,
+  route: Route,
+  userAgent: string,
+): { transport: Transport; namespace: string } {
+  const resolved = resolveKubeconfig(options);
+  return { transport: createTransport(resolved, route, userAgent), namespace: resolved.namespace };
 }

@@ -13,7 +13,7 @@
  * `VerifyUsageError` when there is nothing to probe, and the transport's errors when the cluster cannot
  * be reached or refuses the credentials.
  */
-import type { OpenApiNode } from "../contract/bundle.js";
+import { dereference, type OpenApiNode, refName } from "../contract/bundle.js";
 import { compileComponent, formatErrors } from "../contract/schema-validator.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "../engine/json.js";
 import { patchMediaTypes, type Pod } from "../operation/patch-pod.js";
@@ -27,7 +27,7 @@ import {
   type SchemaDifference,
   ServerDocumentError,
 } from "./schema-drift.js";
-import { ClusterAccessError, type ClusterAnswer, type Transport } from "./transport.js";
+import { ClusterAccessError, type ClusterAnswer, type Transport, warningsOf } from "./transport.js";
 
 export class VerifyUsageError extends Error {
   override name = "VerifyUsageError";
@@ -189,11 +189,6 @@ async function findTarget(
   return { namespace, pod: first };
 }
 
-function warningsOf(answer: ClusterAnswer): string[] {
-  const header = answer.headers.warning;
-  return header === undefined ? [] : Array.isArray(header) ? header : [header];
-}
-
 /** Go's omitempty: null, empty lists and empty objects count as absent. */
 function normalized(value: JsonValue | undefined): JsonValue | undefined {
   if (Array.isArray(value)) return value.length === 0 ? undefined : value.map((element) => normalized(element) ?? null);
@@ -279,20 +274,12 @@ interface ContractChecks {
 
 function contractChecks(contract: OpenApiNode): ContractChecks {
   const operation = contract.paths["/api/v1/namespaces/{namespace}/pods/{name}"].patch as OpenApiNode;
-  const bodyRef = operation.requestBody.$ref as string | undefined;
-  const requestBody: OpenApiNode =
-    bodyRef === undefined
-      ? operation.requestBody
-      : contract.components.requestBodies[bodyRef.slice(bodyRef.lastIndexOf("/") + 1)];
-  const schemaNameOf = (node: OpenApiNode | undefined): string | undefined => {
-    const ref = node?.$ref as string | undefined;
-    return ref === undefined ? undefined : ref.slice(ref.lastIndexOf("/") + 1);
-  };
+  const requestBody = dereference(contract, operation.requestBody as OpenApiNode);
+  const schemaNameOf = (node: OpenApiNode | undefined): string | undefined =>
+    typeof node?.$ref === "string" ? refName(node.$ref) : undefined;
   const responseSchema = (code: number): string | null | undefined => {
-    const node: OpenApiNode | undefined = operation.responses[String(code)];
-    if (node === undefined) return undefined;
-    const ref = node.$ref as string | undefined;
-    const response: OpenApiNode = ref === undefined ? node : contract.components.responses[ref.slice(ref.lastIndexOf("/") + 1)];
+    const response = dereference(contract, operation.responses[String(code)] as OpenApiNode | undefined);
+    if (response === undefined) return undefined;
     return schemaNameOf(response.content?.["application/json"]?.schema) ?? null;
   };
   return {

@@ -43,7 +43,7 @@ export const base64 = (text: string): string => Buffer.from(text).toString("base
 export interface ExecPlugin {
   /** `command` and `args` for a kubeconfig's exec section, answering as `mode` says. */
   exec(
-    mode: "token" | "cert" | "expired-token" | "garbage" | "wrong-version" | "fail",
+    mode: "token" | "cert" | "token-and-cert" | "expired-token" | "garbage" | "wrong-version" | "fail",
     apiVersion?: string,
   ): Record<string, unknown>;
   /** Every run so far: the ExecCredential it was given in KUBERNETES_EXEC_INFO and PLUGIN_MARK. */
@@ -52,7 +52,7 @@ export interface ExecPlugin {
 
 /**
  * Writes the plugin into `dir`. Its token is `exec-token-<run number>`; its certificate is `cert`/`key` when
- * given (for mode "cert").
+ * given (for modes "cert" and "token-and-cert").
  */
 export function writeExecPlugin(dir: string, identity?: { cert: string; key: string }): ExecPlugin {
   const script = join(dir, "plugin.mjs");
@@ -69,6 +69,7 @@ if (mode === "fail") { process.stderr.write("plugin: login required\\n"); proces
 if (mode === "garbage") { process.stdout.write("<html>login</html>"); process.exit(0); }
 const status =
   mode === "cert" ? { clientCertificateData: identity.cert, clientKeyData: identity.key }
+  : mode === "token-and-cert" ? { token: "exec-token-" + run, clientCertificateData: identity.cert, clientKeyData: identity.key }
   : mode === "expired-token" ? { token: "exec-token-" + run, expirationTimestamp: "2001-01-01T00:00:00Z" }
   : { token: "exec-token-" + run, expirationTimestamp: new Date(Date.now() + 3600_000).toISOString() };
 const version = mode === "wrong-version" ? "client.authentication.k8s.io/v1beta1" : apiVersion;

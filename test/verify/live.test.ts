@@ -4,18 +4,17 @@
 // --create-pod the only writes are that Pod's create and delete. The run's verdict is the one the 1.35
 // matrix recorded (test/fixtures/verify/1.35.json). Needs the built binaries; without them it skips (the
 // reason is in its name) and fails instead under POD_PATCH_FORBID_SKIPS=1.
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type ControlPlane, startControlPlane } from "../../tools/apiserver/control-plane.js";
-import { projectRoot } from "../../tools/pipeline/common.js";
 import { loadRecording } from "../../tools/verify/verify-matrix.js";
 import { userAgent } from "../../src/verify/verify.js";
 import { ask, createPod } from "../differential/support/server.js";
 import { missingApiserverBinaries } from "../differential/support/mode.js";
 import { describeNeeding } from "../support/skips.js";
+import { runVerifyCli } from "./run-verify.js";
 
 const missing = missingApiserverBinaries();
 
@@ -24,19 +23,6 @@ interface AuditEvent {
   requestURI: string;
   userAgent?: string;
   objectRef?: { resource?: string; namespace?: string; name?: string };
-}
-
-function runVerifyCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolveRun) => {
-    execFile(
-      process.execPath,
-      ["tools/pipeline/stage.mjs", "verify", ...args],
-      { cwd: projectRoot, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        resolveRun({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr });
-      },
-    );
-  });
 }
 
 describeNeeding(

@@ -13,7 +13,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { bundleFiles, bundleJsonPath, type BundledSpec } from "./bundle.js";
-import { unescapeSegment } from "../../src/json-pointer/pointer.js";
+import { dereference } from "../../src/contract/bundle.js";
 import { mergeMetadataModule } from "./merge-metadata.js";
 import {
   commitFiles,
@@ -41,17 +41,6 @@ function packageVersion(name: string): string {
   return (JSON.parse(readText(join(projectRoot, "node_modules", name, "package.json"))) as { version: string }).version;
 }
 
-/** Follows a local `#/components/...` reference inside the bundle. */
-function deref(document: OpenApiNode, node: OpenApiNode): OpenApiNode {
-  if (typeof node?.$ref !== "string") return node;
-  const target = node.$ref
-    .replace(/^#\//, "")
-    .split("/")
-    .reduce((at: OpenApiNode | undefined, key: string) => at?.[unescapeSegment(key)], document);
-  if (target === undefined) throw new Error(`bundle has a dangling reference ${node.$ref}`);
-  return deref(document, target);
-}
-
 function missing(what: string): SpecError {
   return new SpecError("generate", [
     { file: "generated/openapi.json", line: 1, column: 1, severity: "error", rule: "generate", message: what },
@@ -60,24 +49,24 @@ function missing(what: string): SpecError {
 
 /** Everything the typed client needs to know about the operation, read from the bundle. */
 export function describeOperation(document: OpenApiNode) {
-  const pathItem = deref(document, document.paths?.[patchPodPath]);
+  const pathItem = dereference(document, document.paths?.[patchPodPath]);
   const operation = pathItem?.patch;
   if (!operation) throw missing(`the bundle has no PATCH ${patchPodPath}`);
   const parameters = [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])].map((p: OpenApiNode) =>
-    deref(document, p),
+    dereference(document, p),
   );
   const pathRules = Object.fromEntries(
     parameters
       .filter((p: OpenApiNode) => p.in === "path")
       .map((p: OpenApiNode) => {
-        const schema = deref(document, p.schema);
+        const schema = dereference(document, p.schema);
         if (typeof schema.pattern !== "string" || typeof schema.maxLength !== "number") {
           throw missing(`path parameter ${p.name} must declare a pattern and a maxLength`);
         }
         return [p.name, { pattern: schema.pattern, minLength: schema.minLength ?? 1, maxLength: schema.maxLength }];
       }),
   );
-  const body = deref(document, operation.requestBody);
+  const body = dereference(document, operation.requestBody);
   const mediaTypes = Object.keys(body?.content ?? {});
   if (mediaTypes.length === 0) throw missing("the PATCH operation declares no request media types");
   const statusCodes = Object.keys(operation.responses ?? {}).map(Number);
@@ -96,9 +85,12 @@ export function describeOperation(document: OpenApiNode) {
  * (docs/decisions/0010-cce-json-patch-profile.md). Each must be one of the schema's own operations.
  */
 function cceJsonPatchOps(document: OpenApiNode, body: OpenApiNode): string[] {
-  const operationSchema = deref(document, deref(document, body.content?.["application/json-patch+json"]?.schema)?.items);
+  const operationSchema = dereference(
+    document,
+    dereference(document, body.content?.["application/json-patch+json"]?.schema)?.items,
+  );
   const ops: unknown = operationSchema?.["x-cce-json-patch-ops"];
-  const allowed: unknown[] = deref(document, operationSchema?.properties?.op)?.enum ?? [];
+  const allowed: unknown[] = dereference(document, operationSchema?.properties?.op)?.enum ?? [];
   if (!Array.isArray(ops) || ops.length === 0 || !ops.every((op) => typeof op === "string" && allowed.includes(op))) {
     throw missing(
       `the JSON Patch operation schema must list CCE's operations, a non-empty subset of its op enum, in x-cce-json-patch-ops`,

@@ -11,9 +11,8 @@
  * what the comparison reads (src/verify/schema-drift.ts trimServerDocument).
  */
 import { createHash } from "node:crypto";
-import type { IncomingHttpHeaders } from "node:http";
 import { trimServerDocument } from "../../src/verify/schema-drift.js";
-import type { ClusterAnswer, ClusterRequest, Transport } from "../../src/verify/transport.js";
+import { type ClusterAnswer, type ClusterRequest, type Transport, warningsOf } from "../../src/verify/transport.js";
 
 export interface RecordedExchange {
   request: { method: string; path: string; anonymous?: true; contentType?: string; bodySha256?: string };
@@ -32,8 +31,7 @@ function requestKey(request: ClusterRequest): RecordedExchange["request"] {
 }
 
 function keptAnswer(request: ClusterRequest, answer: ClusterAnswer): RecordedExchange["answer"] {
-  const warning = answer.headers.warning;
-  const warnings = warning === undefined ? [] : Array.isArray(warning) ? warning : [warning];
+  const warnings = warningsOf(answer);
   const contentType = answer.headers["content-type"];
   let body = answer.body;
   if (request.path === "/openapi/v3/api/v1" && answer.status === 200) body = JSON.stringify(trimServerDocument(JSON.parse(body)));
@@ -54,7 +52,6 @@ export function recordingTransport(live: Transport): { transport: Transport; exc
       exchanges.push({ request: requestKey(request), answer: keptAnswer(request, answer) });
       return answer;
     },
-    close: () => live.close(),
   };
   return { transport, exchanges };
 }
@@ -76,11 +73,10 @@ export function replayTransport(exchanges: readonly RecordedExchange[], origin: 
         );
       }
       next += 1;
-      const headers: IncomingHttpHeaders = {};
+      const headers: Record<string, string> = {};
       if (recorded.answer.contentType !== undefined) headers["content-type"] = recorded.answer.contentType;
       if (recorded.answer.warnings !== undefined) headers.warning = recorded.answer.warnings.join(", ");
       return { status: recorded.answer.status, headers, body: recorded.answer.body };
     },
-    close() {},
   };
 }

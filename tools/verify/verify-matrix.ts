@@ -15,11 +15,11 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { dirname, join } from "node:path";
 import { loadBundledContract } from "../../src/contract/bundle.js";
 import { availableMinors } from "../apiserver/binaries.js";
-import { startControlPlane } from "../apiserver/control-plane.js";
+import { type ControlPlane, startControlPlane } from "../apiserver/control-plane.js";
 import { CliUsageError, isEntryPoint, parseCli, runCli } from "../cli-args.js";
 import { projectRoot } from "../pipeline/common.js";
 import { exitCodeOf } from "../../src/verify/report.js";
-import { createTransport } from "../../src/verify/transport.js";
+import { createTransport, type Transport } from "../../src/verify/transport.js";
 import { runVerify, userAgent, type VerifyReport } from "../../src/verify/verify.js";
 import { type RecordedExchange, recordingTransport } from "./recorded-transport.js";
 
@@ -125,23 +125,32 @@ function writeAtomically(path: string, text: string): void {
   renameSync(temporary, path);
 }
 
+/** verify's transport to a control plane started here: its CA and token, as its kubeconfig names them. */
+export function controlPlaneTransport(plane: ControlPlane): Transport {
+  return createTransport(
+    {
+      context: "pod-patch-apiserver",
+      server: plane.url,
+      tls: { ca: plane.caCert },
+      credential: { kind: "token", token: plane.token },
+    },
+    "apiserver",
+    userAgent,
+  );
+}
+
 async function verifyLive(minor: string, log: (line: string) => void): Promise<MatrixRecording> {
   const plane = await startControlPlane({ minor, log });
   try {
-    const access = { server: new URL(plane.url), ca: plane.caCert, token: plane.token, insecureSkipTlsVerify: false };
-    const recorder = recordingTransport(createTransport(access, "apiserver", userAgent));
-    try {
-      const report = await runVerify(recorder.transport, {
-        namespace: matrixNamespace,
-        createPodIn: matrixNamespace,
-        throwawayName,
-        contract: loadBundledContract(),
-        log,
-      });
-      return { minor, server: plane.version, exchanges: recorder.exchanges, summary: summarize(report) };
-    } finally {
-      recorder.transport.close();
-    }
+    const recorder = recordingTransport(controlPlaneTransport(plane));
+    const report = await runVerify(recorder.transport, {
+      namespace: matrixNamespace,
+      createPodIn: matrixNamespace,
+      throwawayName,
+      contract: loadBundledContract(),
+      log,
+    });
+    return { minor, server: plane.version, exchanges: recorder.exchanges, summary: summarize(report) };
   } finally {
     await plane.stop();
   }
