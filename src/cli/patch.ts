@@ -17,7 +17,8 @@
  * Exit codes: 0 the update would be accepted; 1 the apiserver would refuse it (a patch error or an
  * update-rule violation); 2 usage error (bad arguments; --pod / --patch missing, a directory, over 3 MiB,
  * unreadable or unparseable).
- * Installed from the package, the same CLI is its `pod-patch` bin (`npx pod-patch --pod …`).
+ * Installed from the package, the same CLI is the `patch` subcommand of its `pod-patch` bin (src/cli/pod-patch.ts):
+ * `npx pod-patch patch --pod …`, or `npx pod-patch --pod …` as before subcommands existed.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { applyPatch, checkPodUpdate, PatchError, updateRejection } from "../engine/index.js";
@@ -33,8 +34,11 @@ const mediaTypes: Record<string, PatchMediaType> = {
   apply: "application/apply-patch+yaml",
 };
 
-const usage = `usage: npm run patch -- --pod <pod.json> --type <json|merge|strategic|apply> --patch <inline JSON | file>
-                         [--field-manager <name>] [--force]
+/** The usage, for the command the CLI was started as (`npm run patch --`, or the bin's `pod-patch patch`). */
+export const patchUsage = (
+  command: string,
+): string => `usage: ${command} --pod <pod.json> --type <json|merge|strategic|apply> --patch <inline JSON | file>
+       ${" ".repeat(command.length)} [--field-manager <name>] [--force]
   --pod <file>             the current Pod, JSON
   --type <type>            json, merge, strategic or apply (the patch media type)
   --patch <text>           inline JSON (starting with { or [) or a file (JSON; YAML too for --type apply)
@@ -48,7 +52,7 @@ export interface CliOutput {
   stderr: (text: string) => void;
 }
 
-function parseDocument(text: string, yaml: boolean, what: string): unknown {
+function parseDocument(text: string, yaml: boolean, what: string, usage: string): unknown {
   if (yaml) {
     const decoded = decodeApiserverYaml(text);
     if (!decoded.ok) throw new CliUsageError(`${what} is not valid YAML: ${decoded.message}`, usage);
@@ -69,7 +73,7 @@ function errorCode(error: unknown): string | undefined {
  * A file's text, read up to MAX_BODY_BYTES: a regular file is refused by its size before reading, anything
  * else (a device, a FIFO) once that many bytes have arrived. `undefined` when there is no such file.
  */
-function readFile(path: string, what: string): string | undefined {
+function readFile(path: string, what: string, usage: string): string | undefined {
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -105,22 +109,22 @@ function readFile(path: string, what: string): string | undefined {
 }
 
 /** --patch: inline JSON when it starts with `{` or `[`, a file otherwise. */
-function readPatch(value: string, type: string): unknown {
-  if (/^\s*[[{]/.test(value)) return parseDocument(value, false, "--patch");
-  const text = readFile(value, "--patch");
+function readPatch(value: string, type: string, usage: string): unknown {
+  if (/^\s*[[{]/.test(value)) return parseDocument(value, false, "--patch", usage);
+  const text = readFile(value, "--patch", usage);
   if (text === undefined) {
     throw new CliUsageError(
       `--patch ${JSON.stringify(value)} is neither an inline patch (JSON starting with { or [) nor a file that exists`,
       usage,
     );
   }
-  return parseDocument(text, type === "apply", `--patch file ${value}`);
+  return parseDocument(text, type === "apply", `--patch file ${value}`, usage);
 }
 
-function readPod(path: string): Pod {
-  const text = readFile(path, "--pod");
+function readPod(path: string, usage: string): Pod {
+  const text = readFile(path, "--pod", usage);
   if (text === undefined) throw new CliUsageError(`--pod file not found: ${path}`, usage);
-  const pod = parseDocument(text, false, `--pod file ${path}`);
+  const pod = parseDocument(text, false, `--pod file ${path}`, usage);
   if (typeof pod !== "object" || pod === null || Array.isArray(pod))
     throw new CliUsageError(`--pod file ${path} must hold a JSON object (a Pod)`, usage);
   return pod;
@@ -134,7 +138,7 @@ interface Options {
   force: boolean;
 }
 
-function parseOptions(argv: string[], output: CliOutput): Options | "help" {
+function parseOptions(argv: string[], output: CliOutput, usage: string): Options | "help" {
   const parsed = parseCli(
     argv,
     usage,
@@ -157,22 +161,25 @@ function parseOptions(argv: string[], output: CliOutput): Options | "help" {
     throw new CliUsageError(`--type must be one of ${Object.keys(mediaTypes).join(", ")}; got "${type}"`, usage);
   if (values.force === true && type !== "apply") throw new CliUsageError("--force is only for --type apply", usage);
   return {
-    pod: readPod(pod),
-    patch: readPatch(patch, type),
+    pod: readPod(pod, usage),
+    patch: readPatch(patch, type, usage),
     mediaType,
     fieldManager: String(values["field-manager"]),
     force: values.force === true,
   };
 }
 
-/** Runs the CLI on `argv` (without node and script); returns the exit code. */
-export function runPatchCli(argv: string[], output: CliOutput): number {
+/**
+ * Runs the CLI on `argv` (without node and script); returns the exit code. `command` is how the user started
+ * it, for the usage and the error prefix: `npm run patch --` or the bin's `pod-patch patch`.
+ */
+export function runPatchCli(argv: string[], output: CliOutput, command = "npm run patch --"): number {
   let options: Options | "help";
   try {
-    options = parseOptions(argv, output);
+    options = parseOptions(argv, output, patchUsage(command));
   } catch (error) {
     if (!(error instanceof CliUsageError)) throw error;
-    output.stderr(`patch: ${error.message}\n${error.usage}\n`);
+    output.stderr(`${command === "npm run patch --" ? "patch" : command}: ${error.message}\n${error.usage}\n`);
     return 2;
   }
   if (options === "help") return 0;

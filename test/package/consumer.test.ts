@@ -4,8 +4,9 @@
  * tree, so npm clones it, installs its devDependencies and runs `prepare`), and from a path (the project
  * folder, linked; npm runs `prepare` there) — then import it from ESM, require it from CommonJS, read its
  * `package.json`, OpenAPI and `/openapi` type exports, type-check programs against its declarations under
- * `nodenext` and `bundler` resolution (ESM and CommonJS each), run its `pod-patch` bin through npx, and patch
- * the project's TLS mock from the kubeconfig the mock writes. `npm publish --dry-run` must be clean.
+ * `nodenext` and `bundler` resolution (ESM and CommonJS each), run its `pod-patch` bin through npx (its
+ * subcommand list, `patch` and the older flags-only form, `verify --help`, unknown subcommands and flags), patch
+ * the project's TLS mock from the kubeconfig the mock writes, and run a whole `pod-patch verify` against it. `npm publish --dry-run` must be clean.
  *
  * Offline: npm can take a registry package only from cached metadata, which `npm ci` never fetches, so the
  * runtime dependencies are packed from node_modules and installed alongside; the git install's own `npm
@@ -31,10 +32,12 @@ const childEnv = {
   npm_config_update_notifier: "false",
 };
 
-function run(command: string, args: string[], cwd: string): { stdout: string; stderr: string } {
+function run(command: string, args: string[], cwd: string, expectedStatus = 0): { stdout: string; stderr: string } {
   const result = spawnSync(command, args, { cwd, env: childEnv, encoding: "utf8", timeout });
-  if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(" ")} (in ${cwd}) exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== expectedStatus) {
+    throw new Error(
+      `${command} ${args.join(" ")} (in ${cwd}) exited ${result.status}, not ${expectedStatus}:\n${result.stdout}\n${result.stderr}`,
+    );
   }
   return { stdout: result.stdout, stderr: result.stderr };
 }
@@ -222,32 +225,27 @@ function consumer(name: string, spec: string): string {
 /** The checks every installation must pass. */
 function checkInstalled(dir: string, options: { types: boolean; mock: boolean }): void {
   const installed = join(dir, "node_modules", "pod-patch-contract");
-  for (const file of ["LICENSE", "dist/src/index.js", "dist/src/index.d.ts", "dist/src/cli/patch.js", "generated/openapi.json"]) {
+  for (const file of [
+    "LICENSE",
+    "dist/src/index.js",
+    "dist/src/index.d.ts",
+    "dist/src/cli/pod-patch.js",
+    "generated/openapi.json",
+  ]) {
     expect(existsSync(join(installed, file)), file).toBe(true);
   }
   expect(run(process.execPath, ["check.mjs"], dir).stdout).toBe("import ok\n");
   expect(run(process.execPath, ["check.cjs"], dir).stdout).toBe("require ok\n");
 
-  const help = run("npm", ["exec", "--offline", "--", "pod-patch", "--help"], dir);
-  expect(help.stdout).toMatch(/^usage: npm run patch -- --pod/);
-  const patched = run(
-    "npm",
-    [
-      "exec",
-      "--offline",
-      "--",
-      "pod-patch",
-      "--pod",
-      "pod.json",
-      "--type",
-      "merge",
-      "--patch",
-      '{"metadata":{"labels":{"app":"web"}}}',
-    ],
-    dir,
-  );
-  expect(JSON.parse(patched.stdout).metadata.labels).toEqual({ app: "web" });
-
+  const bin = (args: string[], expectedStatus = 0) =>
+    run("npm", ["exec", "--offline", "--", "pod-patch", ...args], dir, expectedStatus);
+  expect(bin(["--help"]).stdout).toMatch(/^usage: pod-patch <command>.*\n {2}patch .*\n.*\n {2}verify /s);
+  expect(bin(["bogus"], 2).stderr).toMatch(/^pod-patch: unknown command "bogus"\nusage: pod-patch <command>/);
+  expect(bin(["verify", "--help"]).stdout).toMatch(/^usage: pod-patch verify \[--kubeconfig FILE\]/);
+  expect(bin(["verify", "--bogus"], 2).stderr).toMatch(/^pod-patch verify: Unknown option '--bogus'\nusage: pod-patch verify/);
+  // The patch CLI, as `pod-patch patch` and as the bin took it before it had subcommands.
+  const patch = ["--pod", "pod.json", "--type", "merge", "--patch", '{"metadata":{"labels":{"app":"web"}}}'];
+  for (const args of [["patch", ...patch], patch]) expect(JSON.parse(bin(args).stdout).metadata.labels).toEqual({ app: "web" });
   if (options.types) {
     for (const [resolution, compilerOptions] of Object.entries(resolutions)) {
       const folder = join(dir, resolution);
@@ -263,6 +261,16 @@ function checkInstalled(dir: string, options: { types: boolean; mock: boolean })
   }
   if (options.mock) {
     expect(run(process.execPath, ["patch-mock.mjs", kubeconfig, mockPod], dir).stdout).toBe("200 Pod\n");
+    // A whole verify run from the installed package, through CCE's gateway route to the TLS mock: the mock
+    // publishes no OpenAPI document of its own, so the run ends 1 with that difference reported.
+    const verified = bin(["verify", "--kubeconfig", kubeconfig, "--gateway", "--pod", mockPod, "--json", "report.json"], 1);
+    expect(verified.stdout).toMatch(/^ {2}probes: media types +\d+\/\d+$/m);
+    const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8")) as {
+      unexplained: { id: string }[];
+      probes: unknown[];
+    };
+    expect(report.unexplained.map((difference) => difference.id)).toContain("schema:unavailable");
+    expect(report.probes.length).toBeGreaterThan(40);
   }
 }
 
@@ -275,7 +283,8 @@ describe("npm pack", () => {
         "dist/src/index.js",
         "dist/src/index.d.ts",
         "dist/src/openapi.d.ts",
-        "dist/src/cli/patch.js",
+        "dist/src/cli/pod-patch.js",
+        "dist/src/cli/verify.js",
         "dist/generated/patch-pod-operation.js",
         "generated/openapi.json",
         "generated/openapi.yaml",
