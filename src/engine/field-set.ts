@@ -7,6 +7,7 @@
 // A path element is kept in its FieldsV1 spelling: `f:<field>` (struct field or map key),
 // `k:<JSON object of the list-map keys, sorted by name>` (list-map element), `v:<JSON value>` (set
 // element), `i:<index>` (never produced for a Pod, read for completeness).
+import { goJson } from "./go-text.js";
 import { isJsonObject, type JsonObject, type JsonValue } from "./json.js";
 
 export type PathElement = string;
@@ -70,14 +71,6 @@ function compareFieldLists(left: FieldList, right: FieldList): number {
     if (byValue !== 0) return byValue;
   }
   return Math.sign(left.length - right.length);
-}
-
-/** JSON as Go's encoder writes it (keys in the given order; `<`, `>`, `&` escaped like encoding/json). */
-function goJson(value: JsonValue): string {
-  return JSON.stringify(value).replace(
-    /[<>&\u2028\u2029]/g,
-    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
 }
 
 export const fieldElement = (name: string): PathElement => `f:${name}`;

@@ -1,14 +1,16 @@
 /**
  * How Go writes values into the apiserver's messages, so the Status messages built here (PatchOptions,
  * src/engine/patch-options.ts) and by the mock (tools/servers/) read like the real server's:
- * `strconv.Quote` (%q), `%#U` of a non-printable rune, `fmt`'s `%v` of a decoded JSON value
+ * `strconv.Quote` (%q), `%#U` of a non-printable rune, encoding/json's text of a value, `fmt`'s `%v` of a decoded JSON value
  * (`map[k:v]`, keys sorted), `unicode.IsPrint`, and the JSON kind names `encoding/json` uses in
  * "cannot unmarshal <kind> into …".
  *
  * Inputs: strings, code points and JSON values. Outputs: strings. Pure functions.
  * Go sources: go1.26 src/strconv/quote.go (appendEscapedRune), src/fmt/print.go (maps sorted by key),
- * src/unicode/graphic.go (IsPrint), src/encoding/json/decode.go (literal kinds).
+ * src/unicode/graphic.go (IsPrint), src/encoding/json/decode.go (literal kinds), src/encoding/json/encode.go
+ * (HTML-safe escaping).
  */
+import type { JsonValue } from "./json.js";
 
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
 
@@ -64,6 +66,14 @@ function goNumber(value: number): string {
   const [mantissa = "", power = "0"] = value.toExponential().split("e");
   const sign = power.startsWith("-") ? "-" : "+";
   return `${mantissa}e${sign}${power.replace(/^[-+]/, "").padStart(2, "0")}`;
+}
+
+/** JSON as Go's encoder writes it (keys in the given order; `<`, `>`, `&`, U+2028 and U+2029 escaped like encoding/json). */
+export function goJson(value: JsonValue): string {
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** `fmt`'s `%v` of a JSON value as Go decodes it into `interface{}`: `map[a:1 b:[x y]]`, `<nil>` for null. */

@@ -10,7 +10,7 @@
 // (imagePullPolicy from the image's tag, terminationMessagePath/Policy, `resources: {}`, port protocol,
 // probes and their HTTP actions, lifecycle HTTP actions, env fieldRef apiVersion), volumes (emptyDir when
 // no source, defaultMode 420 of secret, configMap, downwardAPI and projected sources, hostPath type,
-// service-account token expiry). Not defaulted: hostNetwork host ports, pod-level resources, image
+// service-account token expiry), host ports of a Pod on the host's network. Not defaulted: pod-level resources, image
 // volumes' pull policy (a feature gate off by default), anything outside the Pod.
 import type { Pod } from "../operation/patch-pod.js";
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "./json.js";
@@ -193,5 +193,15 @@ export function defaultPod(document: Pod): Pod {
   for (const container of listAt(spec, "initContainers")) defaultContainer(container, true);
   for (const container of listAt(spec, "ephemeralContainers")) defaultContainer(container, false);
   for (const volume of listAt(spec, "volumes")) defaultVolume(volume);
+  // SetDefaults_Pod's defaultHostNetworkPorts: on the host's network a port is published as itself.
+  if (spec.hostNetwork === true) {
+    for (const list of ["containers", "initContainers"]) {
+      for (const container of listAt(spec, list)) {
+        for (const port of listAt(container, "ports")) {
+          if (port.hostPort === undefined || port.hostPort === 0) port.hostPort = port.containerPort ?? 0;
+        }
+      }
+    }
+  }
   return pod as Pod;
 }

@@ -2,7 +2,8 @@
 // ValidatePodUpdate, with ValidateObjectMetaUpdate and the part of validatePodMetadataAndSpec the update
 // rules meet again), on the stored Pod and the updated one as the server prepared it (pod-write.ts).
 // Inputs: two Pods. Output: the violations, each with the field path and the field error the apiserver
-// prints (`spec: Forbidden: pod updates may not change fields other than ...`), in the server's order;
+// prints (`spec: Forbidden: pod updates may not change fields other than ...` and the diff of the
+// internal specs that follows it, src/engine/go-spec-diff.ts), in the server's order;
 // empty when the update would be accepted. updateRejection() turns them into the 422 Invalid Status.
 //
 // Modelled, in this order: metadata (twice, as rest.BeforeUpdate and ValidatePodUpdate both check it) —
@@ -22,6 +23,7 @@
 // gated Pods (reported as a spec change), quantity equivalence ("1" vs "1000m" counts as a change).
 import type { Pod } from "../operation/patch-pod.js";
 import { invalidStatus, type Status } from "../status/status.js";
+import { goSpecDiff, withEmptyCollections } from "./go-spec-diff.js";
 import { cloneJson, foldJson, isJsonObject, jsonText, member, type JsonObject, type JsonValue } from "./json.js";
 
 export interface PodUpdateViolation {
@@ -261,6 +263,11 @@ function mungedSpec(before: JsonObject, after: JsonObject, violations: PodUpdate
   const munged = cloneJson(after);
   for (const list of ["containers", "initContainers"]) {
     const oldContainers = listOf(member(before, list));
+    // Upstream appends to a nil slice: no containers stay nil (`null` in the diff), even from an empty list.
+    if (listOf(member(munged, list)).length === 0) {
+      delete munged[list];
+      continue;
+    }
     munged[list] = listOf(member(munged, list)).map((container, index) => {
       const image = member(objectOf(oldContainers[index]), "image");
       const copy = { ...objectOf(container) };
@@ -292,7 +299,7 @@ function mungedSpec(before: JsonObject, after: JsonObject, violations: PodUpdate
   return munged;
 }
 
-function specViolations(before: JsonObject, after: JsonObject): PodUpdateViolation[] {
+function specViolations(before: JsonObject, after: JsonObject, patched: JsonObject | undefined): PodUpdateViolation[] {
   // Appended one by one: a Pod can have more containers or tolerations than push(...list) takes arguments.
   const violations: PodUpdateViolation[] = [];
   const add = (found: PodUpdateViolation[]): void => {
@@ -309,8 +316,11 @@ function specViolations(before: JsonObject, after: JsonObject): PodUpdateViolati
   add(tolerationViolations(listOf(member(before, "tolerations")), listOf(member(after, "tolerations"))));
   add(schedulingGateViolations(listOf(member(before, "schedulingGates")), listOf(member(after, "schedulingGates"))));
 
-  const changed = differences(normalized(before), normalized(mungedSpec(before, after, violations)), "spec");
-  if (changed.length > 0) violations.push({ ...forbidden("spec", updatableSpecFieldsMessage), changed });
+  const munged = mungedSpec(before, patched === undefined ? after : withEmptyCollections(after, patched), violations);
+  const changed = differences(normalized(before), normalized(munged), "spec");
+  if (changed.length > 0) {
+    violations.push({ ...forbidden("spec", `${updatableSpecFieldsMessage}\n${goSpecDiff(before, munged)}`), changed });
+  }
   return violations;
 }
 
@@ -318,16 +328,22 @@ function specViolations(before: JsonObject, after: JsonObject): PodUpdateViolati
  * What the apiserver would refuse when `before` is updated to `after`, in the order it reports them;
  * empty when it would accept. writePod (pod-write.ts) passes `after` as the server prepares it (decoded,
  * defaulted, admitted, server-owned fields restored); given a raw patched document, fields the server
- * would default or drop count as changes.
+ * would default or drop count as changes. `patched`, the patched document before decoding, tells the
+ * spec diff which lists and maps the patch left empty (Go keeps those non-nil: `[]` where a nil one is `null`).
  */
-export function checkPodUpdate(beforePod: Pod, afterPod: Pod): PodUpdateViolation[] {
+export function checkPodUpdate(beforePod: Pod, afterPod: Pod, patched?: Pod): PodUpdateViolation[] {
   const before = cloneJson(beforePod) as JsonObject;
   const after = cloneJson(afterPod) as JsonObject;
   const oldSpec = objectOf(before.spec);
   const newSpec = objectOf(after.spec);
   // The metadata rules run twice: in rest.BeforeUpdate's validateCommonFields and in ValidatePodUpdate.
   const metadata = metadataViolations(objectOf(before.metadata), objectOf(after.metadata));
-  return [...metadata, ...metadata, ...specValidation(newSpec), ...specViolations(oldSpec, newSpec)];
+  return [
+    ...metadata,
+    ...metadata,
+    ...specValidation(newSpec),
+    ...specViolations(oldSpec, newSpec, isJsonObject(patched?.spec) ? patched.spec : undefined),
+  ];
 }
 
 /** The 422 Invalid Status the apiserver answers with for these violations. */

@@ -258,6 +258,8 @@ export function writePod(
   if (live === undefined && mediaType !== APPLY) throw notFound(options.name);
   const liveObject = live === undefined ? undefined : (cloneJson(live) as JsonObject);
   let patched: JsonObject;
+  // The patched document before decoding, for the empty lists the spec diff shows (not for apply).
+  let undecoded: JsonObject | undefined;
   const warnings: string[] = [];
   if (mediaType === APPLY) {
     if (!isJsonObject(patch))
@@ -265,6 +267,7 @@ export function writePod(
     patched = applyWithOwnership(liveObject, patch, options.name, { fieldManager, force: options.force === true, time });
   } else {
     const applied = patchOrRefuse(live as Pod, patch, mediaType);
+    undecoded = applied;
     const decoded = decodePod(applied as Pod);
     for (const field of decoded.unknownFields) warnings.push(`unknown field "${field}"`);
     patched = trackUpdate(liveObject as JsonObject, defaultPod(decoded.pod) as JsonObject, { fieldManager, time });
@@ -289,7 +292,7 @@ export function writePod(
   // Mutating admission runs before rest.BeforeUpdate, whose PrepareForUpdate counts the generation.
   if (isJsonObject(pod.spec)) defaultTolerationSeconds(pod.spec);
   prepareUpdate(pod, liveObject);
-  const violations = checkPodUpdate(liveObject as Pod, pod as Pod);
+  const violations = checkPodUpdate(liveObject as Pod, pod as Pod, undecoded as Pod | undefined);
   if (violations.length > 0) {
     // checkPodUpdate repeats what the apiserver repeats; the message joins the distinct errors only (the
     // aggregate drops repeats), the causes keep them all.

@@ -16,9 +16,10 @@
  * (module download or build) and the tail of its output when Go fails or a step outlives its timeout.
  */
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { projectRoot } from "../pipeline/common.js";
 
 const goModulesDir = join(projectRoot, "tools", "apiserver", "go");
@@ -87,10 +88,17 @@ export function missingBinaries(binaries: ControlPlaneBinaries): string[] {
   return [binaries.kubeApiserver, binaries.kubectl, binaries.etcd].filter((path) => !existsSync(path));
 }
 
-function run(step: string, args: string[], cwd: string, timeoutMs: number, log: (line: string) => void): Promise<void> {
+function run(
+  step: string,
+  args: string[],
+  cwd: string,
+  timeoutMs: number,
+  log: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const started = Date.now();
-    const child = spawn("go", args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("go", args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let tail = "";
     const keep = (chunk: Buffer): void => {
       tail = (tail + chunk.toString()).slice(-4000);
@@ -140,6 +148,7 @@ async function buildInto(
   moduleDir: string,
   ldflags: string,
   log: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
   mkdirSync(dirname(target), { recursive: true });
   const partial = `${target}.partial-${process.pid}`;
@@ -150,11 +159,35 @@ async function buildInto(
       moduleDir,
       BUILD_TIMEOUT_MS,
       log,
+      env,
     );
     renameSync(partial, target);
   } finally {
     rmSync(partial, { force: true });
   }
+}
+
+/**
+ * A recorder of tools/record written in Go against the minor's Kubernetes packages (go-pod-spec-layout.go),
+ * built with the wrapper module's pinned graph into `<cache>/record/<name>-<hash of source and go.sum>`
+ * once, so later runs only start it. Needs the modules already downloaded (a control plane built from
+ * them): `GOPROXY=off`, nothing is fetched. Returns the binary's path.
+ */
+export async function ensureGoRecorder(
+  source: string,
+  minor: string = defaultMinor,
+  log: (line: string) => void = console.error,
+): Promise<string> {
+  const moduleDir = kubernetesModuleDir(minor);
+  const hash = createHash("sha256")
+    .update(readFileSync(source))
+    .update(readFileSync(join(moduleDir, "go.sum")))
+    .digest("hex")
+    .slice(0, 16);
+  const target = join(cacheRoot(), "record", `${basename(source, ".go")}-${hash}`);
+  if (existsSync(target)) return target;
+  await buildInto(target, source, moduleDir, "-s -w", log, { ...process.env, GOPROXY: "off", GOFLAGS: "-mod=readonly" });
+  return target;
 }
 
 /**

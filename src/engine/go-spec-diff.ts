@@ -1,0 +1,198 @@
+/**
+ * The diff kube-apiserver appends to `spec: Forbidden: pod updates may not change fields other than …`:
+ * kubernetes v1.35.4 pkg/apis/core/validation/validation.go ValidatePodUpdate writes
+ * `diff.Diff(oldPod.Spec, mungedPodSpec)` — both INTERNAL Go PodSpecs (k8s.io/kubernetes/pkg/apis/core),
+ * marshalled by json.MarshalIndent(spec, "", " ") and compared line by line (src/engine/go-difflib.ts).
+ *
+ * The internal JSON differs from the v1 JSON the engine holds: Go field names, every member written
+ * (zero values too: "", 0, false, null for nil pointers, lists and maps), embedded structs flattened,
+ * map keys sorted, quantities canonical (src/engine/quantity.ts). How each internal struct is written and
+ * which v1 key each member comes from is recorded from the Go types themselves into
+ * src/engine/go-pod-spec-layout.ts (tools/record/go-pod-spec-layout.go); the hand-written part of the
+ * v1→internal conversion (pkg/apis/core/v1/conversion.go) is `toInternalPlacement` below.
+ *
+ * Inputs: the old v1 spec and the munged new one (v1 JSON, as pod-update-rules.ts builds it). Output:
+ * the diff text. Pure.
+ *
+ * Lists and maps a patch left empty are `[]` and `{}` (withEmptyCollections), nil ones `null`.
+ * Not modelled: strings with invalid UTF-16 (lone surrogates), map keys outside the BMP (Go sorts keys by
+ * UTF-8 bytes), server-side apply's empty lists (its merged object is not at hand).
+ */
+import { goPodSpecLayout, goPodSpecRoot } from "./go-pod-spec-layout.js";
+import { goUnifiedDiff } from "./go-difflib.js";
+import { goJson } from "./go-text.js";
+import { isJsonObject, type JsonObject, type JsonValue } from "./json.js";
+import { canonicalQuantity } from "./quantity.js";
+
+/** One member of an internal struct as encoding/json writes it (recorded; see the layout file). */
+export interface GoStructMember {
+  /** Its JSON key: the Go field name, or its json tag in the shared metav1 types. */
+  name: string;
+  /** string, bool, int, quantity, intOrString, time, rawJSON, *T, []T, map[string]T or a struct name. */
+  type: string;
+  /** The v1 JSON key it is converted from; `a.b` is a path. */
+  v1: string;
+  omitEmpty?: boolean;
+  omitZero?: boolean;
+}
+
+export type GoStructLayout = readonly GoStructMember[];
+
+/** Convert_v1_PodSpec_To_core_PodSpec's fields that live in the internal PodSecurityContext. */
+const movedIntoSecurityContext = ["hostNetwork", "hostPID", "hostIPC", "shareProcessNamespace", "hostUsers"];
+
+/**
+ * The v1 spec with conversion.go's hand-written moves done: the host namespace fields go into
+ * securityContext (which the internal spec always has), `serviceAccount` stands in for an empty
+ * `serviceAccountName`, and a negative terminationGracePeriodSeconds is 1 (Convert_v1_Pod_To_core_Pod).
+ */
+function toInternalPlacement(spec: JsonObject): JsonObject {
+  const out: JsonObject = { ...spec };
+  const securityContext: JsonObject = isJsonObject(spec.securityContext) ? { ...spec.securityContext } : {};
+  for (const key of movedIntoSecurityContext) {
+    if (spec[key] !== undefined) securityContext[key] = spec[key];
+  }
+  out.securityContext = securityContext;
+  if (typeof spec.serviceAccountName !== "string" || spec.serviceAccountName === "") {
+    out.serviceAccountName = spec.serviceAccount ?? "";
+  }
+  if (typeof spec.terminationGracePeriodSeconds === "number" && spec.terminationGracePeriodSeconds < 0) {
+    out.terminationGracePeriodSeconds = 1;
+  }
+  return out;
+}
+
+function at(object: JsonObject, path: string): JsonValue | undefined {
+  let value: JsonValue | undefined = object;
+  for (const key of path.split(".")) value = isJsonObject(value) ? value[key] : undefined;
+  return value;
+}
+
+/** encoding/json's isEmptyValue, for omitempty: a struct (quantities, times too) is never empty. */
+function isEmpty(type: string, value: JsonValue | undefined): boolean {
+  const missing = value === undefined || value === null;
+  if (type.startsWith("*")) return missing;
+  if (type.startsWith("[]")) return missing || (Array.isArray(value) && value.length === 0);
+  if (type.startsWith("map[")) return missing || (isJsonObject(value) && Object.keys(value).length === 0);
+  if (type === "string" || type === "int" || type === "bool") return missing || value === "" || value === 0 || value === false;
+  return false;
+}
+
+type Item = [prefix: string, type: string, value: JsonValue | undefined];
+
+/** Lines of a MarshalIndent object or array: `open`, the items one level deeper, `close`; `{}` when empty. */
+function block(open: string, close: string, items: Item[], depth: number, prefix: string): string[] {
+  const indent = " ".repeat(depth);
+  if (items.length === 0) return [`${indent}${prefix}${open}${close}`];
+  const lines = [`${indent}${prefix}${open}`];
+  items.forEach(([key, itemType, item], index) => {
+    const rendered = render(itemType, item, depth + 1, key);
+    if (index < items.length - 1) rendered[rendered.length - 1] += ",";
+    for (const line of rendered) lines.push(line);
+  });
+  lines.push(`${indent}${close}`);
+  return lines;
+}
+
+/** Lines of json.MarshalIndent(value, "", " ") for a value of `type` at `depth`, the first after `prefix`. */
+function render(type: string, value: JsonValue | undefined, depth: number, prefix: string): string[] {
+  const scalar = (text: string): string[] => [`${" ".repeat(depth)}${prefix}${text}`];
+  const missing = value === undefined || value === null;
+  if (type.startsWith("*")) return missing ? scalar("null") : render(type.slice(1), value, depth, prefix);
+  if (type.startsWith("[]")) {
+    if (!Array.isArray(value)) return scalar("null");
+    return block(
+      "[",
+      "]",
+      value.map((item): Item => ["", type.slice(2), item]),
+      depth,
+      prefix,
+    );
+  }
+  if (type.startsWith("map[string]")) {
+    if (!isJsonObject(value)) return scalar("null");
+    const items = Object.keys(value)
+      .sort()
+      .map((key): Item => [`${goJson(key)}: `, type.slice("map[string]".length), value[key]]);
+    return block("{", "}", items, depth, prefix);
+  }
+  switch (type) {
+    case "string":
+      return scalar(goJson(typeof value === "string" ? value : ""));
+    case "bool":
+      return scalar(value === true ? "true" : "false");
+    case "int":
+      return scalar(typeof value === "number" ? String(value) : "0");
+    case "quantity":
+      // The zero Quantity writes "0"; an unparsable one (refused before any diff upstream) as given.
+      return scalar(goJson(missing ? "0" : (canonicalQuantity(value) ?? String(value))));
+    case "intOrString":
+      return scalar(typeof value === "string" ? goJson(value) : typeof value === "number" ? String(value) : "0");
+    case "time":
+      return scalar(typeof value === "string" ? goJson(value) : "null");
+    case "rawJSON":
+      return renderAny(value ?? null, depth, prefix);
+  }
+  const layout = goPodSpecLayout[type];
+  if (layout === undefined) throw new Error(`go-spec-diff: ${type} is not in src/engine/go-pod-spec-layout.ts`);
+  const object = isJsonObject(value) ? value : {};
+  const items: Item[] = [];
+  for (const member of layout) {
+    const memberValue = at(object, member.v1);
+    if (member.omitEmpty === true && isEmpty(member.type, memberValue)) continue;
+    if (member.omitZero === true && (memberValue === undefined || memberValue === null)) continue;
+    items.push([`${goJson(member.name)}: `, member.type, memberValue]);
+  }
+  return block("{", "}", items, depth, prefix);
+}
+
+/** A value of no recorded type (FieldsV1's raw JSON): objects keep their key order, as Go re-indents the bytes. */
+function renderAny(value: JsonValue, depth: number, prefix: string): string[] {
+  if (Array.isArray(value)) {
+    return block(
+      "[",
+      "]",
+      value.map((item): Item => ["", "rawJSON", item]),
+      depth,
+      prefix,
+    );
+  }
+  if (isJsonObject(value)) {
+    const items = Object.entries(value).map(([key, item]): Item => [`${goJson(key)}: `, "rawJSON", item]);
+    return block("{", "}", items, depth, prefix);
+  }
+  return [`${" ".repeat(depth)}${prefix}${goJson(value)}`];
+}
+
+/**
+ * `decoded` (a copy) with the empty lists and maps of `raw` (the same document before decoding) put back
+ * where decoding dropped them: encoding/json makes `[]` and `{}` non-nil empty values, which the
+ * conversion keeps and MarshalIndent writes as `[]` and `{}`, not `null`. Members the layout does not
+ * know are never written, so what decoding dropped for being unknown may come back harmlessly.
+ */
+export function withEmptyCollections(decoded: JsonObject, raw: JsonObject): JsonObject {
+  const out: JsonObject = { ...decoded };
+  for (const [key, value] of Object.entries(raw)) {
+    const kept = out[key];
+    const empty = Array.isArray(value) ? value.length === 0 : isJsonObject(value) && Object.keys(value).length === 0;
+    if (empty && kept === undefined) out[key] = Array.isArray(value) ? [] : {};
+    else if (isJsonObject(value) && isJsonObject(kept)) out[key] = withEmptyCollections(kept, value);
+    else if (Array.isArray(value) && Array.isArray(kept) && value.length === kept.length) {
+      out[key] = kept.map((item, index) => {
+        const source = value[index];
+        return isJsonObject(item) && isJsonObject(source) ? withEmptyCollections(item, source) : item;
+      });
+    }
+  }
+  return out;
+}
+
+/** json.MarshalIndent(internal PodSpec, "", " ") of a v1 spec. */
+export function internalSpecText(spec: JsonObject): string {
+  return render(goPodSpecRoot, toInternalPlacement(spec), 0, "").join("\n");
+}
+
+/** diff.Diff(old, munged) of two v1 specs, as the apiserver appends it to the Forbidden message. */
+export function goSpecDiff(before: JsonObject, after: JsonObject): string {
+  return goUnifiedDiff(internalSpecText(before), internalSpecText(after));
+}
