@@ -89,22 +89,6 @@ function predict(step: Extract<Step, { kind: "apply" | "patch" }>, stored: Pod |
   }
 }
 
-/**
- * The one documented divergence (docs/mock.md, "Differences from the apiserver"): the apiserver appends a
- * diff of its internal Go PodSpec to the `spec: Forbidden` refusal; the engine names the rule only.
- */
-function withoutSpecDiff(answer: Recorded): Recorded {
-  const cut = (message: Json | undefined): Json | undefined =>
-    typeof message === "string" && message.includes("pod updates may not change fields other than")
-      ? message.replace(/\n@@[\s\S]*$/, "")
-      : message;
-  const copy = structuredClone(answer);
-  const body = copy.body as { message?: Json; details?: { causes?: Array<{ message?: Json }> } };
-  if (body.message !== undefined) body.message = cut(body.message) ?? null;
-  for (const cause of body.details?.causes ?? []) if (cause.message !== undefined) cause.message = cut(cause.message) ?? null;
-  return copy;
-}
-
 const stored = (answers: Recorded[], before: number, steps: Step[]): Pod | undefined => {
   let pod: Pod | undefined;
   for (let index = 0; index < before; index += 1) {
@@ -138,7 +122,7 @@ describe(`server-side apply: ${applySequences.length} sequences against the reco
       }
       if (step.kind === "post") return;
       const predicted = predict(step, before, name);
-      expect(predicted, where).toEqual(withoutSpecDiff(recorded));
+      expect(predicted, where).toEqual(recorded);
     });
   });
 });

@@ -21,7 +21,7 @@ import type { Pod } from "../../src/operation/patch-pod.js";
 import type { Status } from "../../src/status/status.js";
 import { type EngineCase, type EnginePatchType, mediaTypes, namespace, podPatch } from "./engine-cases.js";
 import { type Compared, type Divergence, divergences } from "./engine-divergences.js";
-import { normalizeJson, withoutServerSetFields, withoutSpecDiff } from "./support/normalize.js";
+import { normalizeJson, withoutServerSetFields } from "./support/normalize.js";
 import type { ApiAnswer, Json } from "./support/server.js";
 
 export type JsonMap = { [key: string]: Json };
@@ -92,22 +92,11 @@ function refusal(status: Status | JsonMap): Outcome {
   };
 }
 
-/** The server's answer as an Outcome; the spec diff it appends (normalize.ts) is left out of messages. */
+/** The server's answer as an Outcome, the diff it appends to `spec: Forbidden` included (the engine writes it too). */
 export function serverOutcome(replayed: Replayed): Outcome {
   if (replayed.status >= 200 && replayed.status < 300)
     return { accepted: true, pod: withoutServerSetFields(replayed.body as JsonMap), warnings: [...replayed.warnings].sort() };
-  const outcome = refusal(replayed.body as JsonMap);
-  if (outcome.accepted) return outcome;
-  const strip = (text: Json): Json => (typeof text === "string" ? withoutSpecDiff(text) : text);
-  return {
-    ...outcome,
-    message: withoutSpecDiff(outcome.message),
-    causes: outcome.causes.map((cause) =>
-      cause !== null && typeof cause === "object" && !Array.isArray(cause)
-        ? { ...cause, message: strip(cause.message ?? null) }
-        : cause,
-    ),
-  };
+  return refusal(replayed.body as JsonMap);
 }
 
 /** What the project predicts for the case on the server's base Pod: writePod, the whole PATCH. */

@@ -12,10 +12,8 @@
  * text. The uid of an `ownerReferences` element is what the client wrote, not an identity the server
  * made, and is kept. Everything else is compared as it is.
  *
- * Two more helpers say what the project never predicts of a Pod answer: `withoutServerSetFields` drops
- * `metadata.managedFields` (for suites that do not model field ownership), and `withoutSpecDiff` cuts the
- * text the apiserver appends to its "pod updates may not change fields other than …" error — a go-difflib
- * unified diff of its internal Go types, deterministic (so recordings keep it) but part of no contract.
+ * One more helper says what some suites do not predict of a Pod answer: `withoutServerSetFields` drops
+ * `metadata.managedFields` (for suites that do not model field ownership).
  *
  * `statusMessageShape` is the one place that says which words of a Status message are the decoder's
  * rather than the apiserver's, for comparing another implementation's answers (the mock's) with the
@@ -113,17 +111,6 @@ export function statusMessageShape(message: string): string {
     .replace(/(Invalid value: <object>: )(?!strict decoding error: )[^\n]*/g, "$1<decoding error>")
     .replace(/(yaml: )[^\n]*/g, "$1<yaml error>")
     .replace(/(: )expected [^,\n]+, got [^\n]*/g, "$1<type mismatch>");
-}
-
-/** Where the diff starts: right after the list of updatable fields of ValidatePodUpdate (kubernetes v1.35.4). */
-const specDiffStart = "(allow it to be set to 1 if it was previously negative)\n";
-
-/** `message` without the spec diff and the newline before it (an aggregate's closing `]` is kept). */
-export function withoutSpecDiff(message: string): string {
-  const start = message.indexOf(specDiffStart);
-  if (start < 0) return message;
-  const closing = message.endsWith("]") && message.includes(" is invalid: [") ? "]" : "";
-  return `${message.slice(0, start + specDiffStart.length - 1)}${closing}`;
 }
 
 /** A Pod without what the server writes on every request and a suite that does not model it ignores. */
