@@ -20,8 +20,8 @@
  */
 import { goPodSpecLayout, goPodSpecRoot } from "./go-pod-spec-layout.js";
 import { goUnifiedDiff } from "./go-difflib.js";
-import { goJson } from "./go-text.js";
-import { isJsonObject, type JsonObject, type JsonValue } from "./json.js";
+import { goHtmlEscaped, goJson } from "./go-text.js";
+import { isJsonObject, type JsonObject, type JsonValue, jsonText } from "./json.js";
 import { canonicalQuantity } from "./quantity.js";
 
 /** One member of an internal struct as encoding/json writes it (recorded; see the layout file). */
@@ -146,22 +146,15 @@ function render(type: string, value: JsonValue | undefined, depth: number, prefi
   return block("{", "}", items, depth, prefix);
 }
 
-/** A value of no recorded type (FieldsV1's raw JSON): objects keep their key order, as Go re-indents the bytes. */
+/**
+ * A value of no recorded type (FieldsV1's raw JSON, which MarshalIndent re-indents as it stands, keys in
+ * their order): jsonText's one-space indentation, which needs no recursion however deep the value nests.
+ */
 function renderAny(value: JsonValue, depth: number, prefix: string): string[] {
-  if (Array.isArray(value)) {
-    return block(
-      "[",
-      "]",
-      value.map((item): Item => ["", "rawJSON", item]),
-      depth,
-      prefix,
-    );
-  }
-  if (isJsonObject(value)) {
-    const items = Object.entries(value).map(([key, item]): Item => [`${goJson(key)}: `, "rawJSON", item]);
-    return block("{", "}", items, depth, prefix);
-  }
-  return [`${" ".repeat(depth)}${prefix}${goJson(value)}`];
+  const indent = " ".repeat(depth);
+  return goHtmlEscaped(jsonText(value, { indent: 1 }))
+    .split("\n")
+    .map((line, index) => (index === 0 ? `${indent}${prefix}${line}` : `${indent}${line}`));
 }
 
 /**

@@ -68,12 +68,17 @@ function goNumber(value: number): string {
   return `${mantissa}e${sign}${power.replace(/^[-+]/, "").padStart(2, "0")}`;
 }
 
-/** JSON as Go's encoder writes it (keys in the given order; `<`, `>`, `&`, U+2028 and U+2029 escaped like encoding/json). */
+/**
+ * JSON text as Go's encoder escapes it: `<`, `>`, `&`, U+2028 and U+2029 as `\u003c` …, which JSON.stringify
+ * leaves alone. Those characters occur only inside strings of JSON text, so the whole text can be passed.
+ */
+export function goHtmlEscaped(jsonText: string): string {
+  return jsonText.replace(/[<>&\u2028\u2029]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** JSON as Go's encoder writes it (keys in the given order, HTML characters escaped). */
 export function goJson(value: JsonValue): string {
-  return JSON.stringify(value).replace(
-    /[<>&\u2028\u2029]/g,
-    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  return goHtmlEscaped(JSON.stringify(value));
 }
 
 /** `fmt`'s `%v` of a JSON value as Go decodes it into `interface{}`: `map[a:1 b:[x y]]`, `<nil>` for null. */
