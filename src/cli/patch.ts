@@ -204,11 +204,11 @@ export function runPatchCli(argv: string[], output: CliOutput, command = "npm ru
   output.stdout(`${jsonText(patched as JsonValue, { indent: 2 })}\n`);
   const violations = checkPodUpdate(options.pod, patched);
   if (violations.length === 0) return 0;
-  const lines = violations.map((violation) =>
-    violation.changed === undefined
-      ? `  ${violation.message}`
-      : `  ${violation.message}\n    changed: ${violation.changed.join(", ")}`,
-  );
+  // The spec rule's message ends with the apiserver's diff of the specs, one line each: indented under it.
+  const lines = violations.map((violation) => {
+    const message = `  ${violation.message.trimEnd().replaceAll("\n", "\n    ")}`;
+    return violation.changed === undefined ? message : `${message}\n    changed: ${violation.changed.join(", ")}`;
+  });
   output.stderr(
     `the apiserver would refuse this update (${violations.length} violation${violations.length === 1 ? "" : "s"}):\n${lines.join("\n")}\n` +
       `${JSON.stringify(updateRejection(options.pod, violations), null, 2)}\n`,
