@@ -69,7 +69,7 @@ function saveUntilFreshTypes(marker: string): Promise<number> {
 /** Median of each stage's time over the watcher's runs after the first (the initial build). */
 function stageMedians(): string {
   const runs = output.split(/^run {7}/m).slice(2);
-  return ["lint", "bundle", "generate", "docs"]
+  return ["lint", "bundle", "types", "generate", "docs"]
     .map((stage) => {
       const times = runs.flatMap((run) =>
         [...run.matchAll(new RegExp(`^${stage} +ok +(\\d+) ms$`, "gm"))].map((match) => Number(match[1])),

@@ -1,6 +1,7 @@
 /**
  * `npm run watch` as a user meets it: the real watcher runs as a child process in a project copy while
- * a schema is edited well, then badly, then fixed; it is stopped by its PID.
+ * a schema is edited well, then badly (a YAML error; then a property lint refuses, whose types are written
+ * before lint finished and put back after), then fixed; it is stopped by its PID.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
@@ -61,7 +62,7 @@ describe("npm run watch", () => {
     project?.remove();
   });
 
-  it("regenerates on a good edit, keeps the outputs on a bad one, recovers on the fix, stops on SIGTERM", {
+  it("regenerates on a good edit, keeps the outputs on a bad one and on one only lint refuses, recovers on the fix, stops on SIGTERM", {
     timeout: 300_000,
   }, async () => {
     project = copyProject();
@@ -89,6 +90,16 @@ describe("npm run watch", () => {
     const badLine = broken.split("\n").indexOf("  misaligned: true") + 1;
     expect(bad).toContain(`${schemaFile}:${badLine}:`);
     expect(bad).toMatch(/^build +failed .*kept the last good outputs/m);
+    expect(project.snapshotGenerated()).toEqual(afterGood);
+
+    // Valid YAML that bundles, but fails lint (house/described): the types, written before lint finished,
+    // are put back, and the run ends "build failed" with lint's problem.
+    project.write(schemaFile, original.replace("\nproperties:\n", "\nproperties:\n  undescribed:\n    type: string\n"));
+    const lintOnly = await lines.next(/^build +(ok|failed) /);
+    expect(lintOnly).toMatch(/^types +ok +\d+ ms$/m);
+    expect(lintOnly).toMatch(new RegExp(`^${schemaFile}:\\d+:\\d+ error house/described: `, "m"));
+    expect(lintOnly).toMatch(/^ {2}put back generated\/openapi\.ts: the types of the last good run$/m);
+    expect(lintOnly).toMatch(/^build +failed .*kept the last good outputs/m);
     expect(project.snapshotGenerated()).toEqual(afterGood);
 
     project.write(schemaFile, withProperty(original, "watchFixed"));

@@ -7,67 +7,97 @@
  * and build/docs/index.html.
  * Exit codes: 0 success, 1 the spec has problems (each printed as file:line:col), 2 crash.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BaseResolver } from "@redocly/openapi-core";
-import { bundleFiles, bundleSpec } from "./bundle.js";
-import { commitFiles, isEntryPoint, loadRedoclyConfig, runStage, timed } from "./common.js";
+import { type BundledSpec, bundleDocument, bundledSpec, bundleFiles, bundleSpec, type ParsedFiles } from "./bundle.js";
+import { commitFiles, type FileSet, isEntryPoint, loadRedoclyConfig, relativeToProject, runStage, timed } from "./common.js";
 import { buildDocs } from "./docs.js";
-import { generateFiles } from "./generate.js";
+import { generateFiles, generateTypes, typesPath } from "./generate.js";
 import { lintSpec, type SpecSource } from "./lint.js";
 
+/** What `npm run watch` adds to a run (tools/pipeline/watch.ts). */
+export interface WatchRun {
+  /** Lints the current files on the other core (tools/pipeline/lint-worker.ts); rejects with the problems. */
+  lint: () => Promise<void>;
+  /** The spec files parsed by earlier runs, so that only changed files are parsed again. */
+  parsed: ParsedFiles;
+}
+
 /**
- * One full run. Lint and bundle share one document resolver, so every spec file is read and parsed
- * once (lint first: bundling rewrites the resolved documents in place). The docs render in a child
- * process from a temporary copy of the new bundle; with `docs: "alongside-types"` (the build) it
- * starts before the types are generated — openapi-typescript and TypeScript are only imported then —
- * and runs on the other core, with `docs: "after-types"` (watch, where fresh types matter most) it
- * starts once they are written. Nothing is written until lint, bundle and generate succeeded.
- * `lintElsewhere` (watch: tools/pipeline/lint-worker.ts) lints on the other core while this thread bundles
- * and generates; the writes still wait for it, and when both fail its problems are the ones reported
- * (they include what made the bundle fail).
+ * One full run. Nothing is written until lint, bundle and generate succeeded — except in watch (below).
+ * The docs render in a child process from a temporary copy of the new bundle.
+ *
+ * The build: lint and bundle share one document resolver, so every spec file is read and parsed once
+ * (lint first: bundling rewrites the resolved documents in place); the docs render starts before the
+ * types are generated — openapi-typescript and TypeScript are only imported then — and runs on the other
+ * core.
+ *
+ * Watch (`watch` given), where fresh types matter most: lint runs on the other core while this thread
+ * bundles (parsing only the files that changed) and generates. generated/openapi.ts is written as soon as
+ * the types are made, before lint and the rest of generate have finished; the rest of generated/ once they
+ * succeeded. If either then fails, the types written early are put back as they were (the last good
+ * outputs), the problems are printed and the run ends "build failed" — generated/ at rest never holds the
+ * types of a spec that fails lint (docs/pipeline.md). When both lint and bundle or generate fail, lint's
+ * problems are the ones reported (they include what made the others fail). The docs start once
+ * generated/ is written.
  */
-export async function buildAll(
-  source: SpecSource = {},
-  docs: "alongside-types" | "after-types" = "alongside-types",
-  lintElsewhere?: () => Promise<void>,
-): Promise<void> {
+export async function buildAll(source: SpecSource = {}, watch?: WatchRun): Promise<void> {
   const started = performance.now();
   const config = source.config ?? (await loadRedoclyConfig());
-  const shared = { ...source, config, resolver: source.resolver ?? new BaseResolver(config.resolve) };
-  const linted = lintElsewhere === undefined ? undefined : timed("lint", lintElsewhere);
-  // Handled here so that a lint failure while bundling is not an unhandled rejection; awaited below.
-  linted?.catch(() => undefined);
-  if (linted === undefined) await timed("lint", () => lintSpec(shared));
-  const spec = await timed("bundle", () => bundleSpec(shared)).catch(async (error: unknown) => {
-    await linted;
-    throw error;
-  });
-  const scratch = mkdtempSync(join(tmpdir(), "pod-patch-build-"));
-  try {
-    const bundleCopy = join(scratch, "openapi.json");
-    writeFileSync(bundleCopy, spec.json);
-    let docsStarted = performance.now();
-    let page = docs === "alongside-types" ? buildDocs(bundleCopy) : undefined;
+  if (watch === undefined) {
+    const shared = { ...source, config, resolver: source.resolver ?? new BaseResolver(config.resolve) };
+    await timed("lint", () => lintSpec(shared));
+    const spec = await timed("bundle", () => bundleSpec(shared));
+    const docs = startDocs(spec);
     // Handled here so a docs failure during generate is not an unhandled rejection; awaited below.
-    page?.catch(() => undefined);
+    docs.page.catch(() => undefined);
     const generated = await timed("generate", () => generateFiles(spec)).catch(async (error: unknown) => {
-      await page?.catch(() => undefined);
-      await linted;
+      await docs.page.catch(() => undefined);
       throw error;
     });
-    await linted;
     commitFiles(new Map([...bundleFiles(spec), ...generated]));
-    if (page === undefined) {
-      docsStarted = performance.now();
-      page = buildDocs(bundleCopy);
+    commitFiles(await timed("docs", () => docs.page, docs.started));
+  } else {
+    const linted = timed("lint", watch.lint);
+    // Handled here so that a lint failure while bundling is not an unhandled rejection; awaited below.
+    linted.catch(() => undefined);
+    /** Lint's problems when it failed, else `error`: what a failed run reports. */
+    const rootCause = async (error: unknown): Promise<never> => {
+      await linted;
+      throw error;
+    };
+    const resolver = watch.parsed.resolver(config);
+    const document = await timed("bundle", () => bundleDocument({ ...source, config, resolver })).catch(rootCause);
+    const types = await timed("types", () => generateTypes(document)).catch(rootCause);
+    const previousTypes = existsSync(typesPath) ? readFileSync(typesPath, "utf8") : undefined;
+    commitFiles(new Map([[typesPath, types]]));
+    let spec: BundledSpec;
+    try {
+      spec = bundledSpec(document);
+      const generated = await timed("generate", () => generateFiles(spec, types)).catch(rootCause);
+      await linted;
+      commitFiles(new Map([...bundleFiles(spec), ...generated]));
+    } catch (error) {
+      if (previousTypes === undefined) rmSync(typesPath, { force: true });
+      else commitFiles(new Map([[typesPath, previousTypes]]), () => undefined);
+      console.log(`  put back ${relativeToProject(typesPath)}: the types of the last good run`);
+      throw error;
     }
-    commitFiles(await timed("docs", () => page, docsStarted));
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    const docs = startDocs(spec);
+    commitFiles(await timed("docs", () => docs.page, docs.started));
   }
   console.log(`build     ok     ${Math.round(performance.now() - started)} ms`);
+}
+
+/** Starts rendering the docs of `spec` in a child process, from a temporary copy of its bundle (removed after). */
+function startDocs(spec: BundledSpec): { page: Promise<FileSet>; started: number } {
+  const scratch = mkdtempSync(join(tmpdir(), "pod-patch-build-"));
+  const bundleCopy = join(scratch, "openapi.json");
+  writeFileSync(bundleCopy, spec.json);
+  const page = buildDocs(bundleCopy).finally(() => rmSync(scratch, { recursive: true, force: true }));
+  return { page, started: performance.now() };
 }
 
 const usage = `usage: npm run build

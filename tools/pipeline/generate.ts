@@ -121,17 +121,25 @@ export const cceJsonPatchOps = ${constant(cceOps)} as const;
 `;
 }
 
-/** Generates types, operation module, merge metadata and manifest from a bundle, in memory. */
-export async function generateFiles(spec: BundledSpec): Promise<FileSet> {
+/** generated/openapi.ts (openapi-typescript's types) from a bundled document, in memory; the document is not changed. */
+export async function generateTypes(document: Record<string, unknown>): Promise<string> {
   // defaultNonNullable off: with it (openapi-typescript 7's default), a property with a `default` becomes
   // required in the generated type, and a patch body would have to send every defaulted field;
   // emptyObjectsUnknown on: FieldsV1 is an opaque object with keys, not `Record<string, never>`.
   // Imported here, not at the top: it loads TypeScript (~0.6 s), which the build overlaps with the docs
   // render and which modules that only read the bundle (readBundle, describeOperation) never need.
   const { default: openapiTS, astToString } = await import("openapi-typescript");
-  const ast = await openapiTS(spec.document as never, { defaultNonNullable: false, emptyObjectsUnknown: true, silent: true });
+  const ast = await openapiTS(document as never, { defaultNonNullable: false, emptyObjectsUnknown: true, silent: true });
+  return banner + astToString(ast);
+}
+
+/**
+ * Generates types, operation module, merge metadata and manifest from a bundle, in memory. `types`: the
+ * text generateTypes already made of this bundle (watch writes it first), so it is not made twice.
+ */
+export async function generateFiles(spec: BundledSpec, types?: string): Promise<FileSet> {
   const files: FileSet = new Map();
-  files.set(typesPath, banner + astToString(ast));
+  files.set(typesPath, types ?? (await generateTypes(spec.document)));
   files.set(operationPath, operationModule(spec.document));
   files.set(mergeMetadataPath, mergeMetadataModule(spec.document as OpenApiNode, banner));
   const outputs = new Map([...bundleFiles(spec), ...files]);

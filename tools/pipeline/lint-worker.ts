@@ -3,7 +3,7 @@
  * the watcher's own thread bundles and generates the types, so that fresh types wait for the longer of the
  * two instead of their sum (lint alone was about half of save → fresh types).
  * Protocol: each message asks for one run and lists the files that changed since the last; redocly.yaml is
- * loaded again for it (an edited config applies, as in the watcher). The worker keeps its document
+ * loaded again when a change is not a spec file (an edited config applies, as in the watcher). The worker keeps its document
  * resolver between runs and forgets only the changed files, so an edit re-reads and re-parses one file, not
  * the ~150 of the spec (lint only reads the documents; bundling, which rewrites them, runs elsewhere with a
  * fresh resolver). A change that is not a spec file (redocly.yaml, a folder) starts a fresh resolver.
@@ -12,7 +12,7 @@
  * `startLintWorker()` gives the watcher a `lint()` that resolves or rejects like lintSpec, and `stop()`.
  */
 import { isMainThread, parentPort, Worker } from "node:worker_threads";
-import { BaseResolver, loadConfig } from "@redocly/openapi-core";
+import { BaseResolver, type Config, loadConfig } from "@redocly/openapi-core";
 import { redoclyConfigPath, SpecError, type SpecProblem } from "./common.js";
 import { lintSpec } from "./lint.js";
 
@@ -21,11 +21,16 @@ type Answer = { problems: SpecProblem[] } | { crash: string };
 if (!isMainThread && parentPort !== null) {
   const port = parentPort;
   let resolver: BaseResolver | undefined;
+  let loaded: Promise<Config> | undefined;
   port.on("message", (changed: string[]) => {
     const specFiles = changed.every((path) => /\.(ya?ml|json)$/.test(path) && !path.endsWith("redocly.yaml"));
-    if (!specFiles) resolver = undefined;
+    if (!specFiles) {
+      resolver = undefined;
+      loaded = undefined;
+    }
     for (const path of changed) resolver?.cache.delete(path);
-    loadConfig({ configPath: redoclyConfigPath })
+    loaded ??= loadConfig({ configPath: redoclyConfigPath });
+    loaded
       .then((config) => {
         resolver ??= new BaseResolver(config.resolve);
         return lintSpec({ config, resolver });

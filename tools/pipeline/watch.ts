@@ -2,32 +2,37 @@
  * Stage: watch — the edit loop. Runs lint → bundle → generate → docs once, then again on every change
  * under openapi/ or to redocly.yaml, printing one line per stage with its time and one per file written.
  * Input: openapi/, redocly.yaml (re-read on every run).
- * Output: generated/ (bundle, types, client module, manifest — written together, only after lint,
- * bundle and generate all succeeded, as `npm run build` does), then build/docs/index.html. Types are
- * written before the docs are rendered, so they are fresh while the slow docs stage still runs; lint runs
- * in a worker thread (tools/pipeline/lint-worker.ts) on the other core while this one bundles and
- * generates, and still gates the writes.
- * A spec with problems prints them as file:line:col and leaves the last good outputs in place; the next
- * good edit recovers. Changes that arrive during a run are collected into one follow-up run.
+ * Output: generated/openapi.ts as soon as the types are made; the rest of generated/ (bundle, client
+ * module, merge metadata, manifest) once lint and generate succeeded; then build/docs/index.html. Lint runs
+ * in a worker thread (tools/pipeline/lint-worker.ts) on the other core while this one bundles (parsing only
+ * the files whose text changed, tools/pipeline/bundle.ts ParsedFiles) and generates; when lint or the rest
+ * of generate fails, the types written early are put back (tools/pipeline/build.ts buildAll).
+ * A spec with problems prints them as file:line:col, ends the run "build failed" and leaves the last good
+ * outputs in place; the next good edit recovers. Changes that arrive during a run are collected into one
+ * follow-up run. redocly.yaml is loaded again only when it changed.
  * Everything, problems included, is printed on stdout, in order.
  * Exit codes: 0 after SIGINT or SIGTERM (the current run is finished first), 2 when watching cannot start.
  */
 import { type FSWatcher, readdirSync, statSync, watch } from "node:fs";
 import { join } from "node:path";
-import { loadConfig } from "@redocly/openapi-core";
+import { type Config, loadConfig } from "@redocly/openapi-core";
 import { buildAll } from "./build.js";
+import { ParsedFiles } from "./bundle.js";
 import { type LintWorker, startLintWorker } from "./lint-worker.js";
 import { projectRoot, redoclyConfigPath, relativeToProject, runStage, SpecError } from "./common.js";
 
-/** An editor's save is often a burst of writes and renames; wait this long after the last one. */
-const debounceMs = 50;
+/**
+ * An editor's save is often a burst of writes and renames, a few milliseconds apart; wait this long after
+ * the last one. A burst that lasts longer costs a follow-up run, never a lost change.
+ */
+const debounceMs = 15;
 const specDir = join(projectRoot, "openapi");
 const rulesDir = join(specDir, "rules");
 /** Files that can change the outputs; editor swap and backup files are ignored. */
 const specFile = /\.(ya?ml|json|m?js)$/;
 
 /** One pass over the current files; every failure is printed, none is thrown. */
-async function rebuild(changed: string[], lint: LintWorker): Promise<void> {
+async function rebuild(changed: string[], lint: LintWorker, state: WatchState): Promise<void> {
   console.log(`\nrun       ${changed.map(relativeToProject).join(", ")}`);
   if (changed.some((path) => path.startsWith(rulesDir))) {
     console.log(
@@ -36,8 +41,11 @@ async function rebuild(changed: string[], lint: LintWorker): Promise<void> {
   }
   const started = performance.now();
   try {
-    // Config and resolver are fresh per run: an edited redocly.yaml applies, and no document is served from a cache.
-    await buildAll({ config: await loadConfig({ configPath: redoclyConfigPath }) }, "after-types", () => lint.lint(changed));
+    // redocly.yaml is read again when it changed (its plugins cannot be, see above); the spec files are
+    // read every run and parsed again when their text changed.
+    if (state.config === undefined || changed.includes(redoclyConfigPath))
+      state.config = await loadConfig({ configPath: redoclyConfigPath });
+    await buildAll({ config: state.config }, { lint: () => lint.lint(changed), parsed: state.parsed });
   } catch (error) {
     // stdout like every other line of the run, so that the problems stay next to it when piped.
     console.log(
@@ -83,6 +91,12 @@ function watchTree(root: string, onChange: (path: string) => void): () => void {
   };
 }
 
+/** What runs of one watcher keep: the loaded redocly.yaml and the parsed spec files. */
+interface WatchState {
+  config: Config | undefined;
+  parsed: ParsedFiles;
+}
+
 /** Watches, debounces and serialises runs until SIGINT/SIGTERM. */
 function startWatching(): Promise<void> {
   const pending = new Set<string>();
@@ -90,12 +104,13 @@ function startWatching(): Promise<void> {
   let running: Promise<void> | undefined;
   let stopped = false;
   const lint = startLintWorker();
+  const state: WatchState = { config: undefined, parsed: new ParsedFiles() };
 
   function runPending(): void {
     if (running || stopped || pending.size === 0) return;
     const changed = [...pending].sort();
     pending.clear();
-    running = rebuild(changed, lint).finally(() => {
+    running = rebuild(changed, lint, state).finally(() => {
       running = undefined;
       runPending();
     });
