@@ -4,7 +4,7 @@
 // fetch (whose errors carry a system error code in their `cause` chain). An HTTP answer, whatever its status,
 // is never a NoAnswerError: it is a Kubernetes Status (pod-patch-client.ts). Messages never carry a token or
 // URL user information: they name the server by origin and scrub every credential the client holds.
-import { TransportFailure } from "./transport.js";
+import type { TransportFailure } from "./transport.js";
 
 /** Why no answer came back. */
 export type NoAnswerReason =
@@ -38,58 +38,46 @@ export class NoAnswerError extends Error {
 }
 
 /**
- * Reasons by error code, in order; `false` marks errors raised before the request could leave (no connection,
- * or a TLS handshake that failed: OpenSSL's verification codes and node's TLS errors). In TLS 1.3 a refused
- * client certificate is reported after the client wrote its request, but the server refused the connection,
- * not the request, so it still never reached the apiserver.
+ * Reasons by error code, the first matching group wins. The first four are raised before the request could
+ * leave (no connection, or a TLS handshake that failed: OpenSSL's verification codes and node's TLS errors).
+ * In TLS 1.3 a refused client certificate is reported after the client wrote its request, but the server
+ * refused the connection, not the request, so it still never reached the apiserver.
  */
-const reasons: Array<[RegExp, NoAnswerReason, false?]> = [
-  [/^ECONNREFUSED$/, "ConnectionRefused", false],
-  [/^(ENOTFOUND|EAI_)/, "HostNotFound", false],
-  [/^(EHOSTUNREACH|ENETUNREACH|ENETDOWN|EADDRNOTAVAIL)$/, "Unreachable", false],
-  [
-    /^(ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_|HOSTNAME_MISMATCH)/,
-    "TlsFailure",
-    false,
-  ],
-  [/^(HPE_|ANSWER_TOO_LARGE|INVALID_|UND_ERR_(HEADERS|RESPONSE|INFO))/, "InvalidAnswer"],
-  [/^(ECONNRESET|EPIPE|ECONNABORTED|UND_ERR_SOCKET)$/, "ConnectionLost"],
-];
+const reasons =
+  /^(?:(?<ConnectionRefused>ECONNREFUSED$)|(?<HostNotFound>ENOTFOUND|EAI_)|(?<Unreachable>(EHOSTUNREACH|ENETUNREACH|ENETDOWN|EADDRNOTAVAIL)$)|(?<TlsFailure>ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_|HOSTNAME_MISMATCH)|(?<InvalidAnswer>HPE_|ANSWER_TOO_LARGE|INVALID_|UND_ERR_(HEADERS|RESPONSE|INFO))|(?<ConnectionLost>(ECONNRESET|EPIPE|ECONNABORTED|UND_ERR_SOCKET)$))/;
 
-/** The first string `code` along the `cause` chain (fetch wraps system errors in a TypeError), with its message. */
-function codeOf(error: unknown): [string | undefined, string] {
-  for (let current = error, depth = 0; depth < 5 && typeof current === "object" && current !== null; depth += 1) {
-    const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
-    if (typeof code === "string") return [code, String(message ?? "")];
+/**
+ * What `error`, thrown while waiting for an answer from `server` (an origin), means, with a message safe to log:
+ * `secrets` (credential header values) are scrubbed from it. `timeoutMs` is given when the client's own
+ * per-attempt timer ended the attempt.
+ */
+export function noAnswer(
+  error: unknown,
+  server: string,
+  attempts: number,
+  secrets: Record<string, string>,
+  timeoutMs?: number,
+): NoAnswerError {
+  // The first string `code` along the `cause` chain (fetch wraps system errors in a TypeError), with its message.
+  let code: string | undefined;
+  let detail = timeoutMs ? `none within ${timeoutMs} ms` : String((error as Error | undefined)?.message ?? error);
+  for (let current = error, depth = 0; !timeoutMs && !code && current && depth < 5; depth += 1) {
+    const { code: given, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof given === "string") [code, detail] = [given, String(message ?? "")];
     current = cause;
   }
-  return [undefined, error instanceof Error ? error.message : String(error)];
-}
-
-export interface NoAnswerContext {
-  /** The server's origin, e.g. `https://192.168.0.198:5443`. */
-  server: string;
-  attempts: number;
-  /** Set when the client's own per-attempt timer ended the attempt. */
-  timeoutMs?: number;
-  /** Credentials the message must never show. */
-  secrets: readonly string[];
-}
-
-/** What `error`, thrown while waiting for an answer, means; with a message safe to log. */
-export function noAnswer(error: unknown, context: NoAnswerContext): NoAnswerError {
-  const timedOut = context.timeoutMs !== undefined;
-  const [code, detail] = timedOut ? [undefined, `none within ${context.timeoutMs} ms`] : codeOf(error);
-  const rule = timedOut ? undefined : reasons.find(([pattern]) => pattern.test(code ?? ""));
-  const reason = timedOut ? "Timeout" : (rule?.[1] ?? "NetworkError");
-  let shown = detail;
-  for (const secret of context.secrets) if (secret !== "") shown = shown.split(secret).join("[redacted]");
-  shown = shown.replace(/\/\/[^/?#\s@]*@/g, "//[redacted]@");
+  const groups = Object.entries(reasons.exec(code as string)?.groups ?? {});
+  const found = groups.findIndex(([, matched]) => matched);
+  const reason = timeoutMs ? "Timeout" : ((groups[found]?.[0] ?? "NetworkError") as NoAnswerReason);
+  for (const value of Object.values(secrets)) {
+    const secret = value.replace(/^Bearer /, "");
+    if (secret) detail = detail.replaceAll(secret, "[redacted]");
+  }
   return new NoAnswerError(
-    `no answer from ${context.server}: ${reason}${code === undefined ? "" : ` (${code})`}: ${shown}${context.attempts > 1 ? ` (${context.attempts} attempts)` : ""}`,
+    `no answer from ${server}: ${reason}${code ? ` (${code})` : ""}: ${detail.replace(/\/\/[^/?#\s@]*@/g, "//[redacted]@")}${attempts > 1 ? ` (${attempts} attempts)` : ""}`,
     reason,
     code,
-    rule?.[2] ?? (error instanceof TransportFailure ? error.requestSent : true),
-    context.attempts,
+    found < 0 || found > 3 ? ((error as TransportFailure | undefined)?.sent ?? true) : false,
+    attempts,
   );
 }

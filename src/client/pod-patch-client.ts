@@ -1,6 +1,6 @@
 // Typed client for PATCH /api/v1/namespaces/{namespace}/pods/{name} (and the GET of the same Pod): a thin layer
-// over openapi-fetch, used only through its documented options (baseUrl, headers, fetch, querySerializer,
-// bodySerializer, parseAs, signal). It binds each patch media type to its body type (a JSON Patch written as
+// over openapi-fetch, used only through its documented options (baseUrl, headers, fetch, parseAs, signal; its
+// default query and body serializers). It binds each patch media type to its body type (a JSON Patch written as
 // an array literal is path- and value-checked like one built with jsonPatch()), checks the path parameters
 // and its own options before any request, sends through its own node:http(s) transport (TLS settings:
 // transport.ts), bounds each attempt by a timeout, retries only what the apiserver refused before touching
@@ -140,34 +140,24 @@ export class InvalidOptionError extends TypeError {
 
 type PathParameter = keyof typeof pathParameterRules;
 
-const pathParameterKinds: Record<PathParameter, string> = {
-  namespace: "a DNS-1123 label",
-  name: "a DNS-1123 subdomain",
-};
-
-const pathParameterPatterns: Record<PathParameter, RegExp> = {
+const pathParameterPatterns = {
   namespace: new RegExp(pathParameterRules.namespace.pattern),
   name: new RegExp(pathParameterRules.name.pattern),
 };
 
-const longestValueShown = 64;
-
 /** Thrown before any request when `namespace` or `name` breaks the contract's rule for it. */
 export class InvalidPathParameterError extends Error {
   override name = "InvalidPathParameterError";
-  readonly parameter: PathParameter;
-  readonly value: string;
-  readonly rule: string;
 
-  constructor(parameter: PathParameter, value: string, rule: string) {
-    const shown =
-      value.length > longestValueShown
-        ? `${JSON.stringify(value.slice(0, longestValueShown))}… (${value.length} characters)`
-        : JSON.stringify(value);
-    super(`Invalid Pod ${parameter} ${shown}: must be ${rule}`);
-    this.parameter = parameter;
-    this.value = value;
-    this.rule = rule;
+  constructor(
+    readonly parameter: PathParameter,
+    readonly value: string,
+    readonly rule: string,
+  ) {
+    // At most 64 characters of the value are shown.
+    super(
+      `Invalid Pod ${parameter} ${JSON.stringify(value.slice(0, 64))}${value.length > 64 ? `… (${value.length} characters)` : ""}: must be ${rule}`,
+    );
   }
 }
 
@@ -180,8 +170,11 @@ function checkPathParameter(parameter: PathParameter, value: unknown): void {
     value.length > maxLength ||
     !pathParameterPatterns[parameter].test(value)
   ) {
-    const rule = `${pathParameterKinds[parameter]}: ${minLength} to ${maxLength} characters matching ${pattern}`;
-    throw new InvalidPathParameterError(parameter, String(value), rule);
+    throw new InvalidPathParameterError(
+      parameter,
+      String(value),
+      `a DNS-1123 ${parameter === "name" ? "subdomain" : "label"}: ${minLength} to ${maxLength} characters matching ${pattern}`,
+    );
   }
 }
 
@@ -196,41 +189,36 @@ export function checkBaseUrl(baseUrl: unknown): { baseUrl: string; origin: strin
     url = new URL(baseUrl as string);
   } catch {}
   if (
-    typeof baseUrl !== "string" ||
-    !/^https?:$/.test(url?.protocol ?? "") ||
-    url?.username !== "" ||
-    url.password !== "" ||
-    /^[^/]*\/\/[^/?#]*@|[?#]/.test(baseUrl)
+    !url ||
+    !/^https?:$/.test(url.protocol) ||
+    url.username ||
+    url.password ||
+    /^[^/]*\/\/[^/?#]*@|[?#]/.test(baseUrl as string)
   ) {
     throw new InvalidOptionError(
       "baseUrl",
       "must be http(s)://host[:port][/path], without user:password@, query or fragment (value not shown)",
     );
   }
-  return { baseUrl: `${url.origin}${url.pathname.replace(/\/+$/, "")}`, origin: url.origin, https: url.protocol === "https:" };
+  return { baseUrl: url.origin + url.pathname.replace(/\/+$/, ""), origin: url.origin, https: url.protocol === "https:" };
 }
 
-const visibleAscii = /^[\x21-\x7E]+$/;
-
-/** Checked here because fetch's own error for a bad header value would print the token. */
-function checkedToken(field: keyof PodPatchCredentials, token: unknown): string {
-  if (typeof token !== "string" || !visibleAscii.test(token)) {
+/** The credential header; the token is checked here because fetch's own error for a bad header value would print it. */
+function credentialHeader(credentials: PodPatchCredentials | undefined): Record<string, string> {
+  if (!credentials) return {};
+  const { xAuthToken, bearerToken } = credentials;
+  const field = xAuthToken === undefined ? "bearerToken" : "xAuthToken";
+  const token = credentials[field];
+  if (xAuthToken !== undefined && bearerToken !== undefined) {
+    throw new InvalidOptionError("credentials", "give either xAuthToken or bearerToken, not both");
+  }
+  if (typeof token !== "string" || !/^[\x21-\x7E]+$/.test(token)) {
     throw new InvalidOptionError(
       `credentials.${field}`,
       "must be a non-empty string of visible ASCII characters (value not shown)",
     );
   }
-  return token;
-}
-
-function credentialHeader(credentials: PodPatchCredentials | undefined): Record<string, string> {
-  if (credentials === undefined) return {};
-  const { xAuthToken, bearerToken } = credentials;
-  if (xAuthToken !== undefined && bearerToken !== undefined) {
-    throw new InvalidOptionError("credentials", "give either xAuthToken or bearerToken, not both");
-  }
-  if (xAuthToken !== undefined) return { "X-Auth-Token": checkedToken("xAuthToken", xAuthToken) };
-  return { Authorization: `Bearer ${checkedToken("bearerToken", bearerToken)}` };
+  return xAuthToken === undefined ? { Authorization: `Bearer ${token}` } : { "X-Auth-Token": token };
 }
 
 const isStatus = (body: unknown): body is Status =>
@@ -239,30 +227,31 @@ const isStatus = (body: unknown): body is Status =>
 /**
  * The outcome of an HTTP answer: the Pod of a 200/201 whose body is a JSON object; otherwise the server's Status
  * as sent, or one built from the HTTP status that keeps the server's text (HTML from a gateway, say) as `message`.
+ * openapi-fetch gives the text of a 2xx as `data` and the JSON (else the text) of any other answer as `error`.
  */
 function outcome({ data, error, response }: { data?: string; error?: unknown; response: Response }): PatchPodResult {
-  const { status } = response;
-  let body = response.ok ? data : error;
+  const { status, statusText } = response;
+  const body = data ?? error;
   if (status === 200 || status === 201) {
     try {
       const pod: unknown = JSON.parse(data as string);
-      if (typeof pod === "object" && pod !== null && !Array.isArray(pod) && !isStatus(pod))
-        return { data: pod as Pod, status, response };
+      if (pod && typeof pod === "object" && !Array.isArray(pod) && !isStatus(pod)) return { data: pod as Pod, status, response };
     } catch {}
   }
-  if (isStatus(body)) return { error: body, status, response };
-  if (body === undefined || body === "")
-    body = `HTTP ${status}${response.statusText === "" ? "" : ` ${response.statusText}`} (empty body)`;
-  return { error: failureStatus(status, typeof body === "string" ? body : JSON.stringify(body)), status, response };
-}
-
-/** Every query value of the contract is a scalar: `name=value` pairs, both percent-encoded. */
-function serializeQuery(query: Record<string, unknown>): string {
-  const pairs: string[] = [];
-  for (const [name, value] of Object.entries(query)) {
-    if (value !== undefined && value !== null) pairs.push(`${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`);
-  }
-  return pairs.join("&");
+  return {
+    error: isStatus(body)
+      ? body
+      : failureStatus(
+          status,
+          body === undefined || body === ""
+            ? `HTTP ${status}${statusText && ` ${statusText}`} (empty body)`
+            : typeof body === "string"
+              ? body
+              : JSON.stringify(body),
+        ),
+    status,
+    response,
+  };
 }
 
 /**
@@ -272,26 +261,24 @@ function serializeQuery(query: Record<string, unknown>): string {
  * `details.retryAfterSeconds`, whatever the body's format; a 429 without either backs off like a refused
  * connection.
  */
-function retryDelayMs(response: Response, status: Status | undefined, attempt: number): number | undefined {
-  if (response.status !== 429 && response.status !== 503) return undefined;
+function retryDelayMs({ status, response, error }: PatchPodResult, attempt: number): number | undefined {
+  if (status !== 429 && status !== 503) return;
   const header = response.headers.get("Retry-After")?.trim() ?? "";
+  const date = Date.parse(header);
   const seconds = /^\d+$/.test(header)
-    ? Number(header)
-    : Date.parse(header) >= 0
-      ? Math.max(0, (Date.parse(header) - Date.now()) / 1000)
-      : status?.details?.retryAfterSeconds;
-  if (typeof seconds === "number" && seconds >= 0) return seconds * 1000;
-  return response.status === 429 ? backoffMs(attempt) : undefined;
+    ? +header
+    : date >= 0
+      ? Math.max(0, (date - Date.now()) / 1000)
+      : (error?.details?.retryAfterSeconds ?? -1);
+  return seconds >= 0 ? seconds * 1000 : status === 429 ? backoffMs(attempt) : undefined;
 }
 
 /** 250 ms, 500 ms, 1 s, … after the first, second, third failed attempt. */
-function backoffMs(attempt: number): number {
-  return 250 * 2 ** (attempt - 1);
-}
+const backoffMs = (attempt: number): number => 125 * 2 ** attempt;
 
+/** Waits `ms`, or rejects with the reason of `signal` as soon as it aborts. */
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
     const onAbort = (): void => {
       clearTimeout(timer);
       reject(signal?.reason);
@@ -300,7 +287,8 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    signal?.addEventListener("abort", onAbort);
+    if (signal?.aborted) onAbort();
   });
 }
 
@@ -320,13 +308,10 @@ export interface AuthSource {
 
 export type Fetch = (request: Request) => Promise<Response>;
 
-const defaultTimeoutMs = 60_000;
-const defaultMaxRetries = 3;
-const defaultMaxRetryDelayMs = 30_000;
-
+/** An integer option from `minimum` to 2^31 - 1 (the longest timer node allows), or its default. */
 function checkCount(option: string, value: number | undefined, fallback: number, minimum: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < minimum || value > 2_147_483_647) {
+  if (!Number.isInteger(value) || value < minimum || value >= 2 ** 31) {
     throw new InvalidOptionError(option, `must be an integer from ${minimum} to 2147483647`);
   }
   return value;
@@ -345,27 +330,27 @@ export function credentialTransports(
   tls: TlsSettings,
   customFetch: boolean,
 ): (state: AuthState) => Fetch {
-  const tlsGiven = Object.keys(tls).filter(
-    (name) => tls[name as keyof TlsSettings] !== undefined && tls[name as keyof TlsSettings] !== false,
-  );
+  const { ca, cert, key, insecureSkipTlsVerify } = tls;
+  const tlsGiven = Object.keys(tls).filter((name) => tls[name as keyof TlsSettings]);
   const tlsProblem =
-    tlsGiven.length > 0 && (!https || customFetch)
+    tlsGiven[0] && (!https || customFetch)
       ? "only apply to an https: baseUrl, through the client's own transport (no custom fetch)"
-      : (tls.cert === undefined) !== (tls.key === undefined)
+      : !cert !== !key
         ? "cert and key go together"
-        : tls.insecureSkipTlsVerify === true && tls.ca !== undefined
+        : insecureSkipTlsVerify && ca
           ? "insecureSkipTlsVerify would ignore ca"
-          : undefined;
-  if (tlsProblem !== undefined) throw new InvalidOptionError(tlsGiven.join(", "), tlsProblem);
-  if (tls.insecureSkipTlsVerify === true) {
+          : "";
+  if (tlsProblem) throw new InvalidOptionError(tlsGiven.join(", "), tlsProblem);
+  if (insecureSkipTlsVerify) {
     process.emitWarning(`TLS certificate verification is disabled for ${origin}`, { code: "POD_PATCH_INSECURE_TLS" });
   }
   let transport: { cert: string | undefined; send: Fetch } | undefined;
   return (state) => {
-    const cert = state.cert ?? tls.cert;
-    if (transport === undefined || transport.cert !== cert) {
-      const settings = state.cert === undefined ? tls : { ...tls, cert: state.cert, key: state.key };
-      transport = { cert, send: nodeTransport(https, settings) };
+    if (transport?.cert !== (state.cert ?? cert) || !transport) {
+      transport = {
+        cert: state.cert ?? cert,
+        send: nodeTransport(https, state.cert ? { ...tls, cert: state.cert, key: state.key } : tls),
+      };
     }
     return transport.send;
   };
@@ -380,24 +365,19 @@ export function createPodPatchClient(options: PodPatchClientOptions): PodPatchCl
 export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSource): PodPatchClient {
   const { baseUrl, origin, https } = checkBaseUrl(options.baseUrl);
   const staticAuth: AuthState = { headers: credentialHeader(options.credentials) };
-  const timeoutMs = checkCount("timeoutMs", options.timeoutMs, defaultTimeoutMs, 1);
-  const maxRetries = checkCount("maxRetries", options.maxRetries, defaultMaxRetries, 0);
-  const maxRetryDelayMs = checkCount("maxRetryDelayMs", options.maxRetryDelayMs, defaultMaxRetryDelayMs, 0);
-  const tls: TlsSettings = {
-    ca: options.ca,
-    cert: options.cert,
-    key: options.key,
-    insecureSkipTlsVerify: options.insecureSkipTlsVerify,
-    tlsServerName: options.tlsServerName,
-  };
-  const transportFor = credentialTransports(origin, https, tls, options.fetch !== undefined);
-  const client = createClient<paths>({
-    baseUrl,
-    // Accept is a default the caller's headers may change (the apiserver answers 406 to what it cannot give).
-    headers: { Accept: "application/json", ...options.headers },
-    querySerializer: serializeQuery,
-    bodySerializer: (body: unknown) => JSON.stringify(body),
-  });
+  // The apiserver's own request timeout is 60 s.
+  const timeoutMs = checkCount("timeoutMs", options.timeoutMs, 60_000, 1);
+  const maxRetries = checkCount("maxRetries", options.maxRetries, 3, 0);
+  const maxRetryDelayMs = checkCount("maxRetryDelayMs", options.maxRetryDelayMs, 30_000, 0);
+  const { ca, cert, key, insecureSkipTlsVerify, tlsServerName } = options;
+  const transportFor = credentialTransports(
+    origin,
+    https,
+    { ca, cert, key, insecureSkipTlsVerify, tlsServerName },
+    options.fetch !== undefined,
+  );
+  // Accept is a default the caller's headers may change (the apiserver answers 406 to what it cannot give).
+  const client = createClient<paths>({ baseUrl, headers: { Accept: "application/json", ...options.headers } });
 
   type Answer = { data?: string; error?: unknown; response: Response };
   /** What one attempt hands openapi-fetch besides its parameters (all documented per-request options). */
@@ -410,15 +390,15 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
   ): Promise<PatchPodResult> {
     let refreshed = false;
     for (let attempt = 1; ; attempt += 1) {
-      const state = auth === undefined ? staticAuth : await auth.current();
+      const state = auth ? await auth.current() : staticAuth;
       signal?.throwIfAborted();
       const controller = new AbortController();
       const abort = (): void => controller.abort();
       const timer = setTimeout(abort, timeoutMs);
       signal?.addEventListener("abort", abort);
-      let result: PatchPodResult;
+      let delay: number | undefined;
       try {
-        result = outcome(
+        const result = outcome(
           await call({
             headers: state.headers,
             signal: controller.signal,
@@ -426,37 +406,33 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
             parseAs: "text",
           }),
         );
+        if (result.status === 401 && auth && !refreshed && attempt <= maxRetries && auth.refresh()) {
+          refreshed = true;
+          continue;
+        }
+        delay = attempt > maxRetries ? undefined : retryDelayMs(result, attempt);
+        if (delay === undefined || delay > maxRetryDelayMs) return result;
       } catch (error) {
         signal?.throwIfAborted();
-        const secrets = Object.values(state.headers).flatMap((value) => [value, value.replace(/^Bearer /, "")]);
-        const failure = noAnswer(error, {
-          server: origin,
-          attempts: attempt,
-          secrets,
-          ...(controller.signal.aborted ? { timeoutMs } : {}),
-        });
+        const failure = noAnswer(error, origin, attempt, state.headers, controller.signal.aborted ? timeoutMs : undefined);
         if (failure.reason !== "ConnectionRefused" || attempt > maxRetries) throw failure;
-        await sleep(Math.min(backoffMs(attempt), maxRetryDelayMs), signal);
-        continue;
+        delay = Math.min(backoffMs(attempt), maxRetryDelayMs);
       } finally {
         clearTimeout(timer);
         signal?.removeEventListener("abort", abort);
       }
-      const { status, response, error } = result;
-      if (status === 401 && auth !== undefined && !refreshed && attempt <= maxRetries && auth.refresh()) {
-        refreshed = true;
-        continue;
-      }
-      const delay = attempt <= maxRetries ? retryDelayMs(response, error, attempt) : undefined;
-      if (delay === undefined || delay > maxRetryDelayMs) return result;
       await sleep(delay, signal);
     }
   }
 
-  async function patchPod(request: PatchPodInput): Promise<PatchPodResult> {
-    const { namespace, name, contentType, body, query, signal } = request;
+  function checkTarget(namespace: unknown, name: unknown): { path: { namespace: string; name: string } } {
     checkPathParameter("namespace", namespace);
     checkPathParameter("name", name);
+    return { path: { namespace: namespace as string, name: name as string } };
+  }
+
+  async function patchPod({ namespace, name, contentType, body, query, signal }: PatchPodInput): Promise<PatchPodResult> {
+    const params = checkTarget(namespace, name);
     if (!patchMediaTypes.includes(contentType)) {
       throw new TypeError(`contentType must be one of ${patchMediaTypes.join(", ")}; got ${JSON.stringify(contentType)}`);
     }
@@ -464,7 +440,7 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
       (init) =>
         client.PATCH(patchPodOperation.path, {
           ...init,
-          params: { path: { namespace, name }, query },
+          params: { ...params, query },
           body: body as PatchPodRequest["body"],
           headers: { ...init.headers, "Content-Type": contentType },
         }),
@@ -472,17 +448,10 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
     );
   }
 
-  async function readPod(request: ReadPodRequest): Promise<ReadPodResult> {
-    const { namespace, name, query, signal } = request;
-    checkPathParameter("namespace", namespace);
-    checkPathParameter("name", name);
+  async function readPod({ namespace, name, query, signal }: ReadPodRequest): Promise<ReadPodResult> {
+    const params = checkTarget(namespace, name);
     return (await exchange(
-      (init) =>
-        client.GET(patchPodOperation.path, {
-          ...init,
-          params: { path: { namespace, name }, query },
-          headers: init.headers,
-        }),
+      (init) => client.GET(patchPodOperation.path, { ...init, params: { ...params, query } }),
       signal,
     )) as ReadPodResult;
   }

@@ -98,13 +98,7 @@ export function createTransport(access: ClusterAccess, route: Route, userAgent: 
         }),
       );
     } catch (error) {
-      const secrets = Object.values(state.headers).flatMap((value) => [value, value.replace(/^Bearer /, "")]);
-      throw noAnswer(error, {
-        server: origin,
-        attempts: 1,
-        secrets,
-        ...(signal.aborted ? { timeoutMs: REQUEST_TIMEOUT_MS } : {}),
-      });
+      throw noAnswer(error, origin, 1, state.headers, signal.aborted ? REQUEST_TIMEOUT_MS : undefined);
     }
     return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
   }

@@ -464,6 +464,7 @@ describe("the base URL", () => {
     ["not a URL", "127.0.0.1:6443"],
     ["another scheme", "ftp://127.0.0.1/"],
     ["not a URL, with user information", "http://admin:hunter2-secret@[bad"],
+    ["user information without the slashes (URL parsing adds them)", "http:admin:hunter2-secret@127.0.0.1:6443"],
   ])("%s is refused without echoing credentials", (_name, given) => {
     expect(() => createPodPatchClient({ baseUrl: given })).toThrow(InvalidOptionError);
     try {
