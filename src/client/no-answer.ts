@@ -48,16 +48,16 @@ const reasons =
 
 /**
  * What `error`, thrown while waiting for an answer from `server` (an origin), means, with a message safe to log:
- * `secrets` (credential header values) are scrubbed from it. `timeoutMs` is given when the client's own
- * per-attempt timer ended the attempt.
+ * `secrets` (credential header values) are scrubbed from it. `attemptMs` is the time each attempt had.
  */
 export function noAnswer(
   error: unknown,
   server: string,
   attempts: number,
   secrets: Record<string, string>,
-  timeoutMs?: number,
+  attemptMs: number,
 ): NoAnswerError {
+  const timeoutMs = (error as TransportFailure | undefined)?.timedOut && attemptMs;
   // The first string `code` along the `cause` chain (fetch wraps system errors in a TypeError), with its message.
   let code: string | undefined;
   let detail = timeoutMs ? `none within ${timeoutMs} ms` : String((error as Error | undefined)?.message ?? error);

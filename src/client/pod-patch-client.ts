@@ -20,7 +20,7 @@ import type { TypedPatchBodies } from "../patches/index.js";
 import type { JsonPatchChecks, JsonPatchOperationInput } from "../patches/json-patch-builder.js";
 import { failureStatus, type Status } from "../status/status.js";
 import { noAnswer } from "./no-answer.js";
-import { nodeTransport, type TlsSettings } from "./transport.js";
+import { nodeTransport, type Send, type TlsSettings, type TransportFailure } from "./transport.js";
 
 type ApplyMediaType = "application/apply-patch+yaml";
 type JsonPatchMediaType = "application/json-patch+json";
@@ -306,7 +306,28 @@ export interface AuthSource {
   refresh(): boolean;
 }
 
-export type Fetch = (request: Request) => Promise<Response>;
+type Fetch = (request: Request) => Promise<Response>;
+
+/**
+ * A caller's `fetch` under the transport's rules: the Request it gets carries a signal that aborts when the
+ * attempt's time runs out or the caller aborts.
+ */
+const viaFetch =
+  (fetch: Fetch): Send =>
+  async (request, timeoutMs, signal) => {
+    const controller = new AbortController();
+    const abort = (): void => controller.abort();
+    const timer = setTimeout(abort, timeoutMs);
+    signal?.addEventListener("abort", abort);
+    try {
+      return await fetch(new Request(request, { signal: controller.signal }));
+    } catch (error) {
+      throw controller.signal.aborted ? ({ sent: true, timedOut: !signal?.aborted } satisfies TransportFailure) : error;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", abort);
+    }
+  };
 
 /** An integer option from `minimum` to 2^31 - 1 (the longest timer node allows), or its default. */
 function checkCount(option: string, value: number | undefined, fallback: number, minimum: number): number {
@@ -329,7 +350,7 @@ export function credentialTransports(
   https: boolean,
   tls: TlsSettings,
   customFetch: boolean,
-): (state: AuthState) => Fetch {
+): (state: AuthState) => Send {
   const { ca, cert, key, insecureSkipTlsVerify } = tls;
   const tlsGiven = Object.keys(tls).filter((name) => tls[name as keyof TlsSettings]);
   const tlsProblem =
@@ -344,7 +365,7 @@ export function credentialTransports(
   if (insecureSkipTlsVerify) {
     process.emitWarning(`TLS certificate verification is disabled for ${origin}`, { code: "POD_PATCH_INSECURE_TLS" });
   }
-  let transport: { cert: string | undefined; send: Fetch } | undefined;
+  let transport: { cert: string | undefined; send: Send } | undefined;
   return (state) => {
     if (transport?.cert !== (state.cert ?? cert) || !transport) {
       transport = {
@@ -379,33 +400,24 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
   // Accept is a default the caller's headers may change (the apiserver answers 406 to what it cannot give).
   const client = createClient<paths>({ baseUrl, headers: { Accept: "application/json", ...options.headers } });
 
-  type Answer = { data?: string; error?: unknown; response: Response };
-  /** What one attempt hands openapi-fetch besides its parameters (all documented per-request options). */
-  type AttemptInit = { headers: Record<string, string>; signal: AbortSignal; fetch: Fetch; parseAs: "text" };
+  const customSend = options.fetch && viaFetch(options.fetch);
 
-  /** Runs attempts of `call` until an outcome that is not retried, under the rules of the header comment. */
-  async function exchange(
-    call: (init: AttemptInit) => Promise<Answer>,
-    signal: AbortSignal | undefined,
-  ): Promise<PatchPodResult> {
+  /** One attempt of a request: openapi-fetch called with the attempt's `fetch` and credential headers. */
+  type Attempt = (
+    fetch: Fetch,
+    headers: Record<string, string>,
+  ) => Promise<{ data?: string; error?: unknown; response: Response }>;
+
+  /** Runs attempts until an outcome that is not retried, under the rules of the header comment. */
+  async function exchange(attemptOnce: Attempt, signal: AbortSignal | undefined): Promise<PatchPodResult> {
     let refreshed = false;
     for (let attempt = 1; ; attempt += 1) {
       const state = auth ? await auth.current() : staticAuth;
       signal?.throwIfAborted();
-      const controller = new AbortController();
-      const abort = (): void => controller.abort();
-      const timer = setTimeout(abort, timeoutMs);
-      signal?.addEventListener("abort", abort);
+      const send = customSend || transportFor(state);
       let delay: number | undefined;
       try {
-        const result = outcome(
-          await call({
-            headers: state.headers,
-            signal: controller.signal,
-            fetch: options.fetch ?? transportFor(state),
-            parseAs: "text",
-          }),
-        );
+        const result = outcome(await attemptOnce((request) => send(request, timeoutMs, signal), state.headers));
         if (result.status === 401 && auth && !refreshed && attempt <= maxRetries && auth.refresh()) {
           refreshed = true;
           continue;
@@ -414,44 +426,42 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
         if (delay === undefined || delay > maxRetryDelayMs) return result;
       } catch (error) {
         signal?.throwIfAborted();
-        const failure = noAnswer(error, origin, attempt, state.headers, controller.signal.aborted ? timeoutMs : undefined);
+        const failure = noAnswer(error, origin, attempt, state.headers, timeoutMs);
         if (failure.reason !== "ConnectionRefused" || attempt > maxRetries) throw failure;
         delay = Math.min(backoffMs(attempt), maxRetryDelayMs);
-      } finally {
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", abort);
       }
       await sleep(delay, signal);
     }
   }
 
-  function checkTarget(namespace: unknown, name: unknown): { path: { namespace: string; name: string } } {
+  function checkTarget<Q>(namespace: unknown, name: unknown, query: Q): { path: { namespace: string; name: string }; query: Q } {
     checkPathParameter("namespace", namespace);
     checkPathParameter("name", name);
-    return { path: { namespace: namespace as string, name: name as string } };
+    return { path: { namespace: namespace as string, name: name as string }, query };
   }
 
   async function patchPod({ namespace, name, contentType, body, query, signal }: PatchPodInput): Promise<PatchPodResult> {
-    const params = checkTarget(namespace, name);
+    const params = checkTarget(namespace, name, query);
     if (!patchMediaTypes.includes(contentType)) {
       throw new TypeError(`contentType must be one of ${patchMediaTypes.join(", ")}; got ${JSON.stringify(contentType)}`);
     }
     return exchange(
-      (init) =>
+      (fetch, headers) =>
         client.PATCH(patchPodOperation.path, {
-          ...init,
-          params: { ...params, query },
+          params,
           body: body as PatchPodRequest["body"],
-          headers: { ...init.headers, "Content-Type": contentType },
+          headers: { ...headers, "Content-Type": contentType },
+          parseAs: "text",
+          fetch,
         }),
       signal,
     );
   }
 
   async function readPod({ namespace, name, query, signal }: ReadPodRequest): Promise<ReadPodResult> {
-    const params = checkTarget(namespace, name);
+    const params = checkTarget(namespace, name, query);
     return (await exchange(
-      (init) => client.GET(patchPodOperation.path, { ...init, params: { ...params, query } }),
+      (fetch, headers) => client.GET(patchPodOperation.path, { params, headers, parseAs: "text", fetch }),
       signal,
     )) as ReadPodResult;
   }

@@ -4,9 +4,11 @@
 // https agent takes `ca`, `cert`, `key` and `rejectUnauthorized` itself, costs no dependency and no bundle
 // bytes, and on loopback is faster than the global fetch (bench/client.ts).
 //
-// Input: the Request openapi-fetch built (URL, method, headers, body, signal). Output: a Response with the
-// whole body read (at most 64 MiB), or a rejection with a `TransportFailure` that says whether the request
-// may have reached the server — the fact the retry rules of pod-patch-client.ts rest on.
+// Input: the Request openapi-fetch built (URL, method, headers, body), the attempt's timeout and the caller's
+// AbortSignal (kept out of the Request: a signal there costs every request an AbortController and a listener
+// inside fetch's Request). Output: a Response with the whole body read (at most 64 MiB), or a rejection with a
+// `TransportFailure` that says whether the request may have reached the server — the fact the retry rules of
+// pod-patch-client.ts rest on.
 // Redirects are not followed: a 3xx comes back as it is, so a token is never sent to another address.
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
@@ -23,17 +25,24 @@ export interface TlsSettings {
 
 /**
  * What the transport rejects with (a plain object: it never leaves the client, which turns it into a
- * NoAnswerError): node's error code and message, and `sent` — false while the request cannot have reached the
- * server (no connection yet, or its TLS handshake not done).
+ * NoAnswerError): node's error code and message; `sent`, false while the request cannot have reached the
+ * server (no connection yet, or its TLS handshake not done); `timedOut` when the attempt's time ran out.
  */
 export interface TransportFailure {
   code?: string;
   message?: string;
   sent: boolean;
+  timedOut?: boolean;
 }
 
-/** A fetch-compatible function over node's http/https client, with one keep-alive agent per client. */
-export function nodeTransport(https: boolean, tls: TlsSettings): (request: Request) => Promise<Response> {
+/**
+ * One attempt: sends `request` (whose own signal is not used) and rejects with a TransportFailure when no
+ * answer came within `timeoutMs` or when `signal` (the caller's) aborts.
+ */
+export type Send = (request: Request, timeoutMs: number, signal?: AbortSignal) => Promise<Response>;
+
+/** A Send over node's http/https client, with one keep-alive agent per client. */
+export function nodeTransport(https: boolean, tls: TlsSettings): Send {
   const agent = https
     ? new HttpsAgent({
         keepAlive: true,
@@ -45,17 +54,22 @@ export function nodeTransport(https: boolean, tls: TlsSettings): (request: Reque
       })
     : new HttpAgent({ keepAlive: true });
   const send = https ? httpsRequest : httpRequest;
-  return async (request) => {
-    const body = request.body && new Uint8Array(await request.arrayBuffer());
-    const { signal } = request;
+  return async (request, timeoutMs, signal) => {
+    // Text, not bytes: node then writes the head and the body in one write.
+    const body = request.body && (await request.text());
     return new Promise<Response>((resolve, reject) => {
       let sent = false;
       // Called with node's error, with a failure of its own, or with the abort event (no code, no message).
-      const fail = (error?: object): void => {
+      const fail = (error?: object, timedOut?: boolean): void => {
         const { code, message } = error as TransportFailure;
-        signal.removeEventListener("abort", fail);
+        done();
         outgoing.destroy();
-        reject({ code, message, sent } satisfies TransportFailure);
+        reject({ code, message, sent, timedOut } satisfies TransportFailure);
+      };
+      const timer = setTimeout(fail, timeoutMs, {}, true);
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", fail);
       };
       const outgoing = send(
         request.url,
@@ -71,7 +85,7 @@ export function nodeTransport(https: boolean, tls: TlsSettings): (request: Reque
           });
           incoming.on("error", fail);
           incoming.on("end", () => {
-            signal.removeEventListener("abort", fail);
+            done();
             const { rawHeaders: raw } = incoming;
             try {
               const headers = new Headers();
@@ -96,8 +110,9 @@ export function nodeTransport(https: boolean, tls: TlsSettings): (request: Reque
         if (outgoing.reusedSocket) sent = true;
         else socket.once(https ? "secureConnect" : "connect", () => (sent = true));
       });
-      signal.addEventListener("abort", fail);
-      if (signal.aborted) fail({});
+      signal?.addEventListener("abort", fail);
+      // Aborted while the body was read: the listener above came too late.
+      if (signal?.aborted) fail({});
       outgoing.end(body);
     });
   };

@@ -86,7 +86,6 @@ export function createTransport(access: ClusterAccess, route: Route, userAgent: 
     // Without credentials means without the credential headers: a client certificate belongs to the TLS
     // connection (the same keep-alive agent), so it is still presented.
     const headers = request.anonymous === true ? {} : routed(state, route);
-    const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
     let response: Response;
     try {
       response = await transportFor(state)(
@@ -94,11 +93,11 @@ export function createTransport(access: ClusterAccess, route: Route, userAgent: 
           method: request.method,
           headers: { "user-agent": userAgent, ...headers, ...request.headers },
           ...(request.body === undefined ? {} : { body: request.body }),
-          signal,
         }),
+        REQUEST_TIMEOUT_MS,
       );
     } catch (error) {
-      throw noAnswer(error, origin, 1, state.headers, signal.aborted ? REQUEST_TIMEOUT_MS : undefined);
+      throw noAnswer(error, origin, 1, state.headers, REQUEST_TIMEOUT_MS);
     }
     return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
   }
