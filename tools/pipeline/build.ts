@@ -34,10 +34,10 @@ export interface WatchRun {
  * types are generated — openapi-typescript and TypeScript are only imported then — and runs on the other
  * core.
  *
- * Watch (`watch` given), where fresh types matter most: lint runs on the other core while this thread
- * bundles (parsing only the files that changed) and generates. generated/openapi.ts is written as soon as
- * the types are made, before lint and the rest of generate have finished; the rest of generated/ once they
- * succeeded. If either then fails, the types written early are put back as they were (the last good
+ * Watch (`watch` given), where fresh types matter most: this thread bundles (parsing only the files that
+ * changed) and makes the types, and generated/openapi.ts is written at once, before the spec is linted; then
+ * lint runs on the other core while the rest of generate is made, and the rest of generated/ is written once
+ * both succeeded. If either then fails, the types written early are put back as they were (the last good
  * outputs), the problems are printed and the run ends "build failed" — generated/ at rest never holds the
  * types of a spec that fails lint (docs/pipeline.md). When both lint and bundle or generate fail, lint's
  * problems are the ones reported (they include what made the others fail). The docs start once
@@ -60,12 +60,20 @@ export async function buildAll(source: SpecSource = {}, watch?: WatchRun): Promi
     commitFiles(new Map([...bundleFiles(spec), ...generated]));
     commitFiles(await timed("docs", () => docs.page, docs.started));
   } else {
-    const linted = timed("lint", watch.lint);
-    // Handled here so that a lint failure while bundling is not an unhandled rejection; awaited below.
-    linted.catch(() => undefined);
+    // Lint starts once the types are out (or bundling or typing failed): on two busy cores a worker linting
+    // at the same time slows the types by more than it saves.
+    let linting: Promise<void> | undefined;
+    const linted = (): Promise<void> => {
+      if (linting === undefined) {
+        linting = timed("lint", watch.lint);
+        // Handled here so that a lint failure while generating is not an unhandled rejection; awaited below.
+        linting.catch(() => undefined);
+      }
+      return linting;
+    };
     /** Lint's problems when it failed, else `error`: what a failed run reports. */
     const rootCause = async (error: unknown): Promise<never> => {
-      await linted;
+      await linted();
       throw error;
     };
     const resolver = watch.parsed.resolver(config);
@@ -73,11 +81,12 @@ export async function buildAll(source: SpecSource = {}, watch?: WatchRun): Promi
     const types = await timed("types", () => generateTypes(document)).catch(rootCause);
     const previousTypes = existsSync(typesPath) ? readFileSync(typesPath, "utf8") : undefined;
     commitFiles(new Map([[typesPath, types]]));
+    linted();
     let spec: BundledSpec;
     try {
       spec = bundledSpec(document);
       const generated = await timed("generate", () => generateFiles(spec, types)).catch(rootCause);
-      await linted;
+      await linted();
       commitFiles(new Map([...bundleFiles(spec), ...generated]));
     } catch (error) {
       if (previousTypes === undefined) rmSync(typesPath, { force: true });

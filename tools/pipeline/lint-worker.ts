@@ -1,12 +1,12 @@
 /**
  * The lint stage in a worker thread, for `npm run watch`: lints the spec on the machine's other core while
- * the watcher's own thread bundles and generates the types, so that fresh types wait for the longer of the
- * two instead of their sum (lint alone was about half of save → fresh types).
+ * the watcher's own thread makes the rest of generated/ (the types are written before lint starts:
+ * tools/pipeline/build.ts buildAll), so that the run waits for the longer of the two instead of their sum.
  * Protocol: each message asks for one run and lists the files that changed since the last; redocly.yaml is
  * loaded again when a change is not a spec file (an edited config applies, as in the watcher). The worker keeps its document
  * resolver between runs and forgets only the changed files, so an edit re-reads and re-parses one file, not
- * the ~150 of the spec (lint only reads the documents; bundling, which rewrites them, runs elsewhere with a
- * fresh resolver). A change that is not a spec file (redocly.yaml, a folder) starts a fresh resolver.
+ * the ~220 of the spec (lint only reads the documents; bundling, which rewrites them, runs elsewhere on its
+ * own copies, tools/pipeline/bundle.ts ParsedFiles). A change that is not a spec file (redocly.yaml, a folder) starts a fresh resolver.
  * The answer is `{ problems: [] }` when the spec is clean, `{ problems }` (the SpecProblems,
  * file:line:col) when it is not, or `{ crash }` with the error's stack.
  * `startLintWorker()` gives the watcher a `lint()` that resolves or rejects like lintSpec, and `stop()`.

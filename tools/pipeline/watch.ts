@@ -2,11 +2,11 @@
  * Stage: watch — the edit loop. Runs lint → bundle → generate → docs once, then again on every change
  * under openapi/ or to redocly.yaml, printing one line per stage with its time and one per file written.
  * Input: openapi/, redocly.yaml (re-read on every run).
- * Output: generated/openapi.ts as soon as the types are made; the rest of generated/ (bundle, client
- * module, merge metadata, manifest) once lint and generate succeeded; then build/docs/index.html. Lint runs
- * in a worker thread (tools/pipeline/lint-worker.ts) on the other core while this one bundles (parsing only
- * the files whose text changed, tools/pipeline/bundle.ts ParsedFiles) and generates; when lint or the rest
- * of generate fails, the types written early are put back (tools/pipeline/build.ts buildAll).
+ * Output: generated/openapi.ts as soon as the types are made (the bundle parses only the files whose text
+ * changed, tools/pipeline/bundle.ts ParsedFiles); the rest of generated/ (bundle, client module, merge
+ * metadata, manifest) once lint — in a worker thread on the other core (tools/pipeline/lint-worker.ts),
+ * started once the types are out — and the rest of generate succeeded; then build/docs/index.html. When
+ * lint or generate fails, the types written early are put back (tools/pipeline/build.ts buildAll).
  * A spec with problems prints them as file:line:col, ends the run "build failed" and leaves the last good
  * outputs in place; the next good edit recovers. Changes that arrive during a run are collected into one
  * follow-up run. redocly.yaml is loaded again only when it changed.
