@@ -43,16 +43,24 @@ export function compareValues(left: JsonValue, right: JsonValue): number {
   return 0;
 }
 
-/** Go's strings.Compare is by bytes; UTF-8 byte order equals code point order. */
+/**
+ * Go's strings.Compare is by bytes; UTF-8 byte order equals code point order. JavaScript compares UTF-16
+ * code units, which orders the same except between a surrogate (D800–DFFF, half of a code point above
+ * FFFF) and a unit from E000 up: those are moved apart so that surrogates sort last. No allocation: map
+ * keys are sorted with this (100,000 labels make 1.7 million comparisons).
+ */
 function compareStrings(left: string, right: string): number {
   if (left === right) return 0;
-  const a = [...left];
-  const b = [...right];
-  for (let index = 0; index < Math.min(a.length, b.length); index += 1) {
-    const difference = (a[index]?.codePointAt(0) ?? 0) - (b[index]?.codePointAt(0) ?? 0);
-    if (difference !== 0) return Math.sign(difference);
+  const length = Math.min(left.length, right.length);
+  for (let index = 0; index < length; index += 1) {
+    let a = left.charCodeAt(index);
+    let b = right.charCodeAt(index);
+    if (a === b) continue;
+    if (a >= 0xd800) a += a < 0xe000 ? 0x2000 : -0x800;
+    if (b >= 0xd800) b += b < 0xe000 ? 0x2000 : -0x800;
+    return a < b ? -1 : 1;
   }
-  return Math.sign(a.length - b.length);
+  return Math.sign(left.length - right.length);
 }
 
 type FieldList = Array<[string, JsonValue]>;
@@ -84,22 +92,38 @@ export function keyElement(keys: Record<string, JsonValue>): PathElement {
 
 const typeRank: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
 
-/** PathElement.Compare: field names < keys < values < indexes, each in its own order. */
-export function compareElements(left: PathElement, right: PathElement): number {
-  const byType = (typeRank[left[0] ?? ""] ?? 4) - (typeRank[right[0] ?? ""] ?? 4);
-  if (byType !== 0) return Math.sign(byType);
-  const a = left.slice(2);
-  const b = right.slice(2);
-  switch (left[0]) {
-    case "f":
-      return compareStrings(a, b);
-    case "k":
-      return compareFieldLists(sortedFields(JSON.parse(a) as JsonObject), sortedFields(JSON.parse(b) as JsonObject));
-    case "v":
-      return compareValues(JSON.parse(a) as JsonValue, JSON.parse(b) as JsonValue);
-    default:
-      return Math.sign(Number(a) - Number(b));
-  }
+/** A `k:` element's key fields (sorted) or a `v:` element's value, decoded once for sorting. */
+type DecodedElement = { kind: "k"; fields: FieldList } | { kind: "v"; value: JsonValue } | { kind: "other" };
+
+function decodeElement(element: PathElement): DecodedElement {
+  if (element[0] === "k") return { kind: "k", fields: sortedFields(JSON.parse(element.slice(2)) as JsonObject) };
+  if (element[0] === "v") return { kind: "v", value: JSON.parse(element.slice(2)) as JsonValue };
+  return { kind: "other" };
+}
+
+function compareDecoded(left: DecodedElement, right: DecodedElement): number {
+  if (left.kind === "k" && right.kind === "k") return compareFieldLists(left.fields, right.fields);
+  if (left.kind === "v" && right.kind === "v") return compareValues(left.value, right.value);
+  return 0;
+}
+
+/**
+ * Elements in PathElement.Compare's order: field names < keys < values < indexes, each in its own order.
+ * A list-map's or set's elements are JSON texts: each is decoded
+ * once, not at every comparison (30,000 env vars make half a million comparisons).
+ */
+function sortElements(elements: Iterable<PathElement>): PathElement[] {
+  const list = [...elements];
+  if (list.every((element) => element[0] === "f")) return list.sort(compareStrings);
+  const decoded = new Map(list.map((element) => [element, decodeElement(element)]));
+  return list.sort((left, right) => {
+    const byType = (typeRank[left[0] ?? ""] ?? 4) - (typeRank[right[0] ?? ""] ?? 4);
+    if (byType !== 0) return Math.sign(byType);
+    if (left[0] === "f") return compareStrings(left, right);
+    if (left[0] === "k" || left[0] === "v")
+      return compareDecoded(decoded.get(left) as DecodedElement, decoded.get(right) as DecodedElement);
+    return Math.sign(Number(left.slice(2)) - Number(right.slice(2)));
+  });
 }
 
 /** value.ToString: how a value is printed inside a path (strings quoted, the rest as JSON). */
@@ -128,38 +152,55 @@ export function pathString(path: FieldPath): string {
     .join("");
 }
 
+/**
+ * A trie node. Nodes are shared between sets (a set is a value once built), so nothing may change a node
+ * that a finished set holds; a leaf has no `children` map at all (sets of 100,000 labels are mostly leaves).
+ */
 interface TrieNode {
   /** The path to this node is itself in the set. */
   member: boolean;
-  children: Map<PathElement, TrieNode>;
+  children: Map<PathElement, TrieNode> | undefined;
 }
 
-const emptyNode = (): TrieNode => ({ member: false, children: new Map() });
+const emptyNode = (): TrieNode => ({ member: false, children: undefined });
+const NO_CHILDREN: ReadonlyMap<PathElement, TrieNode> = new Map();
+
+function childrenOf(node: TrieNode): ReadonlyMap<PathElement, TrieNode> {
+  return node.children ?? NO_CHILDREN;
+}
 
 function isEmptyNode(node: TrieNode): boolean {
-  return !node.member && node.children.size === 0;
+  return !node.member && (node.children === undefined || node.children.size === 0);
 }
 
-function copyNode(node: TrieNode): TrieNode {
-  return { member: node.member, children: new Map([...node.children].map(([element, child]) => [element, copyNode(child)])) };
-}
-
-/** a ∪ b, a − b or a ∩ b, node by node (`undefined` for an empty result). */
+/** a ∪ b, a − b or a ∩ b, node by node (`undefined` for an empty result); unchanged subtrees are shared. */
 function combine(
   a: TrieNode | undefined,
   b: TrieNode | undefined,
   operation: "union" | "difference" | "intersection",
 ): TrieNode | undefined {
-  if (a === undefined) return operation === "union" && b !== undefined ? copyNode(b) : undefined;
-  if (b === undefined) return operation === "intersection" ? undefined : copyNode(a);
+  if (a === undefined) return operation === "union" && b !== undefined && !isEmptyNode(b) ? b : undefined;
+  if (b === undefined) return operation === "intersection" || isEmptyNode(a) ? undefined : a;
   const member =
     operation === "union" ? a.member || b.member : operation === "difference" ? a.member && !b.member : a.member && b.member;
-  const out: TrieNode = { member, children: new Map() };
-  const elements = operation === "union" ? new Set([...a.children.keys(), ...b.children.keys()]) : a.children.keys();
-  for (const element of elements) {
-    const child = combine(a.children.get(element), b.children.get(element), operation);
-    if (child !== undefined && !isEmptyNode(child)) out.children.set(element, child);
+  const aChildren = childrenOf(a);
+  const bChildren = childrenOf(b);
+  const children = new Map<PathElement, TrieNode>();
+  const visit = (element: PathElement): void => {
+    const child = combine(aChildren.get(element), bChildren.get(element), operation);
+    if (child !== undefined) children.set(element, child);
+  };
+  if (operation === "intersection") {
+    // Walk the smaller side: an intersection with a small set stays small whatever the other holds.
+    for (const element of (aChildren.size <= bChildren.size ? aChildren : bChildren).keys()) visit(element);
+  } else if (operation === "difference" && bChildren.size === 0) {
+    if (member === a.member) return a;
+    for (const element of aChildren.keys()) visit(element);
+  } else {
+    for (const element of aChildren.keys()) visit(element);
+    if (operation === "union") for (const element of bChildren.keys()) if (!aChildren.has(element)) visit(element);
   }
+  const out: TrieNode = { member, children: children.size > 0 ? children : undefined };
   return isEmptyNode(out) ? undefined : out;
 }
 
@@ -177,6 +218,7 @@ export class FieldSet {
   insert(path: FieldPath): void {
     let node = this.root;
     for (const element of path) {
+      if (node.children === undefined) node.children = new Map();
       let child = node.children.get(element);
       if (child === undefined) {
         child = emptyNode();
@@ -190,7 +232,7 @@ export class FieldSet {
   has(path: FieldPath): boolean {
     let node: TrieNode | undefined = this.root;
     for (const element of path) {
-      node = node.children.get(element);
+      node = node.children?.get(element);
       if (node === undefined) return false;
     }
     return node.member;
@@ -204,7 +246,7 @@ export class FieldSet {
     const out: FieldPath[] = [];
     const walk = (node: TrieNode, prefix: PathElement[]): void => {
       if (node.member) out.push(prefix);
-      for (const [element, child] of node.children) walk(child, [...prefix, element]);
+      for (const [element, child] of childrenOf(node)) walk(child, [...prefix, element]);
     };
     walk(this.root, []);
     return out;
@@ -224,7 +266,15 @@ export class FieldSet {
 
   /** The paths below `element`, without it (Set.WithPrefix); shares the trie, so only for reading. */
   withPrefix(element: PathElement): FieldSet {
-    return new FieldSet(this.root.children.get(element) ?? emptyNode());
+    return new FieldSet(this.root.children?.get(element) ?? emptyNode());
+  }
+
+  /** The set without the paths that start with `element` (shares the rest). */
+  withoutPrefix(element: PathElement): FieldSet {
+    if (this.root.children?.has(element) !== true) return this;
+    const children = new Map(this.root.children);
+    children.delete(element);
+    return new FieldSet({ member: this.root.member, children: children.size > 0 ? children : undefined });
   }
 
   /**
@@ -234,11 +284,12 @@ export class FieldSet {
   sortedPaths(): FieldPath[] {
     const out: FieldPath[] = [];
     const walk = (node: TrieNode, prefix: PathElement[]): void => {
-      const elements = [...node.children.keys()].sort(compareElements);
-      for (const element of elements) if (node.children.get(element)?.member === true) out.push([...prefix, element]);
+      const children = childrenOf(node);
+      const elements = sortElements(children.keys());
+      for (const element of elements) if (children.get(element)?.member === true) out.push([...prefix, element]);
       for (const element of elements) {
-        const child = node.children.get(element) as TrieNode;
-        if (child.children.size > 0) walk({ member: false, children: child.children }, [...prefix, element]);
+        const child = children.get(element) as TrieNode;
+        if (childrenOf(child).size > 0) walk({ member: false, children: child.children }, [...prefix, element]);
       }
     };
     if (this.root.member) out.push([]);
@@ -250,10 +301,11 @@ export class FieldSet {
   toFieldsV1(): JsonObject {
     const build = (node: TrieNode, includeSelf: boolean): JsonObject => {
       const out: JsonObject = {};
-      if (includeSelf && node.member && node.children.size > 0) out["."] = {};
-      for (const element of [...node.children.keys()].sort(compareElements)) {
-        const child = node.children.get(element) as TrieNode;
-        out[element] = child.children.size > 0 ? build(child, true) : {};
+      const children = childrenOf(node);
+      if (includeSelf && node.member && children.size > 0) out["."] = {};
+      for (const element of sortElements(children.keys())) {
+        const child = children.get(element) as TrieNode;
+        out[element] = childrenOf(child).size > 0 ? build(child, true) : {};
       }
       return out;
     };

@@ -152,6 +152,43 @@ export function cloneJson<T>(value: T): T {
   return root as T;
 }
 
+/**
+ * True when `value` is already what cloneJson would make of it (no undefined member or element, no
+ * non-finite number): a walk without copying, for readers that need JSON-faithful input but change nothing.
+ */
+export function isPlainJson(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (next === undefined) return false;
+    if (typeof next === "number") {
+      if (!Number.isFinite(next)) return false;
+    } else if (Array.isArray(next)) {
+      for (let index = 0; index < next.length; index++) pending.push(next[index]);
+    } else if (isContainer(next)) {
+      for (const key of Object.keys(next)) pending.push((next as JsonObject)[key]);
+    }
+  }
+  return true;
+}
+
+/** Buffer.byteLength(text) without a native call per string (lone surrogates count 3, as their replacement). */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let index = 0; index < text.length; index++) {
+    const unit = text.charCodeAt(index);
+    if (unit < 0x80) continue;
+    if (unit < 0x800) bytes += 1;
+    else {
+      // 3 bytes for one unit, a lone surrogate included; a surrogate pair is 4 bytes for its 2 units.
+      bytes += 2;
+      const next = text.charCodeAt(index + 1);
+      if (unit >= 0xd800 && unit < 0xdc00 && next >= 0xdc00 && next < 0xe000) index++;
+    }
+  }
+  return bytes;
+}
+
 /** Structural equality of two JSON values (object key order does not matter). */
 export function jsonEqual(left: JsonValue, right: JsonValue): boolean {
   const pending: [JsonValue | undefined, JsonValue | undefined][] = [[left, right]];

@@ -13,7 +13,7 @@
 // service-account token expiry), host ports of a Pod on the host's network. Not defaulted: pod-level resources, image
 // volumes' pull policy (a feature gate off by default), anything outside the Pod.
 import type { Pod } from "../operation/patch-pod.js";
-import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "./json.js";
+import { cloneJson, isJsonObject, type JsonObject, type JsonValue, setMember } from "./json.js";
 import { fieldShape, type ObjectNode, objectNode, podNode } from "./metadata.js";
 
 export interface DecodedPod {
@@ -25,35 +25,51 @@ export interface DecodedPod {
 /** Lists the Go types declare without omitempty: kept even when empty. */
 const keptWhenEmpty = new Set(["containers"]);
 
-/** The Pod as the Go types hold it: unknown members, nulls and empty maps or lists dropped. */
+/**
+ * The Pod as the Go types hold it: unknown members, nulls and empty maps or lists dropped. The walk builds
+ * the new objects itself; only what it keeps as it is (opaque values, lists of scalars) is copied.
+ */
 export function decodePod(document: Pod): DecodedPod {
   const unknownFields: string[] = [];
   const walk = (object: JsonObject, node: ObjectNode, path: string): JsonObject => {
     const out: JsonObject = {};
-    for (const [key, value] of Object.entries(object)) {
-      const field = path === "" ? key : `${path}.${key}`;
+    for (const key of Object.keys(object)) {
+      const value = object[key];
+      if (value === undefined) continue;
       const shape = fieldShape(node, key);
       if (shape === undefined) {
-        unknownFields.push(field);
+        unknownFields.push(path === "" ? key : `${path}.${key}`);
         continue;
       }
-      if (value === null) continue;
-      let decoded: JsonValue = value;
+      // A number JSON cannot hold is null to the decoder, as cloneJson makes it.
+      if (value === null || (typeof value === "number" && !Number.isFinite(value))) continue;
+      let decoded: JsonValue;
       if ((shape.kind === "object" || shape.kind === "map") && isJsonObject(value)) {
-        decoded = walk(value, objectNode(shape), field);
+        decoded = walk(value, objectNode(shape), path === "" ? key : `${path}.${key}`);
         if (shape.kind === "map" && Object.keys(decoded).length === 0) continue;
       } else if (shape.kind === "list" && Array.isArray(value)) {
         if (value.length === 0 && !keptWhenEmpty.has(key)) continue;
         const elementNode = objectNode(shape);
+        const field = path === "" ? key : `${path}.${key}`;
         decoded = value.map((item, index) =>
-          isJsonObject(item) && elementNode.kind === "schema" ? walk(item, elementNode, `${field}[${index}]`) : item,
+          isJsonObject(item) && elementNode.kind === "schema"
+            ? walk(item, elementNode, `${field}[${index}]`)
+            : (cloneJson(item) ?? null),
         );
+      } else {
+        decoded = cloneJson(value);
       }
-      out[key] = decoded;
+      setMember(out, key, decoded);
     }
     return out;
   };
-  return { pod: walk(cloneJson(document) as JsonObject, podNode, "") as Pod, unknownFields };
+  return { pod: walk(isJsonObject(document) ? (document as JsonObject) : {}, podNode, "") as Pod, unknownFields };
+}
+
+/** decodePod, then defaultPod, without copying the decoded Pod again (it is already a new one). */
+export function decodeAndDefault(document: Pod): DecodedPod {
+  const decoded = decodePod(document);
+  return { pod: defaultInPlace(decoded.pod as JsonObject), unknownFields: decoded.unknownFields };
 }
 
 function objectAt(parent: JsonObject, key: string): JsonObject | undefined {
@@ -180,7 +196,11 @@ function defaultVolume(volume: JsonObject): void {
 
 /** SetObjectDefaults_Pod: the Pod with every default the apiserver fills in. */
 export function defaultPod(document: Pod): Pod {
-  const pod = cloneJson(document) as JsonObject;
+  return defaultInPlace(cloneJson(document) as JsonObject);
+}
+
+/** defaultPod on a Pod the caller owns. */
+function defaultInPlace(pod: JsonObject): Pod {
   if (!isJsonObject(pod.spec)) pod.spec = {};
   const spec = pod.spec as JsonObject;
   setDefault(spec, "dnsPolicy", "ClusterFirst");

@@ -24,7 +24,17 @@
 import type { Pod } from "../operation/patch-pod.js";
 import { invalidStatus, type Status } from "../status/status.js";
 import { goSpecDiff, withEmptyCollections } from "./go-spec-diff.js";
-import { cloneJson, foldJson, isJsonObject, jsonText, member, type JsonObject, type JsonValue } from "./json.js";
+import {
+  cloneJson,
+  foldJson,
+  isJsonObject,
+  isPlainJson,
+  jsonText,
+  member,
+  type JsonObject,
+  type JsonValue,
+  utf8Length,
+} from "./json.js";
 
 export interface PodUpdateViolation {
   /** Field path, e.g. `spec` or `spec.containers[0].image`. */
@@ -108,7 +118,7 @@ export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
 export function annotationsTooLong(metadata: JsonObject): PodUpdateViolation | undefined {
   const annotations = objectOf(member(metadata, "annotations"));
   let size = 0;
-  for (const [key, value] of Object.entries(annotations)) size += Buffer.byteLength(key) + Buffer.byteLength(String(value));
+  for (const key of Object.keys(annotations)) size += utf8Length(key) + utf8Length(String(annotations[key]));
   if (size <= MAX_ANNOTATIONS_BYTES) return undefined;
   const field = "metadata.annotations";
   return {
@@ -260,7 +270,8 @@ function schedulingGateViolations(before: JsonValue[], after: JsonValue[]): PodU
 
 /** The new spec with every updatable field taken from the old one, for the final equality check. */
 function mungedSpec(before: JsonObject, after: JsonObject, violations: PodUpdateViolation[]): JsonObject {
-  const munged = cloneJson(after);
+  // Shallow: only top-level members of the spec are replaced or removed below.
+  const munged: JsonObject = { ...after };
   for (const list of ["containers", "initContainers"]) {
     const oldContainers = listOf(member(before, list));
     // Upstream appends to a nil slice: no containers stay nil (`null` in the diff), even from an empty list.
@@ -332,8 +343,10 @@ function specViolations(before: JsonObject, after: JsonObject, patched: JsonObje
  * spec diff which lists and maps the patch left empty (Go keeps those non-nil: `[]` where a nil one is `null`).
  */
 export function checkPodUpdate(beforePod: Pod, afterPod: Pod, patched?: Pod): PodUpdateViolation[] {
-  const before = cloneJson(beforePod) as JsonObject;
-  const after = cloneJson(afterPod) as JsonObject;
+  // Read as JSON holds them; copied only when they hold what JSON cannot (a copy of a Pod of 100,000
+  // annotations costs more than all the checks).
+  const before = (isPlainJson(beforePod) ? beforePod : cloneJson(beforePod)) as JsonObject;
+  const after = (isPlainJson(afterPod) ? afterPod : cloneJson(afterPod)) as JsonObject;
   const oldSpec = objectOf(before.spec);
   const newSpec = objectOf(after.spec);
   // The metadata rules run twice: in rest.BeforeUpdate's validateCommonFields and in ValidatePodUpdate.

@@ -19,7 +19,7 @@ import { failureStatus, invalidStatus } from "../status/status.js";
 import { applyPatch, requireApplyManager } from "./apply-patch.js";
 import { badRequest, PatchError } from "./errors.js";
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "./json.js";
-import { decodePod, defaultPod } from "./pod-defaults.js";
+import { decodeAndDefault } from "./pod-defaults.js";
 import { annotationsTooLong, checkPodUpdate, updateRejection } from "./pod-update-rules.js";
 import { applyWithOwnership, nowRfc3339, trackUpdate } from "./server-side-apply.js";
 import { jsonEquals } from "./typed-value.js";
@@ -206,12 +206,20 @@ function checkNameAndNamespace(metadata: JsonObject, live: JsonObject): void {
   }
 }
 
-/** The Pod without managedFields times, for the apiserver's "nothing but timestamps changed" test. */
+/**
+ * The Pod without managedFields times, for the apiserver's "nothing but timestamps changed" test. Shallow:
+ * only what it changes is new, the rest is the Pod's own (it is only compared).
+ */
 function withoutTimes(pod: JsonObject): JsonObject {
-  const copy = cloneJson(pod);
-  const managed = isJsonObject(copy.metadata) ? copy.metadata.managedFields : undefined;
-  if (Array.isArray(managed)) for (const entry of managed) if (isJsonObject(entry)) delete entry.time;
-  return copy;
+  const metadata = isJsonObject(pod.metadata) ? pod.metadata : undefined;
+  const managed = metadata?.managedFields;
+  if (metadata === undefined || !Array.isArray(managed)) return pod;
+  const untimed = managed.map((entry) => {
+    if (!isJsonObject(entry)) return entry;
+    const { time: _time, ...rest } = entry;
+    return rest;
+  });
+  return { ...pod, metadata: { ...metadata, managedFields: untimed } };
 }
 
 /**
@@ -220,7 +228,7 @@ function withoutTimes(pod: JsonObject): JsonObject {
  * before they are stored, so that the first patch does not change what a real store would already have.
  */
 export function asStored(pod: Pod): Pod {
-  const stored = defaultPod(decodePod(pod).pod) as JsonObject;
+  const stored = decodeAndDefault(pod).pod as JsonObject;
   if (isJsonObject(stored.spec)) defaultTolerationSeconds(stored.spec);
   const metadata = metadataOf(stored);
   if (metadata.generation === undefined) metadata.generation = 1;
@@ -268,11 +276,11 @@ export function writePod(
   } else {
     const applied = patchOrRefuse(live as Pod, patch, mediaType);
     undecoded = applied;
-    const decoded = decodePod(applied as Pod);
+    const decoded = decodeAndDefault(applied as Pod);
     for (const field of decoded.unknownFields) warnings.push(`unknown field "${field}"`);
-    patched = trackUpdate(liveObject as JsonObject, defaultPod(decoded.pod) as JsonObject, { fieldManager, time });
+    patched = trackUpdate(liveObject as JsonObject, decoded.pod as JsonObject, { fieldManager, time });
   }
-  const pod = defaultPod(decodePod(patched as Pod).pod) as JsonObject;
+  const pod = decodeAndDefault(patched as Pod).pod as JsonObject;
 
   if (liveObject === undefined) {
     if (typeof metadataOf(pod).name !== "string" || metadataOf(pod).name === "") {

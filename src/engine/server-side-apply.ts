@@ -29,7 +29,7 @@
 import { failureStatus, type StatusCause } from "../status/status.js";
 import { PatchError } from "./errors.js";
 import { FieldSet, type FieldPath, fieldElement, pathString } from "./field-set.js";
-import { cloneJson, isJsonObject, member, type JsonObject, type JsonValue } from "./json.js";
+import { isJsonObject, member, type JsonObject, type JsonValue } from "./json.js";
 import {
   type Comparison,
   compare,
@@ -96,7 +96,7 @@ const strippedPaths = FieldSet.of(
 
 /** The Pod's reset fields (pkg/registry/core/pod/strategy.go GetResetFields): status is never owned through this endpoint. */
 const ignoredPrefix = fieldElement("status");
-const withoutIgnored = (set: FieldSet): FieldSet => FieldSet.of(set.paths().filter((path) => path[0] !== ignoredPrefix));
+const withoutIgnored = (set: FieldSet): FieldSet => set.withoutPrefix(ignoredPrefix);
 
 interface ManagerRecord {
   manager: string;
@@ -183,19 +183,26 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * `object` with `managedFields` of `managers`. Shallow: the result shares everything but the top level and
+ * `metadata` with `object` (these walks never change a value they are given, and copying a Pod of 100,000
+ * labels at every step cost most of a patch).
+ */
 function withManagedFields(object: JsonObject, managers: Managers): JsonObject {
-  const result = cloneJson(object);
+  const result = withoutManagedFields(object);
   const metadata = isJsonObject(result.metadata) ? result.metadata : {};
   const entries = encodeManagedFields(managers);
-  delete metadata.managedFields;
   if (entries.length > 0) metadata.managedFields = entries as unknown as JsonValue;
   result.metadata = metadata;
   return result;
 }
 
+/** `object` without `metadata.managedFields`, shallow as withManagedFields. */
 function withoutManagedFields(object: JsonObject): JsonObject {
-  const result = cloneJson(object);
-  if (isJsonObject(result.metadata)) delete result.metadata.managedFields;
+  const result: JsonObject = { ...object };
+  const metadata: JsonObject = isJsonObject(object.metadata) ? { ...object.metadata } : {};
+  delete metadata.managedFields;
+  if (isJsonObject(object.metadata)) result.metadata = metadata;
   return result;
 }
 
@@ -285,47 +292,55 @@ function conflictError(conflicts: Array<{ manager: ManagerRecord; path: FieldPat
 /** Checks the configuration against the Pod model as ObjectToTyped does; the apiserver answers its findings with 500. */
 function validateConfiguration(config: JsonObject, name: string): void {
   const problems: string[] = [];
-  const walk = (value: JsonValue, type: TypeRef, path: string[]): void => {
+  // One path, pushed and popped as the walk goes; joined only for a problem.
+  const path: string[] = [];
+  const walk = (value: JsonValue, type: TypeRef): void => {
     if (value === null || problems.length > 0) return;
-    const where = path.join("");
+    const where = (): string => path.join("");
     if (type.kind === "leaf") return;
     if (type.kind === "list") {
       if (!Array.isArray(value)) {
-        problems.push(`${where}: expected list, got ${JSON.stringify(value)}`);
+        problems.push(`${where()}: expected list, got ${JSON.stringify(value)}`);
         return;
       }
       if (type.relationship !== "atomic") {
         const seen = new Set<string>();
         for (const item of value) {
           if (type.relationship === "map" && !isJsonObject(item)) {
-            problems.push(`${where}: associative list with keys may not have non-map elements`);
+            problems.push(`${where()}: associative list with keys may not have non-map elements`);
             return;
           }
           const element = keyText(type, item);
           if (seen.has(element)) {
-            problems.push(`${where}: duplicate entries for key ${element}`);
+            problems.push(`${where()}: duplicate entries for key ${element}`);
             return;
           }
           seen.add(element);
         }
       }
-      for (const item of value) walk(item, type.element, [...path, keyText(type, item)]);
+      for (const item of value) {
+        path.push(keyText(type, item));
+        walk(item, type.element);
+        path.pop();
+      }
       return;
     }
     if (!isJsonObject(value)) {
-      problems.push(`${where}: expected map, got ${JSON.stringify(value)}`);
+      problems.push(`${where()}: expected map, got ${JSON.stringify(value)}`);
       return;
     }
     for (const [key, child] of Object.entries(value)) {
       const childType = memberType(type, key);
       if (childType === undefined) {
-        problems.push(`${where}.${key}: field not declared in schema`);
+        problems.push(`${where()}.${key}: field not declared in schema`);
         return;
       }
-      walk(child, childType, [...path, `.${key}`]);
+      path.push(`.${key}`);
+      walk(child, childType);
+      path.pop();
     }
   };
-  walk(config, podType, []);
+  walk(config, podType);
   if (problems.length > 0) {
     const namespace =
       isJsonObject(config.metadata) && typeof config.metadata.namespace === "string" ? config.metadata.namespace : "";

@@ -35,7 +35,19 @@ const leaf: TypeRef = { kind: "leaf" };
 
 export const podType: TypeRef = { kind: "struct", node: { kind: "schema", schema: "Pod" }, atomic: false };
 
+/** Types by shape: a map's entries share one shape, and 100,000 labels would otherwise make 100,000 types. */
+const typesOfShapes = new WeakMap<PropertyShape, TypeRef>();
+
 function typeOfShape(shape: PropertyShape): TypeRef {
+  let type = typesOfShapes.get(shape);
+  if (type === undefined) {
+    type = newTypeOfShape(shape);
+    typesOfShapes.set(shape, type);
+  }
+  return type;
+}
+
+function newTypeOfShape(shape: PropertyShape): TypeRef {
   switch (shape.kind) {
     case "scalar":
     case "opaque":
@@ -97,7 +109,9 @@ function childTypeOf(type: TypeRef): ChildType {
 /** tofieldset.go: the paths a value sets — leaves, atomic values, list elements, empty or null struct fields, map entries. */
 export function toFieldSet(value: JsonValue, type: TypeRef): FieldSet {
   const set = FieldSet.of();
-  const walk = (node: JsonValue, nodeType: TypeRef, path: PathElement[]): void => {
+  // One path, pushed and popped as the walk goes (insert copies nothing of it).
+  const path: PathElement[] = [];
+  const walk = (node: JsonValue, nodeType: TypeRef): void => {
     if (isAtomic(nodeType)) {
       set.insert(path);
       return;
@@ -111,27 +125,26 @@ export function toFieldSet(value: JsonValue, type: TypeRef): FieldSet {
       }
       for (const item of node) {
         const element = listElement(nodeType, item);
-        const itemPath = [...path, element];
-        if ((seen.get(element) ?? 0) > 1) {
-          set.insert(itemPath);
-          continue;
-        }
-        walk(item, nodeType.element, itemPath);
-        set.insert(itemPath);
+        path.push(element);
+        if ((seen.get(element) ?? 0) <= 1) walk(item, nodeType.element);
+        set.insert(path);
+        path.pop();
       }
       return;
     }
     if (!isJsonObject(node)) return;
     const childType = childTypeOf(nodeType);
-    for (const [key, child] of Object.entries(node)) {
-      const childPath = [...path, fieldElement(key)];
-      walk(child, childType(key), childPath);
+    for (const key of Object.keys(node)) {
+      const child = node[key] as JsonValue;
+      path.push(fieldElement(key));
+      walk(child, childType(key));
       if (child === null || (isJsonObject(child) && Object.keys(child).length === 0) || !isDeclaredField(nodeType, key)) {
-        set.insert(childPath);
+        set.insert(path);
       }
+      path.pop();
     }
   };
-  walk(value, type, []);
+  walk(value, type);
   return set;
 }
 
@@ -175,7 +188,9 @@ function mergeList(live: JsonValue[], config: JsonValue[], type: Extract<TypeRef
     configByElement.set(element, config[index] as JsonValue);
   });
   const sharedOrder = configElements.filter((element) => liveByElement.has(element));
-  let nextShared = sharedOrder.shift();
+  // An index, not shift(): shifting a list of 30,000 shared elements one by one is quadratic.
+  let sharedAt = 0;
+  let nextShared = sharedOrder[sharedAt++];
   const mergedConfig = new Set<PathElement>();
   const out: JsonValue[] = [];
   const take = (value: JsonValue | undefined): void => {
@@ -191,7 +206,7 @@ function mergeList(live: JsonValue[], config: JsonValue[], type: Extract<TypeRef
         take(merge(liveByElement.get(element), configByElement.get(element), type.element));
         left += 1;
         right += 1;
-        nextShared = sharedOrder.shift();
+        nextShared = sharedOrder[sharedAt++];
         continue;
       }
       if (configByElement.has(element) && nextShared !== undefined && nextShared !== element) {
@@ -213,7 +228,7 @@ function mergeList(live: JsonValue[], config: JsonValue[], type: Extract<TypeRef
       mergedConfig.add(element);
       take(merge(liveByElement.get(element), configByElement.get(element), type.element));
       right += 1;
-      if (nextShared !== undefined && nextShared === element) nextShared = sharedOrder.shift();
+      if (nextShared !== undefined && nextShared === element) nextShared = sharedOrder[sharedAt++];
     }
   }
   return out.length === 0 ? undefined : out;
