@@ -13,7 +13,7 @@
 // service-account token expiry), host ports of a Pod on the host's network. Not defaulted: pod-level resources, image
 // volumes' pull policy (a feature gate off by default), anything outside the Pod.
 import type { Pod } from "../operation/patch-pod.js";
-import { cloneJson, isJsonObject, type JsonObject, type JsonValue, setMember } from "./json.js";
+import { cloneJson, isJsonObject, isPlainJson, type JsonObject, type JsonValue, setMember } from "./json.js";
 import { fieldShape, type ObjectNode, objectNode, podNode } from "./metadata.js";
 
 export interface DecodedPod {
@@ -30,7 +30,13 @@ const keptWhenEmpty = new Set(["containers"]);
  * the new objects itself; only what it keeps as it is (opaque values, lists of scalars) is copied.
  */
 export function decodePod(document: Pod): DecodedPod {
+  return decodeWith(document, false);
+}
+
+/** decodePod; `owned`: the document is the caller's to give away, its opaque values are taken, not copied. */
+function decodeWith(document: Pod, owned: boolean): DecodedPod {
   const unknownFields: string[] = [];
+  const kept = (value: JsonValue): JsonValue => (owned && isPlainJson(value) ? value : cloneJson(value));
   const walk = (object: JsonObject, node: ObjectNode, path: string): JsonObject => {
     const out: JsonObject = {};
     for (const key of Object.keys(object)) {
@@ -54,10 +60,12 @@ export function decodePod(document: Pod): DecodedPod {
         decoded = value.map((item, index) =>
           isJsonObject(item) && elementNode.kind === "schema"
             ? walk(item, elementNode, `${field}[${index}]`)
-            : (cloneJson(item) ?? null),
+            : item === undefined || item === null || typeof item !== "object"
+              ? (cloneJson(item) ?? null)
+              : kept(item),
         );
       } else {
-        decoded = cloneJson(value);
+        decoded = typeof value === "object" ? kept(value) : value;
       }
       setMember(out, key, decoded);
     }
@@ -66,9 +74,13 @@ export function decodePod(document: Pod): DecodedPod {
   return { pod: walk(isJsonObject(document) ? (document as JsonObject) : {}, podNode, "") as Pod, unknownFields };
 }
 
-/** decodePod, then defaultPod, without copying the decoded Pod again (it is already a new one). */
-export function decodeAndDefault(document: Pod): DecodedPod {
-  const decoded = decodePod(document);
+/**
+ * decodePod, then defaultPod, without copying the decoded Pod again (it is already a new one). `owned`:
+ * the document is the caller's to give away (writePod's own intermediate Pod): the opaque values in it,
+ * such as the managedFields' fieldsV1 of a 100,000-field apply, are taken rather than copied.
+ */
+export function decodeAndDefault(document: Pod, owned = false): DecodedPod {
+  const decoded = decodeWith(document, owned);
   return { pod: defaultInPlace(decoded.pod as JsonObject), unknownFields: decoded.unknownFields };
 }
 

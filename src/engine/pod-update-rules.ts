@@ -347,6 +347,11 @@ export function checkPodUpdate(beforePod: Pod, afterPod: Pod, patched?: Pod): Po
   // annotations costs more than all the checks).
   const before = (isPlainJson(beforePod) ? beforePod : cloneJson(beforePod)) as JsonObject;
   const after = (isPlainJson(afterPod) ? afterPod : cloneJson(afterPod)) as JsonObject;
+  return podUpdateViolations(before, after, patched);
+}
+
+/** checkPodUpdate of two Pods that hold only what JSON can (writePod's, decoded by decodePod). */
+export function podUpdateViolations(before: JsonObject, after: JsonObject, patched?: Pod): PodUpdateViolation[] {
   const oldSpec = objectOf(before.spec);
   const newSpec = objectOf(after.spec);
   // The metadata rules run twice: in rest.BeforeUpdate's validateCommonFields and in ValidatePodUpdate.

@@ -20,7 +20,7 @@ import { applyPatch, requireApplyManager } from "./apply-patch.js";
 import { badRequest, PatchError } from "./errors.js";
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "./json.js";
 import { decodeAndDefault } from "./pod-defaults.js";
-import { annotationsTooLong, checkPodUpdate, updateRejection } from "./pod-update-rules.js";
+import { annotationsTooLong, podUpdateViolations, updateRejection } from "./pod-update-rules.js";
 import { applyWithOwnership, nowRfc3339, trackUpdate } from "./server-side-apply.js";
 import { jsonEquals } from "./typed-value.js";
 
@@ -280,7 +280,8 @@ export function writePod(
     for (const field of decoded.unknownFields) warnings.push(`unknown field "${field}"`);
     patched = trackUpdate(liveObject as JsonObject, decoded.pod as JsonObject, { fieldManager, time });
   }
-  const pod = decodeAndDefault(patched as Pod).pod as JsonObject;
+  // `patched` is this write's own: what it holds as it is (managedFields) need not be copied again.
+  const pod = decodeAndDefault(patched as Pod, true).pod as JsonObject;
 
   if (liveObject === undefined) {
     if (typeof metadataOf(pod).name !== "string" || metadataOf(pod).name === "") {
@@ -300,7 +301,7 @@ export function writePod(
   // Mutating admission runs before rest.BeforeUpdate, whose PrepareForUpdate counts the generation.
   if (isJsonObject(pod.spec)) defaultTolerationSeconds(pod.spec);
   prepareUpdate(pod, liveObject);
-  const violations = checkPodUpdate(liveObject as Pod, pod as Pod, undecoded as Pod | undefined);
+  const violations = podUpdateViolations(liveObject, pod, undecoded as Pod | undefined);
   if (violations.length > 0) {
     // checkPodUpdate repeats what the apiserver repeats; the message joins the distinct errors only (the
     // aggregate drops repeats), the causes keep them all.

@@ -329,8 +329,10 @@ function validateConfiguration(config: JsonObject, name: string): void {
       problems.push(`${where()}: expected map, got ${JSON.stringify(value)}`);
       return;
     }
+    // Every entry of a map has the one type of its values.
+    const mapValues = type.kind === "map" ? memberType(type, "") : undefined;
     for (const [key, child] of Object.entries(value)) {
-      const childType = memberType(type, key);
+      const childType = mapValues ?? memberType(type, key);
       if (childType === undefined) {
         problems.push(`${where()}.${key}: field not declared in schema`);
         return;

@@ -103,6 +103,11 @@ export function listElement(type: Extract<TypeRef, { kind: "list" }>, item: Json
 type ChildType = (key: string) => TypeRef;
 
 function childTypeOf(type: TypeRef): ChildType {
+  if (type.kind === "map") {
+    // Every entry of a map has the one type of its values.
+    const values = memberType(type, "") ?? leaf;
+    return () => values;
+  }
   return (key) => memberType(type, key) ?? leaf;
 }
 
@@ -243,8 +248,15 @@ export interface Comparison {
 /** compare.go: which paths `after` added, modified or removed relative to `before`. */
 export function compare(before: JsonValue, after: JsonValue, type: TypeRef): Comparison {
   const result: Comparison = { added: FieldSet.of(), modified: FieldSet.of(), removed: FieldSet.of() };
+  // One path, pushed and popped as the walk goes (insert copies nothing of it).
+  const path: PathElement[] = [];
+  const walkAt = (element: PathElement, lhs: JsonValue | undefined, rhs: JsonValue | undefined, nodeType: TypeRef): void => {
+    path.push(element);
+    walk(lhs, rhs, nodeType);
+    path.pop();
+  };
   /** Returns true when this node was handled as a leaf (no own Added/Removed entry then). */
-  const walk = (lhs: JsonValue | undefined, rhs: JsonValue | undefined, nodeType: TypeRef, path: PathElement[]): void => {
+  const walk = (lhs: JsonValue | undefined, rhs: JsonValue | undefined, nodeType: TypeRef): void => {
     let inLeaf = false;
     const doLeaf = (): void => {
       inLeaf = true;
@@ -273,24 +285,28 @@ export function compare(before: JsonValue, after: JsonValue, type: TypeRef): Com
       for (const element of order) {
         const l = leftValues.get(element) ?? [];
         const r = rightValues.get(element) ?? [];
-        const itemPath = [...path, element];
-        if (l.length <= 1 && r.length <= 1) walk(l[0], r[0], nodeType.element, itemPath);
-        else if (l.length >= 2 && r.length >= 2) {
-          if (!jsonEquals(l, r)) result.modified.insert(itemPath);
-        } else if (l.length >= 2) {
-          if (r.length > 0) walk(undefined, r[0], nodeType.element, itemPath);
-          result.removed.insert(itemPath);
-        } else {
-          if (l.length > 0) walk(l[0], undefined, nodeType.element, itemPath);
-          result.added.insert(itemPath);
+        if (l.length <= 1 && r.length <= 1) walkAt(element, l[0], r[0], nodeType.element);
+        else {
+          path.push(element);
+          if (l.length >= 2 && r.length >= 2) {
+            if (!jsonEquals(l, r)) result.modified.insert(path);
+          } else if (l.length >= 2) {
+            if (r.length > 0) walk(undefined, r[0], nodeType.element);
+            result.removed.insert(path);
+          } else {
+            if (l.length > 0) walk(l[0], undefined, nodeType.element);
+            result.added.insert(path);
+          }
+          path.pop();
         }
       }
     } else if (nodeType.kind === "struct" || nodeType.kind === "map") {
       const left = isJsonObject(lhs) ? lhs : {};
       const right = isJsonObject(rhs) ? rhs : {};
       const childType = childTypeOf(nodeType);
-      for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) {
-        walk(member(left, key), member(right, key), childType(key), [...path, fieldElement(key)]);
+      for (const key of Object.keys(left)) walkAt(fieldElement(key), member(left, key), member(right, key), childType(key));
+      for (const key of Object.keys(right)) {
+        if (!Object.hasOwn(left, key)) walkAt(fieldElement(key), undefined, member(right, key), childType(key));
       }
     } else {
       doLeaf();
@@ -300,7 +316,7 @@ export function compare(before: JsonValue, after: JsonValue, type: TypeRef): Com
       else if (rhs === undefined) result.removed.insert(path);
     }
   };
-  walk(before, after, type, []);
+  walk(before, after, type);
   return result;
 }
 

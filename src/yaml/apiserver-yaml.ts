@@ -21,7 +21,7 @@
 // in the text and after aliases are expanded: js-yaml's parser recurses, and an overflow of node's stack at
 // the wrong moment is fatal, not a RangeError. The apiserver allows 10,000 levels; no real Pod comes near 256.
 import { EVENT_ID, type Event, getScalarValue, parseEvents, SCALAR_STYLE } from "js-yaml";
-import type { JsonObject, JsonValue } from "../engine/json.js";
+import { type JsonObject, type JsonValue, setMember } from "../engine/json.js";
 
 /** How deeply YAML collections may nest, in the text and after alias expansion. */
 export const MAX_YAML_NESTING_DEPTH = 256;
@@ -320,10 +320,6 @@ function allowedAliasRatio(decodeCount: number): number {
   return 0.99 - (0.89 * (decodeCount - ALIAS_RATIO_RANGE_LOW)) / (ALIAS_RATIO_RANGE_HIGH - ALIAS_RATIO_RANGE_LOW);
 }
 
-function setMember(object: JsonObject, key: string, value: JsonValue): void {
-  Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
-}
-
 /** A copy of an aliased value placed at `depth`, refused when it would nest too deeply there. */
 function copyAt(value: JsonValue, depth: number): JsonValue {
   if (typeof value !== "object" || value === null) return value;
@@ -372,17 +368,16 @@ type Frame =
       /** The pending key, or MERGE when the last key was `<<`. */
       key: string | typeof MERGE | undefined;
       /** The pending key as Go prints it (%#v) and as Go's map tells keys apart, for strict decoding. */
-      keyText?: string;
-      keyIdentity?: string | undefined;
+      keyScalar?: Resolved;
       /** The Go map's keys so far (shared with the mapping a merged one goes into). */
-      seen: Set<string>;
+      seen: Set<GoIdentity>;
       /** A merged mapping: its pairs go into this object once it is complete. */
       mergeInto?: JsonObject;
       /** Where this node's strict complaints begin, and the one to add when it is complete (its key was set). */
       errorsFrom: number;
       errorAfter?: string;
     }
-  | { kind: "merge-list"; depth: number; into: JsonObject; seen: Set<string>; children: number[] };
+  | { kind: "merge-list"; depth: number; into: JsonObject; seen: Set<GoIdentity>; children: number[] };
 
 /** What a node decoded to: a JSON value, and for a scalar its resolved form (keys are made from it). */
 interface Decoded {
@@ -399,21 +394,14 @@ function goKey(key: Resolved): string {
 
 /**
  * Which keys a Go map[interface{}]interface{} holds as one: equal values of one Go type (1 and "1" are
- * two keys, `on` and `true` one, 0.0 and -0.0 one); NaN equals no key (undefined).
+ * two keys, `on` and `true` one, 0.0 and -0.0 one); NaN equals no key (undefined). Each Go type has its
+ * own JavaScript type here (int a bigint, float a number, string a string), so a Set tells them apart as
+ * Go does, without a text made for every key.
  */
-function goIdentity(key: Resolved): string | undefined {
-  switch (key.tag) {
-    case INT:
-      return `i${key.value}`;
-    case FLOAT:
-      return Number.isNaN(key.value) ? undefined : `f${key.value === 0 ? 0 : key.value}`;
-    case BOOL:
-      return `b${key.value}`;
-    case NULL:
-      return "n";
-    default:
-      return `s${key.value}`;
-  }
+type GoIdentity = bigint | number | boolean | string | null;
+
+function goIdentity(key: Resolved): GoIdentity | undefined {
+  return key.tag === FLOAT && Number.isNaN(key.value) ? undefined : key.value;
 }
 
 /** The document's value (an empty document is `empty`), and the strict decoder's complaints into `strictErrors`. */
@@ -454,20 +442,24 @@ function decode(structure: Structure, empty: JsonValue, strictErrors: string[] =
     const range = complaintsIn.get(index);
     if (range !== undefined) for (const message of strictErrors.slice(range[0], range[1])) complain(message);
   };
-  /** setMapIndex under strict decoding: a key already in the map is a complaint at the line of the value. */
-  const setKey = (seen: Set<string>, identity: string | undefined, keyText: string, valueIndex: number): string | undefined => {
+  /**
+   * setMapIndex under strict decoding: a key already in the map is a complaint at the line of the value
+   * (its words made only then: most keys are not repeated).
+   */
+  const setKey = (seen: Set<GoIdentity>, key: Resolved, valueIndex: number): string | undefined => {
+    const identity = goIdentity(key);
     if (identity === undefined) return undefined;
     if (!seen.has(identity)) {
       seen.add(identity);
       return undefined;
     }
-    return `line ${lineOf(valueIndex)}: key ${keyText} already set in map`;
+    return `line ${lineOf(valueIndex)}: key ${goKey(key)} already set in map`;
   };
   /**
    * The strict side of merging the mapping at `index` (the target of a merged alias) into a map whose keys
    * are `seen`: go-yaml decodes the aliased node again into that map, pair by pair, merges included.
    */
-  const mergeAgain = (index: number, seen: Set<string>): void => {
+  const mergeAgain = (index: number, seen: Set<GoIdentity>): void => {
     const event = events[index] as Event;
     if (event.type === EVENT_ID.ALIAS) {
       mergeAgain(target[index] as number, seen);
@@ -486,7 +478,7 @@ function decode(structure: Structure, empty: JsonValue, strictErrors: string[] =
       else if (events[key]?.type === EVENT_ID.SCALAR) {
         replay(events[value]?.type === EVENT_ID.ALIAS ? (target[value] as number) : value);
         const resolved = scalarAt(key);
-        const complaint = setKey(seen, goIdentity(resolved), goKey(resolved), value);
+        const complaint = setKey(seen, resolved, value);
         if (complaint !== undefined) complain(complaint);
       }
       key = nextSibling(value);
@@ -523,7 +515,7 @@ function decode(structure: Structure, empty: JsonValue, strictErrors: string[] =
    * an expansion counts as aliased, so the ratio can only rise within it and checking at its end is checking
    * at every step) and is a copy of the target's value.
    */
-  const visit = (index: number, depth: number, mergeInto?: { object: JsonObject; seen: Set<string> }): Decoded => {
+  const visit = (index: number, depth: number, mergeInto?: { object: JsonObject; seen: Set<GoIdentity> }): Decoded => {
     const event = events[index] as Event;
     decodeCount += 1;
     check();
@@ -588,7 +580,7 @@ function decode(structure: Structure, empty: JsonValue, strictErrors: string[] =
     decoded.scalar === undefined ? decoded.value : jsonScalar(decoded.scalar);
 
   /** decoder.merge(): the value of a `<<` key, merged into `into` (a mapping decoded at `depth`). */
-  const merge = (index: number, into: JsonObject, seen: Set<string>, depth: number): void => {
+  const merge = (index: number, into: JsonObject, seen: Set<GoIdentity>, depth: number): void => {
     const event = events[index] as Event;
     if (event.type === EVENT_ID.MAPPING) {
       visit(index, depth, { object: into, seen });
@@ -665,8 +657,7 @@ function decode(structure: Structure, empty: JsonValue, strictErrors: string[] =
         fail(`invalid map key: ${Array.isArray(key.value) ? "[]interface {}" : "map[interface {}]interface {}"}`);
       }
       frame.key = keyString(key.scalar as Resolved);
-      frame.keyText = goKey(key.scalar as Resolved);
-      frame.keyIdentity = goIdentity(key.scalar as Resolved);
+      frame.keyScalar = key.scalar as Resolved;
       continue;
     }
     if (frame.key === MERGE) {
@@ -676,7 +667,7 @@ function decode(structure: Structure, empty: JsonValue, strictErrors: string[] =
     }
     const key = frame.key;
     frame.key = undefined;
-    const complaint = setKey(frame.seen, frame.keyIdentity, frame.keyText ?? key, index);
+    const complaint = frame.keyScalar === undefined ? undefined : setKey(frame.seen, frame.keyScalar, index);
     const framesBefore = frames.length;
     setMember(frame.object, key, jsonValueOf(visit(index, frame.depth + 1)));
     // go-yaml complains once the value is decoded: after the complaints inside it.
