@@ -289,6 +289,11 @@ function notJson(value: unknown): string | undefined {
   }
 }
 
+/** The field of member or element `key` under `parent`. */
+function fieldOf(parent: string, key: string | number): string {
+  return typeof key === "number" ? indexPath(parent, key) : childPath(parent, key);
+}
+
 /**
  * The engine's copy of a caller's document (`what` names it in errors, e.g. "the patch"): JSON values only,
  * at most MAX_NESTING_DEPTH levels of objects and arrays. Members whose value is `undefined` are dropped,
@@ -315,14 +320,14 @@ export function jsonInput(value: unknown, what: string): JsonValue {
     const keys = Array.isArray(source) ? source.keys() : Object.keys(source);
     for (const key of keys) {
       const child: unknown = (source as Record<string | number, unknown>)[key];
-      const childField = typeof key === "number" ? indexPath(field, key) : childPath(field, key);
       if (child === undefined && typeof key === "string") continue;
+      // The field's name is made only when it is needed (an error, or a container's children's errors).
       const problem = child === undefined ? "undefined is not a JSON value" : notJson(child);
-      if (problem !== undefined) throw refuse(childField, problem);
+      if (problem !== undefined) throw refuse(fieldOf(field, key), problem);
       const copied = isContainer(child) ? copy(child) : (child as JsonValue);
       if (typeof key === "number") (target as JsonValue[])[key] = copied;
       else setMember(target as JsonObject, key, copied);
-      if (isContainer(child)) pending.push([child, copied as Container, childField, depth + 1]);
+      if (isContainer(child)) pending.push([child, copied as Container, fieldOf(field, key), depth + 1]);
     }
   }
   return root;
