@@ -4,7 +4,7 @@
  * Each baseline is measured in the same run as ours. Benchmarks report figures: a missed goal prints
  * "no" and never fails the run.
  *
- * Usage: npm run bench [-- --quick] [-- --json] [-- --only size,client,load,scale,pipeline,merge,hostile,suite]
+ * Usage: npm run bench [-- --quick] [-- --json] [-- --only size,client,load,scale,pipeline,hostile,suite]
  *   --quick  skip the `npm test` wall-time measurement (the slowest part).
  *   --json   print one JSON document on stdout instead of the table (progress stays on stderr).
  *   --only   run just the named benchmarks, in the order given.
@@ -16,7 +16,7 @@ import { CliUsageError, parseCli } from "../tools/cli-args.js";
 import { progress } from "./support/measure.js";
 import { describeMachine, renderJson, renderText, type BenchReport } from "./support/report.js";
 
-const usage = `usage: npm run bench [-- --quick] [-- --json] [-- --only size,client,load,scale,pipeline,merge,hostile,suite]
+const usage = `usage: npm run bench [-- --quick] [-- --json] [-- --only size,client,load,scale,pipeline,hostile,suite]
   --quick        skip the npm test wall-time measurement (the slowest part)
   --json         one JSON document on stdout instead of the table (progress stays on stderr)
   --only <list>  just the named benchmarks, in the order given
@@ -48,7 +48,6 @@ const benchmarks: Record<string, () => Promise<BenchReport>> = {
   load: async () => (await import("./load.js")).benchLoad(),
   scale: async () => (await import("./scale.js")).benchScale(),
   pipeline: async () => (await import("./pipeline.js")).benchPipeline(),
-  merge: async () => (await import("./strategic-merge.js")).benchStrategicMerge(),
   hostile: async () => (await import("./hostile.js")).benchHostile(),
   suite: async () => (await import("./suite.js")).benchSuite({ npmTest: !values.quick }),
 };

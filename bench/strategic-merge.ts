@@ -3,7 +3,8 @@
  * order (each with a new value) against the same merge with the patch in live order, 1,000 and 10,000
  * items, in this process (applyPatch of src/engine). The reordered merge pays for the order step
  * (normalizeSliceOrder, src/engine/stable-sort.ts); goal: within 2× of the merge in order. Both run
- * alternately (ratio: median of the per-run ratios), after one warm-up each.
+ * alternately (ratio: median of the per-run ratios), after one warm-up each. Part of `--only hostile`
+ * (bench/hostile.ts).
  */
 import { applyPatch } from "../src/engine/index.js";
 import type { Pod } from "../src/operation/patch-pod.js";
