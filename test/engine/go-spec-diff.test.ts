@@ -17,6 +17,7 @@ import { goUnifiedDiff } from "../../src/engine/go-difflib.js";
 import { internalSpecText } from "../../src/engine/go-spec-diff.js";
 import { canonicalQuantity } from "../../src/engine/quantity.js";
 import { binariesFor, ensureGoRecorder } from "../../tools/apiserver/binaries.js";
+import { goRecorderMissing } from "../support/go-recorder.js";
 import { describeNeeding } from "../support/skips.js";
 
 const fixtures = new URL("../fixtures/engine/", import.meta.url);
@@ -73,16 +74,7 @@ describe("internalSpecText", () => {
   });
 });
 
-/** Why the recorder cannot be rebuilt here, or undefined. */
-function recorderMissing(): string | undefined {
-  const go = spawnSync("go", ["env", "GOMODCACHE"], { encoding: "utf8" });
-  if (go.status !== 0) return "no Go toolchain on PATH";
-  const { kubernetesVersion } = binariesFor();
-  const module = join(go.stdout.trim(), `k8s.io/kubernetes@${kubernetesVersion}`);
-  return existsSync(module) ? undefined : `the Kubernetes ${kubernetesVersion} modules are not downloaded (${module})`;
-}
-
-describeNeeding("the committed recordings are what tools/record/go-pod-spec-layout.go writes today", recorderMissing(), () => {
+describeNeeding("the committed recordings are what tools/record/go-pod-spec-layout.go writes today", goRecorderMissing(), () => {
   const rerecord = "re-record with the commands in tools/record/go-pod-spec-layout.go's header";
   it("the layout of the internal PodSpec", { timeout: 600_000 }, async () => {
     const binary = await ensureGoRecorder(recorder);

@@ -1,10 +1,13 @@
 /**
  * src/yaml/apiserver-yaml.ts against the apiserver's own YAML decoder: every case of
  * test/fixtures/yaml/yaml-cases.ts decodes to the JSON that sigs.k8s.io/yaml v1.6.0 (go-yaml v2, as
- * kubernetes v1.35.4 uses it for apply bodies) produced (recorded by tools/record/go-yaml), or is refused
+ * kubernetes v1.35.4 uses it for apply bodies) produced (recorded by tools/record/go-yaml.go), or is refused
  * with its words. Large answers are compared by digest of Go's JSON text (sorted keys, as json.Marshal
- * prints a map). The same behaviour end to end against the real server is in test/differential/hostile.test.ts.
+ * prints a map). With Go and the Kubernetes modules at hand, the recorder is built and asked again: the
+ * committed answers must be what it writes today. The same behaviour end to end against the real server is
+ * in test/differential/hostile.test.ts.
  */
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -15,15 +18,16 @@ import {
   MAX_YAML_NESTING_DEPTH,
   strictYamlMessage,
 } from "../../src/yaml/apiserver-yaml.js";
+import { ensureGoRecorder } from "../../tools/apiserver/binaries.js";
 import { yamlCases } from "../fixtures/yaml/yaml-cases.js";
+import { goRecorderMissing } from "../support/go-recorder.js";
+import { describeNeeding } from "../support/skips.js";
 
 type Answer = { id: string; error?: string; json?: unknown; sha256?: string; bytes?: number; strict?: string };
 
-const answers = new Map(
-  (JSON.parse(readFileSync(new URL("../fixtures/yaml/go-yaml-answers.json", import.meta.url), "utf8")) as Answer[]).map(
-    (answer) => [answer.id, answer],
-  ),
-);
+const recorded = readFileSync(new URL("../fixtures/yaml/go-yaml-answers.json", import.meta.url), "utf8");
+const answers = new Map((JSON.parse(recorded) as Answer[]).map((answer) => [answer.id, answer]));
+const recorder = new URL("../../tools/record/go-yaml.go", import.meta.url).pathname;
 
 /**
  * Refusals whose detail we word differently, with the part both share: go-yaml's own syntax messages
@@ -43,7 +47,8 @@ describe("YAML as the apiserver decodes it", () => {
 
   it.each(yamlCases.map((yamlCase) => [yamlCase.id, yamlCase] as const))("%s", (id, { yaml }) => {
     const expected = answers.get(id);
-    if (expected === undefined) throw new Error(`no recorded answer for ${id}: re-run tools/record/go-yaml`);
+    if (expected === undefined)
+      throw new Error(`no recorded answer for ${id}: re-record with the command in tools/record/go-yaml.go`);
     const decoded = decodeApiserverYaml(yaml);
     if (expected.error !== undefined) {
       expect(decoded.ok, `Go refused: ${expected.error}`).toBe(false);
@@ -70,6 +75,14 @@ describe("YAML as the apiserver decodes it", () => {
       bytes: expected.bytes,
       sha256: expected.sha256,
     });
+  });
+});
+
+describeNeeding("the committed answers are what tools/record/go-yaml.go writes today", goRecorderMissing(), () => {
+  it("every case, answered by sigs.k8s.io/yaml at the apiserver's version", { timeout: 600_000 }, async () => {
+    const binary = await ensureGoRecorder(recorder);
+    const answered = execFileSync(binary, { input: JSON.stringify(yamlCases), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    expect(answered, "re-record with the command in tools/record/go-yaml.go").toBe(recorded);
   });
 });
 

@@ -8,10 +8,16 @@
 // Input on stdin: a JSON array of {id, yaml} (test/fixtures/yaml/yaml-cases.ts prints it). Output on
 // stdout: a JSON array of {id, error}, {id, json} or, for JSON over 2 KiB, {id, sha256, bytes} of it, each
 // decoded one with {strict} when strict decoding refuses it.
-// Run (offline, from the module cache the control-plane build filled; the command is also in yaml-cases.ts):
+// Exit code: 0 written; a Go panic (2) on stdin that is not such a list.
+// Built in the 1.35 wrapper module (tools/apiserver/go/1.35), whose graph pins sigs.k8s.io/yaml and
+// go.yaml.in/yaml/v2 at the apiserver's own versions; needs its modules, already downloaded to build
+// kube-apiserver. Re-record:
 //
-//	npx tsx test/fixtures/yaml/yaml-cases.ts | (cd tools/record/go-yaml && GOFLAGS=-mod=mod GOPROXY=off go run .) \
+//	npx tsx test/fixtures/yaml/yaml-cases.ts | (cd tools/apiserver/go/1.35 && GOPROXY=off go run ../../../record/go-yaml.go) \
 //	  > test/fixtures/yaml/go-yaml-answers.json
+//
+// test/yaml/apiserver-yaml.test.ts builds it (when Go and the modules are there, cached by
+// tools/apiserver/binaries.ts ensureGoRecorder) and fails when the committed answers differ from what it writes.
 package main
 
 import (
