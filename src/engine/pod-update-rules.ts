@@ -99,7 +99,10 @@ function differences(before: JsonValue | undefined, after: JsonValue | undefined
     } else if (Array.isArray(left) && Array.isArray(right) && left.length === right.length) {
       for (let index = 0; index < left.length; index++) children.push([left[index], right[index], `${at}[${index}]`]);
     } else {
-      if (canonical(left) !== canonical(right)) changed.push(at);
+      // Containers that got here differ in kind or length (no need to write out 30,000 env vars to see it);
+      // scalars are compared as JSON writes them.
+      const isContainer = (value: JsonValue | undefined) => typeof value === "object" && value !== null;
+      if (isContainer(left) || isContainer(right) || canonical(left) !== canonical(right)) changed.push(at);
       continue;
     }
     for (let index = children.length - 1; index >= 0; index--) pending.push(children[index] as (typeof children)[number]);
