@@ -3,8 +3,9 @@
  * proxy processes in front of an upstream this file runs on 127.0.0.1: answers stream (a watch arrives as
  * it is written; a 300 MB answer does not grow the proxy's memory by 300 MB), a hung upstream is a 504
  * after `--timeout`, what the front cannot read is still forwarded in report-only mode, a gzip-encoded Pod
- * validates, `--errors` refuses undeclared status codes with a 502 whose reason is BadGateway, and the
- * startup line hides the upstream's password.
+ * validates, `--errors` refuses undeclared status codes with a 502 whose reason is BadGateway, the
+ * startup line hides the upstream's password, and the 2 MB YAML alias bomb costs the proxy as little as it
+ * costs the mock (refused with `--errors`, forwarded and reported without).
  */
 import { readFileSync } from "node:fs";
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -13,6 +14,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generatedDir } from "../../tools/pipeline/common.js";
+import { corpus, cpuMs, send } from "../fixtures/hostile/corpus.js";
 import { startProxy, type RunningProxy } from "../support/mock-process.js";
 
 const spec = JSON.parse(readFileSync(join(generatedDir, "openapi.json"), "utf8")) as {
@@ -272,5 +274,31 @@ describe("the startup line", () => {
     } finally {
       child.kill("SIGTERM");
     }
+  });
+});
+
+describe("YAML amplification", () => {
+  const bomb = corpus.find((testCase) => testCase.id === "apply: a million-item list aliased 99 times (2 MB)");
+  if (bomb === undefined) throw new Error("the corpus lost its alias bomb");
+  const patchesReceived = () => received.filter((line) => line.startsWith("PATCH")).length;
+
+  it("--errors refuses the 2 MB alias bomb with the apiserver's words, without expanding it or forwarding it", async () => {
+    const [before, forwarded] = [await cpuMs(refusing.pid), patchesReceived()];
+    const answer = await send(refusing.url, bomb.build());
+    const used = (await cpuMs(refusing.pid)) - before;
+    expect(answer.status, answer.head).toBe(400);
+    expect(answer.head).toContain("document contains excessive aliasing");
+    expect(patchesReceived()).toBe(forwarded);
+    // Counting 2.5 million nodes, never the 100 million values the aliases stand for (40 s before).
+    expect(used, `the proxy's CPU time: ${used} ms`).toBeLessThan(5_000);
+  });
+
+  it("report-only mode forwards it as it came, having spent as little on it", async () => {
+    const [before, forwarded] = [await cpuMs(reporting.pid), patchesReceived()];
+    const answer = await send(reporting.url, bomb.build());
+    const used = (await cpuMs(reporting.pid)) - before;
+    expect(answer.status).toBe(200);
+    expect(patchesReceived()).toBe(forwarded + 1);
+    expect(used, `the proxy's CPU time: ${used} ms`).toBeLessThan(5_000);
   });
 });
