@@ -22,7 +22,7 @@ import { goPodSpecLayout, goPodSpecRoot } from "./go-pod-spec-layout.js";
 import { goUnifiedDiff } from "./go-difflib.js";
 import { goHtmlEscaped, goJson } from "./go-text.js";
 import { isJsonObject, type JsonObject, type JsonValue, jsonText } from "./json.js";
-import { canonicalQuantity } from "./quantity.js";
+import { canonicalQuantity, quantityValue } from "./quantity.js";
 
 /** One member of an internal struct as encoding/json writes it (recorded; see the layout file). */
 export interface GoStructMember {
@@ -178,6 +178,49 @@ export function withEmptyCollections(decoded: JsonObject, raw: JsonObject): Json
     }
   }
   return out;
+}
+
+/** `value` of `type` with every quantity in it replaced by `map` of it (a copy). */
+function mapQuantities(
+  type: string,
+  value: JsonValue | undefined,
+  map: (quantity: JsonValue) => JsonValue,
+): JsonValue | undefined {
+  if (value === undefined || value === null) return value;
+  if (type.startsWith("*")) return mapQuantities(type.slice(1), value, map);
+  if (type === "quantity") return map(value);
+  if (type.startsWith("[]")) {
+    return Array.isArray(value) ? value.map((item) => mapQuantities(type.slice(2), item, map) ?? null) : value;
+  }
+  const layout = goPodSpecLayout[type];
+  if (!isJsonObject(value) || (layout === undefined && !type.startsWith("map[string]"))) return value;
+  const out: JsonObject = { ...value };
+  if (type.startsWith("map[string]")) {
+    for (const key of Object.keys(out)) out[key] = mapQuantities(type.slice("map[string]".length), out[key], map) ?? null;
+    return out;
+  }
+  for (const member of layout ?? []) {
+    // Members moved by the conversion or nested under another key (ObjectMeta) hold no quantities.
+    if (member.v1.includes(".") || out[member.v1] === undefined) continue;
+    out[member.v1] = mapQuantities(member.type, out[member.v1], map) ?? null;
+  }
+  return out;
+}
+
+/**
+ * A v1 spec with its quantities as the apiserver decodes and writes them ("1000m" is "1", "0.5Gi" is
+ * "512Mi"; see quantity.ts): what decoding into the Go types does to them (pod-defaults.ts decodePod).
+ */
+export function withCanonicalQuantities(spec: JsonObject): JsonObject {
+  return mapQuantities(goPodSpecRoot, spec, (quantity) => canonicalQuantity(quantity) ?? quantity) as JsonObject;
+}
+
+/**
+ * A v1 spec with its quantities replaced by their values, for equality as apiequality.Semantic sees it
+ * ("1Ki" equals "1024"): what pod-update-rules.ts compares.
+ */
+export function withQuantityValues(spec: JsonObject): JsonObject {
+  return mapQuantities(goPodSpecRoot, spec, (quantity) => quantityValue(quantity) ?? quantity) as JsonObject;
 }
 
 /** json.MarshalIndent(internal PodSpec, "", " ") of a v1 spec. */

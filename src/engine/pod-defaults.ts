@@ -1,6 +1,7 @@
 // What the apiserver does to a Pod document between the patch and validation: decoding it into the Go
 // types (members the model does not know are dropped, each reported as the `unknown field` warning the
-// apiserver sends under fieldValidation=Warn; nulls, empty maps and empty lists disappear as zero values)
+// apiserver sends under fieldValidation=Warn; nulls, empty maps and empty lists disappear as zero values;
+// quantities of the spec come back as resource.Quantity writes them: "1000m" is "1")
 // and the defaulting of kubernetes v1.35.4 pkg/apis/core/v1/defaults.go plus the generated defaults
 // (`+default` markers, zz_generated.defaults.go). Inputs: a Pod document. Outputs: a new Pod; the input
 // is never mutated.
@@ -13,6 +14,7 @@
 // service-account token expiry), host ports of a Pod on the host's network. Not defaulted: pod-level resources, image
 // volumes' pull policy (a feature gate off by default), anything outside the Pod.
 import type { Pod } from "../operation/patch-pod.js";
+import { withCanonicalQuantities } from "./go-spec-diff.js";
 import { cloneJson, isJsonObject, isPlainJson, type JsonObject, type JsonValue, setMember } from "./json.js";
 import { fieldShape, type ObjectNode, objectNode, podNode } from "./metadata.js";
 
@@ -71,7 +73,10 @@ function decodeWith(document: Pod, owned: boolean): DecodedPod {
     }
     return out;
   };
-  return { pod: walk(isJsonObject(document) ? (document as JsonObject) : {}, podNode, "") as Pod, unknownFields };
+  const pod = walk(isJsonObject(document) ? (document as JsonObject) : {}, podNode, "");
+  // Quantities are parsed, and written back the way resource.Quantity writes them.
+  if (isJsonObject(pod.spec)) pod.spec = withCanonicalQuantities(pod.spec);
+  return { pod: pod as Pod, unknownFields };
 }
 
 /**

@@ -20,10 +20,10 @@
 // spec change is forbidden.
 // Not modelled (documented divergences, docs/ground-truth.md): the rest of the whole-object validation
 // (label syntax, references between volumes and mounts, required fields …), node-affinity changes on
-// gated Pods (reported as a spec change), quantity equivalence ("1" vs "1000m" counts as a change).
+// gated Pods (reported as a spec change).
 import type { Pod } from "../operation/patch-pod.js";
 import { invalidStatus, type Status } from "../status/status.js";
-import { goSpecDiff, withEmptyCollections } from "./go-spec-diff.js";
+import { goSpecDiff, withEmptyCollections, withQuantityValues } from "./go-spec-diff.js";
 import {
   cloneJson,
   foldJson,
@@ -331,7 +331,8 @@ function specViolations(before: JsonObject, after: JsonObject, patched: JsonObje
   add(schedulingGateViolations(listOf(member(before, "schedulingGates")), listOf(member(after, "schedulingGates"))));
 
   const munged = mungedSpec(before, patched === undefined ? after : withEmptyCollections(after, patched), violations);
-  const changed = differences(normalized(before), normalized(munged), "spec");
+  // Compared as apiequality.Semantic compares: quantities by value.
+  const changed = differences(normalized(withQuantityValues(before)), normalized(withQuantityValues(munged)), "spec");
   if (changed.length > 0) {
     violations.push({ ...forbidden("spec", `${updatableSpecFieldsMessage}\n${goSpecDiff(before, munged)}`), changed });
   }

@@ -18,6 +18,7 @@ import type { PatchMediaType, Pod } from "../operation/patch-pod.js";
 import { failureStatus, invalidStatus } from "../status/status.js";
 import { applyPatch, requireApplyManager } from "./apply-patch.js";
 import { badRequest, PatchError } from "./errors.js";
+import { withQuantityValues } from "./go-spec-diff.js";
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "./json.js";
 import { decodeAndDefault } from "./pod-defaults.js";
 import { annotationsTooLong, podUpdateViolations, updateRejection } from "./pod-update-rules.js";
@@ -185,7 +186,9 @@ function prepareUpdate(pod: JsonObject, live: JsonObject): void {
     else metadata[key] = liveMetadata[key] as JsonValue;
   }
   if (metadata.uid === undefined && liveMetadata.uid !== undefined) metadata.uid = liveMetadata.uid;
-  if (!jsonEquals(pod.spec, live.spec))
+  // apiequality.Semantic: a quantity in another spelling of the same value is no change.
+  const semantic = (spec: JsonValue | undefined): JsonValue | undefined => (isJsonObject(spec) ? withQuantityValues(spec) : spec);
+  if (!jsonEquals(semantic(pod.spec), semantic(live.spec)))
     metadata.generation = (typeof liveMetadata.generation === "number" ? liveMetadata.generation : 0) + 1;
 }
 

@@ -74,8 +74,17 @@ function cachedText(
   return scale % 3 === 0 && !shifted.endsWith("000") && !shifted.startsWith("0") ? text : undefined;
 }
 
-/** resource.Quantity's JSON text of `value`. */
-export function canonicalQuantity(value: unknown): string | undefined {
+interface ParsedQuantity {
+  text: string;
+  sign: string;
+  whole: string;
+  fraction: string;
+  meaning: { base: 10 | 2; exponent: number; format: Format };
+  /** The magnitude in nano units, rounded up as ParseQuantity rounds (away from zero). */
+  nanos: bigint;
+}
+
+function parseQuantity(value: unknown): ParsedQuantity | undefined {
   const text = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : undefined;
   if (text === undefined || text === "") return undefined;
   const match = QUANTITY.exec(text);
@@ -83,16 +92,31 @@ export function canonicalQuantity(value: unknown): string | undefined {
   const [, sign = "", whole = "", fraction = "", suffix = ""] = match;
   const meaning = interpret(suffix);
   if (meaning === undefined) return undefined;
-  const cached = cachedText(text, whole, fraction, meaning);
-  if (cached !== undefined) return cached;
   // The magnitude as numerator / denominator, exact.
   let numerator = BigInt(`0${whole}${fraction}`);
   let denominator = 10n ** BigInt(fraction.length);
   if (meaning.base === 2) numerator *= 2n ** BigInt(meaning.exponent);
   else if (meaning.exponent >= 0) numerator *= 10n ** BigInt(meaning.exponent);
   else denominator *= 10n ** BigInt(-meaning.exponent);
-  // Rounded up to whole nano units, as ParseQuantity rounds (away from zero).
-  const nanos = (numerator * NANO + denominator - 1n) / denominator;
+  return { text, sign, whole, fraction, meaning, nanos: (numerator * NANO + denominator - 1n) / denominator };
+}
+
+/**
+ * A quantity's value as apiequality.Semantic compares quantities (Quantity.Cmp): "1Ki" and "1024" are
+ * equal. Signed nano units as text, or undefined when it does not parse.
+ */
+export function quantityValue(value: unknown): string | undefined {
+  const parsed = parseQuantity(value);
+  return parsed === undefined ? undefined : `${parsed.sign === "-" && parsed.nanos !== 0n ? "-" : ""}${parsed.nanos}n`;
+}
+
+/** resource.Quantity's JSON text of `value`. */
+export function canonicalQuantity(value: unknown): string | undefined {
+  const parsed = parseQuantity(value);
+  if (parsed === undefined) return undefined;
+  const { text, sign, whole, fraction, meaning, nanos } = parsed;
+  const cached = cachedText(text, whole, fraction, meaning);
+  if (cached !== undefined) return cached;
   if (nanos === 0n) return "0";
   const negative = sign === "-" ? "-" : "";
   let format = meaning.format;

@@ -12,7 +12,9 @@
  * several hunks), Go's JSON of the internal types (field names, zero values, host namespace fields moved
  * into the security context, the deprecated serviceAccount alias, canonical quantities, IntOrString, map
  * keys sorted, HTML-escaped strings, lists left empty by a patch, an embedded ObjectMeta flattened) and
- * go-difflib's grouping.
+ * go-difflib's grouping. Four more cases respell quantities without changing their values: the apiserver
+ * accepts them (its equality compares quantities by value) and stores them as resource.Quantity writes
+ * them; the engine's Pod must be the server's.
  *
  * Answers are recorded in test/fixtures/apiserver/spec-diff.json (`npm run record:apiserver`) and
  * replayed without Go; with the binaries built every fifth case is re-asked live (APISERVER_LIVE=all: all).
@@ -21,7 +23,7 @@ import { describe, expect, it } from "vitest";
 import { PatchError, writePod } from "../../src/engine/index.js";
 import type { Pod, PatchMediaType } from "../../src/operation/patch-pod.js";
 import type { ApiserverConnection } from "./support/live-apiserver.js";
-import { normalizeJson } from "./support/normalize.js";
+import { normalizeJson, withoutServerSetFields } from "./support/normalize.js";
 import { recordedAnswers } from "./support/recording.js";
 import { ask, createPod, ensureNamespace, type Json } from "./support/server.js";
 
@@ -242,6 +244,30 @@ const cases: SpecDiffCase[] = [
   },
 ];
 
+/** Quantities respelled, values kept: accepted (apiequality.Semantic compares values), stored as Go writes them. */
+const sameValueCases: SpecDiffCase[] = [
+  {
+    id: "same value: limit in bytes",
+    type: "json",
+    patch: [replace("/spec/containers/0/resources/limits/memory", "134217728")],
+  },
+  {
+    id: "same value: request as a fraction",
+    type: "json",
+    patch: [replace("/spec/containers/0/resources/requests/cpu", "0.1")],
+  },
+  {
+    id: "same value: sizeLimit in Mi",
+    type: "json",
+    patch: [replace("/spec/volumes/0/emptyDir/sizeLimit", "1024Mi")],
+  },
+  {
+    id: "same value: several spellings",
+    type: "strategic",
+    patch: web({ resources: { requests: { cpu: "100000u", memory: "65536Ki" }, limits: { cpu: "0.5", memory: "0.125Gi" } } }),
+  },
+];
+
 let baseReady: Promise<Json> | undefined;
 
 /** The base Pod, created once per live run (the cases only dry-run against it). */
@@ -267,9 +293,14 @@ async function askLive(server: ApiserverConnection, testCase: SuiteCase): Promis
   return { status: answer.status, body: answer.body };
 }
 
-const { answer, serverVersion } = recordedAnswers<SuiteCase>("spec-diff", [{ id: "base" }, ...cases], askLive, {
-  liveSubset: (_, index) => index % 5 === 0,
-});
+const { answer, serverVersion } = recordedAnswers<SuiteCase>(
+  "spec-diff",
+  [{ id: "base" }, ...cases, ...sameValueCases],
+  askLive,
+  {
+    liveSubset: (_, index) => index % 5 === 0,
+  },
+);
 
 describe(`the spec diff of a forbidden Pod update, byte for byte against ${serverVersion}`, () => {
   it("has at least 40 cases", () => {
@@ -290,5 +321,13 @@ describe(`the spec diff of a forbidden Pod update, byte for byte against ${serve
       predicted = normalizeJson(error.status as unknown as Json);
     }
     expect(predicted).toEqual(recorded.body);
+  });
+
+  it.each(sameValueCases.map((testCase) => [testCase.id, testCase] as const))("%s", async (_, testCase) => {
+    const base = (await answer({ id: "base" })) as unknown as Pod;
+    const recorded = (await answer(testCase)) as { status: number; body: { [key: string]: Json } };
+    expect(recorded.status, "the apiserver accepts a quantity of the same value").toBe(200);
+    const { pod } = writePod(base, testCase.patch, mediaTypes[testCase.type], { namespace, name: podName });
+    expect(normalizeJson(withoutServerSetFields(pod as { [key: string]: Json }))).toEqual(withoutServerSetFields(recorded.body));
   });
 });
