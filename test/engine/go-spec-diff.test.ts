@@ -4,6 +4,7 @@
  * engine.test.ts, mock-vs-apiserver.test.ts):
  * - canonicalQuantity against what resource.Quantity writes for 70-odd spellings, recorded by
  *   tools/record/go-pod-spec-layout.go into test/fixtures/engine/go-quantities.json (replayed here);
+ * - quantityValue, the equality apiequality.Semantic applies to quantities;
  * - goUnifiedDiff on texts whose hunks are worked out by hand from go-difflib's rules;
  * - with Go and the Kubernetes modules at hand (a control plane built from them), the recorder built and
  *   run again: the committed layout (src/engine/go-pod-spec-layout.ts) and quantity recording must be
@@ -15,7 +16,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { goUnifiedDiff } from "../../src/engine/go-difflib.js";
 import { internalSpecText } from "../../src/engine/go-spec-diff.js";
-import { canonicalQuantity } from "../../src/engine/quantity.js";
+import { canonicalQuantity, quantityValue } from "../../src/engine/quantity.js";
 import { binariesFor, ensureGoRecorder } from "../../tools/apiserver/binaries.js";
 import { goRecorderMissing } from "../support/go-recorder.js";
 import { describeNeeding } from "../support/skips.js";
@@ -33,6 +34,17 @@ describe("canonicalQuantity", () => {
   });
   it.each(recorded.map((entry) => [entry.input, entry] as const))("%j", (_, { input, output }) => {
     expect(canonicalQuantity(input)).toBe(output);
+  });
+});
+
+describe("quantityValue", () => {
+  it("is equal for spellings of one value and different otherwise, as Quantity.Cmp compares", () => {
+    expect(quantityValue("1Ki")).toBe(quantityValue("1024"));
+    expect(quantityValue("0.1")).toBe(quantityValue("100m"));
+    expect(quantityValue("-0.5Gi")).toBe(quantityValue("-512Mi"));
+    expect(quantityValue("1")).not.toBe(quantityValue("1001m"));
+    expect(quantityValue("0")).toBe(quantityValue("-0"));
+    expect(quantityValue("1 Mi")).toBeUndefined();
   });
 });
 
