@@ -180,13 +180,29 @@ export function withEmptyCollections(decoded: JsonObject, raw: JsonObject): Json
   return out;
 }
 
-/** `value` of `type` with every quantity in it replaced by `map` of it (a copy). */
+const quantityHolders = new Map<string, boolean>();
+
+/** Whether a value of `type` can hold a quantity (memoized; the recorder refuses recursive types). */
+function holdsQuantities(type: string): boolean {
+  const known = quantityHolders.get(type);
+  if (known !== undefined) return known;
+  const element = type.replace(/^(\*|\[\]|map\[string\])+/, "");
+  const members = goPodSpecLayout[element] ?? [];
+  const holds = element === "quantity" || members.some((member) => !member.v1.includes(".") && holdsQuantities(member.type));
+  quantityHolders.set(type, holds);
+  return holds;
+}
+
+/**
+ * `value` of `type` with every quantity in it replaced by `map` of it (a copy of what holds one; parts
+ * that cannot hold one, such as a long list of strings, are neither walked nor copied).
+ */
 function mapQuantities(
   type: string,
   value: JsonValue | undefined,
   map: (quantity: JsonValue) => JsonValue,
 ): JsonValue | undefined {
-  if (value === undefined || value === null) return value;
+  if (value === undefined || value === null || !holdsQuantities(type)) return value;
   if (type.startsWith("*")) return mapQuantities(type.slice(1), value, map);
   if (type === "quantity") return map(value);
   if (type.startsWith("[]")) {

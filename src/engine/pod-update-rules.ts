@@ -330,11 +330,14 @@ function specViolations(before: JsonObject, after: JsonObject, patched: JsonObje
   add(tolerationViolations(listOf(member(before, "tolerations")), listOf(member(after, "tolerations"))));
   add(schedulingGateViolations(listOf(member(before, "schedulingGates")), listOf(member(after, "schedulingGates"))));
 
-  const munged = mungedSpec(before, patched === undefined ? after : withEmptyCollections(after, patched), violations);
+  const munged = mungedSpec(before, after, violations);
   // Compared as apiequality.Semantic compares: quantities by value.
   const changed = differences(normalized(withQuantityValues(before)), normalized(withQuantityValues(munged)), "spec");
   if (changed.length > 0) {
-    violations.push({ ...forbidden("spec", `${updatableSpecFieldsMessage}\n${goSpecDiff(before, munged)}`), changed });
+    // The diff shows the lists and maps the patch left empty: munged again from the undecoded spec (only
+    // here, so that no other update walks it), its violations already counted above.
+    const shown = patched === undefined ? munged : mungedSpec(before, withEmptyCollections(after, patched), []);
+    violations.push({ ...forbidden("spec", `${updatableSpecFieldsMessage}\n${goSpecDiff(before, shown)}`), changed });
   }
   return violations;
 }

@@ -10,7 +10,7 @@
 // With the argument `quantities`: for a JSON list of quantity strings on stdin, what resource.Quantity
 // writes for each (test/fixtures/engine/go-quantities.json, the ground truth of src/engine/quantity.ts).
 // Exit codes: 0 written; 2 on a usage error or stdin that is not a list of strings; 1 when the types hold something this layout cannot describe (a JSON marshaler
-// other than Quantity, IntOrString, Time and FieldsV1, a float (Go writes those its own way), an interface, an internal field with no v1 source not listed in
+// other than Quantity, IntOrString, Time and FieldsV1, a float (Go writes those its own way), a recursive type, an interface, an internal field with no v1 source not listed in
 // convertedBySpec below, v1 and internal kinds that differ), so a new Kubernetes version cannot be
 // recorded silently wrong.
 //
@@ -74,8 +74,9 @@ var (
 )
 
 type recorder struct {
-	structs  map[string][]member
-	problems []string
+	structs    map[string][]member
+	inProgress map[string]bool
+	problems   []string
 }
 
 func structName(t reflect.Type) string {
@@ -197,9 +198,15 @@ func jsonFields(t reflect.Type) []field {
 func (r *recorder) record(in, out reflect.Type) {
 	name := structName(in)
 	if _, seen := r.structs[name]; seen {
+		if r.inProgress[name] {
+			// src/engine/go-spec-diff.ts walks the layout without a cycle check.
+			r.problems = append(r.problems, name+": a recursive type")
+		}
 		return
 	}
-	r.structs[name] = nil // reserved: recursive types end here
+	r.structs[name] = nil
+	r.inProgress[name] = true
+	defer delete(r.inProgress, name)
 	v1Fields := map[string]field{}
 	for _, f := range jsonFields(out) {
 		v1Fields[f.goName] = f
@@ -271,7 +278,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: go-pod-spec-layout [quantities]  (no argument: the layout on stdout; quantities: a JSON list on stdin)")
 		os.Exit(2)
 	}
-	r := &recorder{structs: map[string][]member{}}
+	r := &recorder{structs: map[string][]member{}, inProgress: map[string]bool{}}
 	root := r.typeOf(reflect.TypeOf(core.PodSpec{}), reflect.TypeOf(v1.PodSpec{}), "core.PodSpec")
 	if len(r.problems) > 0 {
 		sort.Strings(r.problems)
