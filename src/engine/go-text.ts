@@ -1,7 +1,7 @@
 /**
  * How Go writes values into the apiserver's messages, so the Status messages built here (PatchOptions,
  * src/engine/patch-options.ts) and by the mock (tools/servers/) read like the real server's:
- * `strconv.Quote` (%q), `%#U` of a non-printable rune, encoding/json's text of a value, `fmt`'s `%v` of a decoded JSON value
+ * `strconv.Quote` (%q), `%#U` of a non-printable rune, encoding/json's text of a value, `fmt`'s `%v` and reflect's type name of a decoded JSON value
  * (`map[k:v]`, keys sorted), `unicode.IsPrint`, and the JSON kind names `encoding/json` uses in
  * "cannot unmarshal <kind> into …".
  *
@@ -91,6 +91,18 @@ export function goValue(value: unknown): string {
   }
   if (typeof value === "number") return goNumber(value);
   return String(value);
+}
+
+/**
+ * reflect.TypeOf(value).String() of a value the apiserver decoded from a patch, which keeps integers as
+ * int64 (kubernetes v1.35.4 staging/src/k8s.io/apimachinery/pkg/util/strategicpatch/patch.go messages).
+ */
+export function goType(value: JsonValue | undefined): string {
+  if (value === null || value === undefined) return "%!s(<nil>)";
+  if (Array.isArray(value)) return "[]interface {}";
+  if (typeof value === "object") return "map[string]interface {}";
+  if (typeof value === "number") return Number.isInteger(value) ? "int64" : "float64";
+  return typeof value === "boolean" ? "bool" : "string";
 }
 
 /** The word `encoding/json` uses for a JSON value's kind in "cannot unmarshal <kind> into …". */

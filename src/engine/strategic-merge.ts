@@ -23,7 +23,7 @@
 // - the final order follows upstream's normalisation ($setElementOrder, then patch order, then live order).
 // Upstream walks the patch's keys in Go's random map order; this walks them in the patch's own order.
 import { badRequest, internalError, unprocessable } from "./errors.js";
-import { goType, goValue } from "./go-format.js";
+import { goType, goValue } from "./go-text.js";
 import { childPath, indexPath, isJsonObject, member, pruneNulls, setMember, type JsonObject, type JsonValue } from "./json.js";
 import { fieldShape, objectNode, patchStrategy, type PropertyShape, type ObjectNode } from "./metadata.js";
 import { goSliceStable } from "./stable-sort.js";

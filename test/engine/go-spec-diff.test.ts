@@ -10,14 +10,13 @@
  *   run again: the committed layout (src/engine/go-pod-spec-layout.ts) and quantity recording must be
  *   what it writes today, else the command to re-record is in the failure.
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { goUnifiedDiff } from "../../src/engine/go-difflib.js";
 import { internalSpecText } from "../../src/engine/go-spec-diff.js";
 import { canonicalQuantity, quantityValue } from "../../src/engine/quantity.js";
-import { binariesFor, ensureGoRecorder } from "../../tools/apiserver/binaries.js";
+import { ensureGoRecorder } from "../../tools/apiserver/binaries.js";
 import { goRecorderMissing } from "../support/go-recorder.js";
 import { describeNeeding } from "../support/skips.js";
 
