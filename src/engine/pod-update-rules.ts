@@ -102,7 +102,7 @@ function differences(before: JsonValue | undefined, after: JsonValue | undefined
       // Containers that got here differ in kind or length (no need to write out 30,000 env vars to see it);
       // scalars are compared as JSON writes them.
       const isContainer = (value: JsonValue | undefined) => typeof value === "object" && value !== null;
-      if (isContainer(left) || isContainer(right) || canonical(left) !== canonical(right)) changed.push(at);
+      if (isContainer(left) || isContainer(right) || (left !== right && canonical(left) !== canonical(right))) changed.push(at);
       continue;
     }
     for (let index = children.length - 1; index >= 0; index--) pending.push(children[index] as (typeof children)[number]);
@@ -238,7 +238,10 @@ function tolerationValidation(tolerations: JsonValue[]): PodUpdateViolation[] {
 
 /** JSON text with object keys sorted, so equal values compare equal whatever their key order. */
 function canonical(value: JsonValue | undefined): string {
-  return jsonText(value ?? null, { sortKeys: true });
+  // A scalar's text directly: the update rules compare every leaf of two Pods this way.
+  if (typeof value !== "object" || value === null)
+    return typeof value === "number" && !Number.isFinite(value) ? "null" : JSON.stringify(value ?? null);
+  return jsonText(value, { sortKeys: true });
 }
 
 function withoutSeconds(toleration: JsonValue): string {
