@@ -72,6 +72,7 @@ import { sendStatus, setViolationsHeader, type Violation } from "./send-status.j
 import { loadSpec, type PrismOperation, type Profile } from "./spec.js";
 import type { Pod } from "../../src/operation/patch-pod.js";
 import { asStored } from "../../src/engine/index.js";
+import { VerdictMemo } from "./verdict-memo.js";
 import { isError, toViolation } from "./violations.js";
 
 export interface MockServerOptions {
@@ -104,15 +105,24 @@ function activeNamespace(name: string): unknown {
   };
 }
 
+/** Sends JSON text with `status` and `headers`. */
+function sendPayload(
+  response: ServerResponse,
+  status: number,
+  payload: string,
+  headers: Record<string, string | string[]> = {},
+): void {
+  response.writeHead(status, { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(payload) });
+  response.end(payload);
+}
+
 function sendJson(
   response: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string | string[]> = {},
 ): void {
-  const payload = JSON.stringify(body);
-  response.writeHead(status, { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(payload) });
-  response.end(payload);
+  sendPayload(response, status, JSON.stringify(body), headers);
 }
 
 /** `url` is `http://127.0.0.1:<port>`, or `https://…` with `tls`. */
@@ -173,7 +183,7 @@ async function acceptBody(
   response: ServerResponse,
   url: URL,
   target: { name?: string; missing?: Status },
-): Promise<(AcceptedBody & { essence: string }) | undefined> {
+): Promise<(AcceptedBody & { essence: string; bytes: Buffer }) | undefined> {
   const contentType = checkContentType(operation, request.headers["content-type"]);
   const refusal = isStatus(contentType) ? contentType : checkAccept(request.headers.accept);
   if (refusal !== undefined) {
@@ -197,7 +207,7 @@ async function acceptBody(
     sendStatus(response, checked);
     return undefined;
   }
-  return { ...checked, essence };
+  return { ...checked, essence, bytes: read.bytes };
 }
 
 export async function startMockServer(options: MockServerOptions): Promise<MockServer> {
@@ -209,6 +219,9 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   const prism = createInstance(BASE_CONFIG, { logger: createLogger("mock", { level: "silent" }) });
   const store = new PodStore([...examplePods(document), ...(options.pods ?? [])], asStored);
   const openApi = kubectlOpenApi(document);
+  // Prism's verdicts on requests seen before (tools/servers/verdict-memo.ts): the same bytes, the same verdict.
+  const securityVerdicts = new VerdictMemo<ReturnType<typeof validateSecurity>>();
+  const requestVerdicts = new VerdictMemo<ReturnType<typeof validators.input>>();
 
   /**
    * Sends a Pod endpoint's answer after checking it against the contract, storing a written Pod only then.
@@ -245,18 +258,18 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
         `the ${answer.status} answer the store computed for ${request.method} ${request.url} breaks the contract: ${listed}`,
       );
     }
-    let body: unknown = answer.body;
+    let payload: string;
     if (answer.store === true) {
       try {
-        body = store.save(answer.body as Pod);
+        payload = store.save(answer.body as Pod).json;
       } catch (error) {
         if (!(error instanceof StoreLimitError)) throw error;
         sendStatus(response, plainErrorStatus(error.message));
         return;
       }
-    }
+    } else payload = JSON.stringify(answer.body);
     setViolationsHeader(response, requestViolations);
-    sendJson(response, answer.status, body, headers);
+    sendPayload(response, answer.status, payload, headers);
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -302,7 +315,10 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     }
     const { operation, parameters } = match;
     const prismRequest = toPrismRequest(operation, url, request.headers);
-    if (validateSecurity({ resource: operation, element: prismRequest })._tag === "Left") {
+    const security = securityVerdicts.verdict(operation.id, prismRequest, "", undefined, () =>
+      validateSecurity({ resource: operation, element: prismRequest }),
+    );
+    if (security._tag === "Left") {
       sendStatus(response, failureStatus(401, "Unauthorized"));
       return;
     }
@@ -310,6 +326,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     const missing = missingObject(operation, parameters);
     let warnings: string[] = [];
     let essence: string | undefined;
+    let bytes: Buffer | undefined;
     if (takesBody(operation)) {
       const body = await acceptBody(operation, request, response, url, {
         ...(parameters.name === undefined ? {} : { name: parameters.name }),
@@ -319,6 +336,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       prismRequest.body = body.value;
       warnings = body.warnings;
       essence = body.essence;
+      bytes = body.bytes;
       // Prism re-parses Content-Type; hand it the accepted media type without parameters.
       prismRequest.headers = { ...prismRequest.headers, "content-type": body.essence };
     } else {
@@ -335,7 +353,9 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     }
     const forced = preferences.code !== undefined || preferences.exampleKey !== undefined;
     if (!forced && operation.path === POD_PATH && (method === "get" || method === "patch")) {
-      const checked = validators.input({ resource: operation, element: prismRequest });
+      const checked = requestVerdicts.verdict(operation.id, prismRequest, essence ?? "", bytes, () =>
+        validators.input({ resource: operation, element: prismRequest }),
+      );
       const diagnostics = checked._tag === "Left" ? checked.left : [];
       const requestViolations = diagnostics.map((diagnostic) => toViolation(diagnostic, "request"));
       const errors = diagnostics.filter(isError);

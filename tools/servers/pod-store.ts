@@ -158,18 +158,20 @@ export class PodStore {
   }
 
   /**
-   * Stores `pod` with the next resourceVersion and returns the stored Pod (frozen); throws StoreLimitError
-   * for a Pod larger than MAX_STORED_BYTES, keeping the one stored before. `pod` becomes the store's: the
-   * caller hands over a Pod nobody else changes (writePod's answer).
+   * Stores `pod` with the next resourceVersion and returns the stored Pod (frozen) with its JSON text (the
+   * answer's body, serialized once for the size check and the answer); throws StoreLimitError for a Pod
+   * whose JSON is larger than MAX_STORED_BYTES, keeping the one stored before. `pod` becomes the store's:
+   * the caller hands over a Pod nobody else changes (writePod's answer).
    */
-  save(pod: Pod): Readonly<Pod> {
-    const bytes = Buffer.byteLength(JSON.stringify(pod));
+  save(pod: Pod): { pod: Readonly<Pod>; json: string } {
+    const stored = { ...pod, metadata: { ...pod.metadata, resourceVersion: String(this.version + 1) } };
+    const json = JSON.stringify(stored);
+    const bytes = Buffer.byteLength(json);
     if (bytes > MAX_STORED_BYTES) throw new StoreLimitError(bytes);
     this.version += 1;
-    const stored = deepFreeze({ ...pod, metadata: { ...pod.metadata, resourceVersion: String(this.version) } });
     const { namespace, name } = identity(stored);
-    this.pods.set(key(namespace, name), stored);
-    return stored;
+    this.pods.set(key(namespace, name), deepFreeze(stored));
+    return { pod: stored, json };
   }
 
   /** Back to the Pods the mock started with. */
