@@ -2,7 +2,8 @@
  * Unit tests for the mock's memo of Prism's request verdicts (tools/servers/verdict-memo.ts): a request
  * repeated byte for byte is validated once and gets Prism's own verdict; a request that differs anywhere
  * Prism looks (a body byte, a header, the query, the media type, the operation) is validated again; the
- * memo keeps at most 256 verdicts (least recently used dropped first) and never keeps a large body's.
+ * memo keeps at most 256 verdicts (least recently used dropped first) and never keeps a large body's, nor
+ * a verdict too large to keep.
  */
 import type { IHttpRequest } from "@stoplight/prism-http";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -29,7 +30,7 @@ function counted<V>(validate: () => V): {
   ask: (key: string, r: IHttpRequest, b?: Buffer) => V;
   calls: () => number;
 } {
-  const memo = new VerdictMemo<V>();
+  const memo = new VerdictMemo<V>(() => true);
   let calls = 0;
   return {
     memo,
@@ -56,7 +57,7 @@ describe("VerdictMemo", () => {
   });
 
   it("gives a repeated request Prism's own verdict, valid or not, validating it once", () => {
-    const memo = new VerdictMemo<ReturnType<typeof validateInput>>();
+    const memo = new VerdictMemo<ReturnType<typeof validateInput>>(() => true);
     let calls = 0;
     for (const body of [
       '[{"op":"replace","path":"/spec/containers/0/image","value":"nginx:1.27"}]',
@@ -105,5 +106,20 @@ describe("VerdictMemo", () => {
     ask("patch", request("[]"), large);
     ask("patch", request("[]"), large);
     expect(calls()).toBe(260);
+  });
+
+  it("does not keep a verdict it is told is too large", () => {
+    const memo = new VerdictMemo<string[]>((verdict) => verdict.length <= 2);
+    let calls = 0;
+    const ask = (body: string, verdict: string[]) =>
+      memo.verdict("patch", request("[]"), JSON_PATCH, Buffer.from(body), () => {
+        calls += 1;
+        return verdict;
+      });
+    ask("[1]", ["a", "b", "c"]);
+    ask("[1]", ["a", "b", "c"]);
+    ask("[2]", ["a"]);
+    ask("[2]", ["a"]);
+    expect(calls).toBe(3);
   });
 });

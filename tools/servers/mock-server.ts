@@ -63,17 +63,17 @@ import {
 } from "./front.js";
 import { HOST, listen, type ListeningServer, SERVER_LIMITS, type ServerLimits, serverOptions } from "./listen.js";
 import { kubectlOpenApi } from "./kubectl-openapi.js";
-import { CONTROL_PATH, controlRequest, type PodAnswer, patchPod, readPod } from "./pod-api.js";
-import { plainErrorStatus } from "./apiserver-decoding.js";
-import { examplePods, PodStore, StoreLimitError } from "./pod-store.js";
+import { CONTROL_PATH, type PodAnswer } from "./pod-api.js";
+import { examplePods, PodStore } from "./pod-store.js";
 import { installSuffixAwareMediaTypeMatch, loadSecurityValidator, loadValidators } from "./prism-internals.js";
 import { readBody, type BodyRead } from "./request-body.js";
-import { sendStatus, setViolationsHeader, type Violation } from "./send-status.js";
+import { sendStatus, setViolationsHeader } from "./send-status.js";
 import { loadSpec, type PrismOperation, type Profile } from "./spec.js";
 import type { Pod } from "../../src/operation/patch-pod.js";
 import { asStored } from "../../src/engine/index.js";
+import { createStoreAnswers, type StoreQuestion, type StoreReply } from "./store-answers.js";
 import { VerdictMemo } from "./verdict-memo.js";
-import { isError, toViolation } from "./violations.js";
+import { toViolation, isError } from "./violations.js";
 
 export interface MockServerOptions {
   /** Bundled spec to serve. */
@@ -89,7 +89,21 @@ export interface MockServerOptions {
   pods?: Pod[];
   /** Time and connection limits (tools/servers/listen.ts); default SERVER_LIMITS. */
   limits?: ServerLimits;
+  /**
+   * Who keeps the store and answers from it: a worker of `--workers` asks the primary over IPC
+   * (tools/servers/mock-workers.ts); by default this process keeps it (and `pods` are ignored otherwise).
+   */
+  storeOwner?: StoreOwner;
 }
+
+/** The one keeper of the store (tools/servers/store-answers.ts), in this process or asked in another. */
+export interface StoreOwner {
+  answer(question: StoreQuestion): StoreReply | Promise<StoreReply>;
+  control(method: string, bytes: Buffer): PodAnswer | undefined | Promise<PodAnswer | undefined>;
+}
+
+/** The most diagnostics a remembered verdict on a request may hold (tools/servers/verdict-memo.ts). */
+const MEMO_MAX_DIAGNOSTICS = 32;
 
 /** The operation whose GET and PATCH the store answers. */
 const POD_PATH = "/api/v1/namespaces/{namespace}/pods/{name}";
@@ -217,59 +231,28 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   const { document, operations } = await loadSpec(options.specPath, options.profile);
   const routes = operations.map(toRoute);
   const prism = createInstance(BASE_CONFIG, { logger: createLogger("mock", { level: "silent" }) });
-  const store = new PodStore([...examplePods(document), ...(options.pods ?? [])], asStored);
+  const owner: StoreOwner =
+    options.storeOwner ??
+    createStoreAnswers(
+      operations,
+      new PodStore([...examplePods(document), ...(options.pods ?? [])], asStored),
+      validators.output,
+    );
   const openApi = kubectlOpenApi(document);
   // Prism's verdicts on requests seen before (tools/servers/verdict-memo.ts): the same bytes, the same verdict.
-  const securityVerdicts = new VerdictMemo<ReturnType<typeof validateSecurity>>();
-  const requestVerdicts = new VerdictMemo<ReturnType<typeof validators.input>>();
+  const securityVerdicts = new VerdictMemo<ReturnType<typeof validateSecurity>>(() => true);
+  const requestVerdicts = new VerdictMemo<ReturnType<typeof validators.input>>(
+    (verdict) => verdict._tag === "Right" || verdict.left.length <= MEMO_MAX_DIAGNOSTICS,
+  );
 
-  /**
-   * Sends a Pod endpoint's answer after checking it against the contract, storing a written Pod only then.
-   * A patched Pod the Pod schema refuses (a label that is not a string, say) is refused with 422, as the
-   * apiserver refuses what does not decode into its types; any other answer that breaks the contract is an
-   * internal failure.
-   */
-  function sendAnswer(
-    response: ServerResponse,
-    request: IncomingMessage,
-    operation: PrismOperation,
-    parameters: Record<string, string>,
-    answer: PodAnswer,
-    requestViolations: Violation[],
-  ): void {
-    const headers: Record<string, string | string[]> =
-      answer.warnings === undefined || answer.status >= 300 ? {} : { warning: warningHeaders(answer.warnings) };
-    // Prism reads a repeated header as one value joined by commas, as HTTP allows.
-    const flat = Object.fromEntries(
-      Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : value]),
-    );
-    const checked = validators.output({
-      resource: operation,
-      element: { statusCode: answer.status, headers: { "content-type": "application/json", ...flat }, body: answer.body },
-    });
-    const problems = checked._tag === "Left" ? checked.left.filter(isError) : [];
-    if (problems.length > 0 && answer.status < 300 && operation.method === "patch") {
-      sendStatus(response, violationStatus(operation, parameters, problems, answer.body, "application/json"));
+  /** Sends what the store's owner answered. */
+  function sendReply(response: ServerResponse, reply: StoreReply): void {
+    if (reply.kind === "status") {
+      sendStatus(response, reply.status, reply.violations === undefined ? {} : { violations: reply.violations });
       return;
     }
-    if (problems.length > 0) {
-      const listed = problems.map((diagnostic) => `${(diagnostic.path ?? []).join(".")}: ${diagnostic.message}`).join("; ");
-      throw new Error(
-        `the ${answer.status} answer the store computed for ${request.method} ${request.url} breaks the contract: ${listed}`,
-      );
-    }
-    let payload: string;
-    if (answer.store === true) {
-      try {
-        payload = store.save(answer.body as Pod).json;
-      } catch (error) {
-        if (!(error instanceof StoreLimitError)) throw error;
-        sendStatus(response, plainErrorStatus(error.message));
-        return;
-      }
-    } else payload = JSON.stringify(answer.body);
-    setViolationsHeader(response, requestViolations);
-    sendPayload(response, answer.status, payload, headers);
+    setViolationsHeader(response, reply.violations);
+    sendPayload(response, reply.status, reply.payload, reply.headers);
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -286,7 +269,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
         sendStatus(response, bodyTooLargeStatus());
         return;
       }
-      const answer = controlRequest(store, method.toUpperCase(), read.bytes);
+      const answer = await owner.control(method.toUpperCase(), read.bytes);
       if (answer === undefined)
         sendStatus(response, routeRefusal(["GET", "PUT", "POST", "DELETE"]), {
           headers: { allow: "GET, PUT, POST, DELETE" },
@@ -356,37 +339,19 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       const checked = requestVerdicts.verdict(operation.id, prismRequest, essence ?? "", bytes, () =>
         validators.input({ resource: operation, element: prismRequest }),
       );
-      const diagnostics = checked._tag === "Left" ? checked.left : [];
-      const requestViolations = diagnostics.map((diagnostic) => toViolation(diagnostic, "request"));
-      const errors = diagnostics.filter(isError);
-      // Nothing is stored before the contract and the engine both accept the request.
-      const planned =
-        method === "get"
-          ? readPod(store, parameters)
-          : patchPod(
-              store,
-              parameters,
-              prismRequest.body,
-              prismRequest.headers?.["content-type"] ?? "",
-              url.searchParams,
-              request.headers["user-agent"],
-            );
-      // The front's decoding words the unknown-field warnings as the apiserver does; the engine's are for what a patch adds.
-      const ignoring = url.searchParams.get("fieldValidation") === "Ignore";
-      const engineWarnings = ignoring ? [] : (planned.warnings ?? []).filter((text) => !warnings.includes(text));
-      const { warnings: _engine, ...plannedAnswer } = planned;
-      const allWarnings = [...warnings, ...engineWarnings];
-      const answer = { ...plannedAnswer, ...(allWarnings.length === 0 ? {} : { warnings: allWarnings }) };
-      // The apiserver finds the Pod (404) and checks what the body names (400: kind, version, name) before it
-      // decodes the patch: what Prism finds is answered as the apiserver answers those decoding mistakes
-      // (violationStatus), before the engine's later refusals (conflicts, the update rules).
-      if (planned.status !== 404 && planned.status !== 400 && errors.length > 0) {
-        sendStatus(response, violationStatus(operation, parameters, errors, prismRequest.body, essence), {
-          violations: requestViolations,
-        });
-        return;
-      }
-      sendAnswer(response, request, operation, parameters, answer, requestViolations);
+      const question: StoreQuestion = {
+        method,
+        operationId: operation.id,
+        parameters,
+        ...(method === "patch" ? { body: prismRequest.body } : {}),
+        ...(essence === undefined ? {} : { essence }),
+        query: url.search,
+        ...(request.headers["user-agent"] === undefined ? {} : { userAgent: request.headers["user-agent"] }),
+        warnings,
+        diagnostics: checked._tag === "Left" ? checked.left : [],
+        request: `${request.method} ${request.url}`,
+      };
+      sendReply(response, await owner.answer(question));
       return;
     }
     const result = await prism.request(prismRequest, operations, {

@@ -10,7 +10,9 @@
  * Inputs: the key parts and a function that asks Prism. Output: Prism's verdict, shared between the
  * requests that hit it (callers only read it). Bounds: at most MAX_ENTRIES verdicts, least recently used
  * dropped first; a request whose key is longer than MAX_KEY_LENGTH characters is validated and not kept,
- * so the memo holds at most a few megabytes.
+ * and so is a verdict the memo's `small` predicate finds too large (a 1 KB YAML body of aliases can expand
+ * into a million invalid items, and Prism's verdict then lists them all), so the memo holds at most a
+ * few megabytes.
  */
 import type { IHttpRequest } from "@stoplight/prism-http";
 
@@ -19,6 +21,9 @@ const MAX_KEY_LENGTH = 16 * 1024;
 
 export class VerdictMemo<V> {
   private readonly verdicts = new Map<string, V>();
+
+  /** `small`: whether a verdict is small enough to keep. */
+  constructor(private readonly small: (verdict: V) => boolean) {}
 
   /** The verdict on `request` (with `bytes` its body as received), from the memo or from `validate`. */
   verdict(operationId: string, request: IHttpRequest, essence: string, bytes: Buffer | undefined, validate: () => V): V {
@@ -34,6 +39,7 @@ export class VerdictMemo<V> {
       return known;
     }
     const fresh = validate();
+    if (!this.small(fresh)) return fresh;
     this.verdicts.set(key, fresh);
     if (this.verdicts.size > MAX_ENTRIES) this.verdicts.delete(this.verdicts.keys().next().value as string);
     return fresh;

@@ -1,0 +1,152 @@
+/**
+ * The stateful mock's answers from its store, apart from any socket: a GET or PATCH of a Pod (tools/servers/
+ * pod-api.ts over the PodStore, the engine's writePod), checked against the contract before anything is
+ * stored or sent, and the test-isolation requests of `/mock/pods`. The one owner of the store runs these:
+ * the mock's own process (tools/servers/mock-server.ts), or, with `--workers`, the primary process that
+ * its workers ask over IPC (tools/servers/mock-workers.ts) — so the store has one owner however many
+ * processes serve HTTP.
+ *
+ * Inputs: a StoreQuestion (what the front accepted: the route's parameters, the decoded body, its media
+ * type, the query, the User-Agent, the front's warnings and Prism's verdict on the request). Output: a
+ * StoreReply — a Status to answer with (the request's violations, the engine's refusal, a patched Pod the
+ * Pod schema refuses: 422, a Pod too large to store: 500), or the answer's status, headers and JSON text.
+ * Throws an Error for an answer that breaks the contract otherwise (the caller answers 500 and logs it).
+ * Every part of a question and a reply is plain JSON, so both cross a process boundary unchanged.
+ */
+import type { IPrismDiagnostic } from "@stoplight/prism-core";
+import type { Pod } from "../../src/operation/patch-pod.js";
+import type { Status } from "../../src/status/status.js";
+import { plainErrorStatus } from "./apiserver-decoding.js";
+import { violationStatus, warningHeaders } from "./front.js";
+import { controlRequest, type PodAnswer, patchPod, readPod } from "./pod-api.js";
+import { examplePods, PodStore, StoreLimitError } from "./pod-store.js";
+import { installSuffixAwareMediaTypeMatch, loadValidators, type PrismValidator } from "./prism-internals.js";
+import type { Violation } from "./send-status.js";
+import { loadSpec, type PrismOperation, type Profile } from "./spec.js";
+import { isError, toViolation } from "./violations.js";
+import type { IHttpResponse } from "@stoplight/prism-http";
+import { asStored } from "../../src/engine/index.js";
+
+/** What the front hands the store's owner for a GET or PATCH of a Pod. */
+export interface StoreQuestion {
+  method: "get" | "patch";
+  /** The operation's id in the bundle (Prism's). */
+  operationId: string;
+  /** The route's path parameters (namespace, name). */
+  parameters: Record<string, string>;
+  /** The decoded body of a PATCH. */
+  body?: unknown;
+  /** The accepted media type of a PATCH, without parameters. */
+  essence?: string;
+  /** The query string, `?…` or empty. */
+  query: string;
+  userAgent?: string;
+  /** The unknown-field warnings of the front's decoding, worded as the apiserver words them. */
+  warnings: string[];
+  /** Prism's verdict on the request. */
+  diagnostics: IPrismDiagnostic[];
+  /** `METHOD url` of the request, for the message of an internal failure. */
+  request: string;
+}
+
+export type StoreReply =
+  | { kind: "status"; status: Status; violations?: Violation[] }
+  | { kind: "answer"; status: number; headers: Record<string, string | string[]>; payload: string; violations: Violation[] };
+
+export interface StoreAnswers {
+  answer(question: StoreQuestion): StoreReply;
+  /** A `/mock/pods` request (pod-api.ts controlRequest); undefined for a method it does not take. */
+  control(method: string, bytes: Buffer): PodAnswer | undefined;
+}
+
+export function createStoreAnswers(
+  operations: readonly PrismOperation[],
+  store: PodStore,
+  validateOutput: PrismValidator<IHttpResponse>,
+): StoreAnswers {
+  const byId = new Map(operations.map((operation) => [operation.id, operation]));
+
+  /**
+   * The answer after checking it against the contract, storing a written Pod only then. A patched Pod the
+   * Pod schema refuses (a label that is not a string, say) is refused with 422, as the apiserver refuses
+   * what does not decode into its types; any other answer that breaks the contract is an internal failure.
+   */
+  function checked(operation: PrismOperation, question: StoreQuestion, answer: PodAnswer, violations: Violation[]): StoreReply {
+    const headers: Record<string, string | string[]> =
+      answer.warnings === undefined || answer.status >= 300 ? {} : { warning: warningHeaders(answer.warnings) };
+    // Prism reads a repeated header as one value joined by commas, as HTTP allows.
+    const flat = Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : value]),
+    );
+    const verdict = validateOutput({
+      resource: operation,
+      element: { statusCode: answer.status, headers: { "content-type": "application/json", ...flat }, body: answer.body },
+    });
+    const problems = verdict._tag === "Left" ? verdict.left.filter(isError) : [];
+    if (problems.length > 0 && answer.status < 300 && operation.method === "patch") {
+      return {
+        kind: "status",
+        status: violationStatus(operation, question.parameters, problems, answer.body, "application/json"),
+      };
+    }
+    if (problems.length > 0) {
+      const listed = problems.map((diagnostic) => `${(diagnostic.path ?? []).join(".")}: ${diagnostic.message}`).join("; ");
+      throw new Error(`the ${answer.status} answer the store computed for ${question.request} breaks the contract: ${listed}`);
+    }
+    let payload: string;
+    if (answer.store === true) {
+      try {
+        payload = store.save(answer.body as Pod).json;
+      } catch (error) {
+        if (!(error instanceof StoreLimitError)) throw error;
+        return { kind: "status", status: plainErrorStatus(error.message) };
+      }
+    } else payload = JSON.stringify(answer.body);
+    return { kind: "answer", status: answer.status, headers, payload, violations };
+  }
+
+  return {
+    answer(question) {
+      const operation = byId.get(question.operationId);
+      if (operation === undefined) throw new Error(`no operation ${question.operationId} in the bundle`);
+      const query = new URLSearchParams(question.query);
+      const requestViolations = question.diagnostics.map((diagnostic) => toViolation(diagnostic, "request"));
+      const errors = question.diagnostics.filter(isError);
+      // Nothing is stored before the contract and the engine both accept the request.
+      const planned =
+        question.method === "get"
+          ? readPod(store, question.parameters)
+          : patchPod(store, question.parameters, question.body, question.essence ?? "", query, question.userAgent);
+      // The front's decoding words the unknown-field warnings as the apiserver does; the engine's are for what a patch adds.
+      const { warnings } = question;
+      const ignoring = query.get("fieldValidation") === "Ignore";
+      const engineWarnings = ignoring ? [] : (planned.warnings ?? []).filter((text) => !warnings.includes(text));
+      const { warnings: _engine, ...plannedAnswer } = planned;
+      const allWarnings = [...warnings, ...engineWarnings];
+      const answer = { ...plannedAnswer, ...(allWarnings.length === 0 ? {} : { warnings: allWarnings }) };
+      // The apiserver finds the Pod (404) and checks what the body names (400: kind, version, name) before it
+      // decodes the patch: what Prism finds is answered as the apiserver answers those decoding mistakes
+      // (violationStatus), before the engine's later refusals (conflicts, the update rules).
+      if (planned.status !== 404 && planned.status !== 400 && errors.length > 0) {
+        return {
+          kind: "status",
+          status: violationStatus(operation, question.parameters, errors, question.body, question.essence),
+          violations: requestViolations,
+        };
+      }
+      return checked(operation, question, answer, requestViolations);
+    },
+    control: (method, bytes) => controlRequest(store, method, bytes),
+  };
+}
+
+/**
+ * The store's answers for the mock's options: the bundle's operations, Prism's check of answers, and a
+ * store seeded with the Pods of the contract's examples plus `pods` (the primary of `--workers`).
+ */
+export async function loadStoreAnswers(options: { specPath: string; profile?: Profile; pods?: Pod[] }): Promise<StoreAnswers> {
+  installSuffixAwareMediaTypeMatch();
+  const { output } = loadValidators();
+  const { document, operations } = await loadSpec(options.specPath, options.profile);
+  return createStoreAnswers(operations, new PodStore([...examplePods(document), ...(options.pods ?? [])], asStored), output);
+}
