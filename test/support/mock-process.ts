@@ -3,7 +3,7 @@
  * tests and benchmarks, and stops it by PID.
  *
  * `startMock(options?)` spawns `node tools/pipeline/stage.mjs mock --port 0` (plus `--tls`,
- * `--kubeconfig <path>`, `--client-ca <path>`, `--spec <path>` when asked) in the project root and resolves once the mock
+ * `--kubeconfig <path>`, `--client-ca <path>`, `--spec <path>`, `--workers N` when asked) in the project root and resolves once the mock
  * prints `mock listening on http(s)://127.0.0.1:<port>`, with `{ url, pid, stop(), stderr() }`.
  * `startProxy(options)` does the same for `proxy --port 0 --upstream <url> ...` and its
  * `proxy listening on http://127.0.0.1:<port> -> <upstream>` line.
@@ -35,6 +35,8 @@ export interface StartMockOptions {
   profile?: "kubernetes" | "cce";
   /** With `tls`: a PEM file of the CA whose client certificates the mock requires (`--client-ca`). */
   clientCa?: string;
+  /** `--workers N`: serve from N processes, the store kept by the one started. */
+  workers?: number;
   /** How long to wait for the listening line; default 30 s (Prism loads slowly on a busy machine). */
   timeoutMs?: number;
 }
@@ -118,6 +120,7 @@ export function startMock(options: StartMockOptions = {}): Promise<RunningMock> 
   if (options.kubeconfig !== undefined) args.push("--kubeconfig", options.kubeconfig);
   if (options.profile !== undefined) args.push("--profile", options.profile);
   if (options.clientCa !== undefined) args.push("--client-ca", options.clientCa);
+  if (options.workers !== undefined) args.push("--workers", String(options.workers));
   return startListening(["tools/pipeline/stage.mjs", "mock", ...args], MOCK_LISTENING, options.timeoutMs);
 }
 

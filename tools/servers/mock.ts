@@ -2,7 +2,7 @@
  * `npm run mock` — serves the bundled contract as a mock on 127.0.0.1 (tools/servers/mock-server.ts).
  *
  * Usage: npm run mock -- [--port N] [--spec <path>] [--profile kubernetes|cce] [--tls] [--kubeconfig <path>] [--pods <file|folder>]...
- *                        [--client-ca <path>]
+ *                        [--client-ca <path>] [--workers N]
  *   --port        TCP port, default 4010; 0 picks a free one.
  *   --spec        bundled spec to serve, default generated/openapi.json.
  *   --profile     `kubernetes` (default): what the apiserver accepts; `cce`: JSON Patch keeps to the add
@@ -18,6 +18,9 @@
  *   --client-ca   with --tls: demand mutual TLS — a client certificate signed by a CA in this PEM file, or
  *                 the handshake fails (as an apiserver with --client-ca-file does for a bad certificate).
  *                 The token is still required on top.
+ *   --workers     serve HTTP(S) from N processes (node:cluster workers, 1 to 64; default 1: this process
+ *                 alone) on the one port; this process keeps the store and answers every GET and PATCH of
+ *                 a Pod they pass on (tools/servers/mock-workers.ts; docs/decisions/0016-mock-workers.md).
  *   --pods        Pods to store besides the contract's examples: a JSON or YAML file (a Pod, a List of Pods,
  *                 an array, several YAML documents) or a folder of such files; repeatable. A file that is
  *                 not Pods is a usage error naming it. The mock answers GET and PATCH of every stored Pod
@@ -28,22 +31,25 @@
  * (unreadable or unbundled spec, Prism internals missing, port in use, kubeconfig not writable, client CA
  * unreadable).
  */
+import cluster from "node:cluster";
 import { readFileSync } from "node:fs";
 import { CliUsageError } from "../cli-args.js";
 import { kubeconfigYaml } from "../support/kubeconfig.js";
 import { type PrivateFile, writePrivateFile } from "../support/private-file.js";
 import { parseServerArgs, runServerCli } from "./cli-options.js";
+import { runMockWorker, startMockWorkers } from "./mock-workers.js";
 import { PodFileError, readPodFiles } from "./pod-store.js";
 import type { Profile } from "./spec.js";
 import type { Pod } from "../../src/operation/patch-pod.js";
 
-const USAGE = `usage: npm run mock -- [--port N] [--spec <path>] [--profile kubernetes|cce] [--tls] [--kubeconfig <path>] [--pods <file|folder>]... [--client-ca <path>]
+const USAGE = `usage: npm run mock -- [--port N] [--spec <path>] [--profile kubernetes|cce] [--tls] [--kubeconfig <path>] [--pods <file|folder>]... [--client-ca <path>] [--workers N]
   --port N             TCP port on 127.0.0.1, default 4010; 0 picks a free one
   --spec <path>        bundled spec to serve, default generated/openapi.json
   --profile <name>     kubernetes (default): what the apiserver accepts; cce: JSON Patch only add and replace
   --tls                serve HTTPS with a certificate for 127.0.0.1/localhost generated at start
   --kubeconfig <path>  with --tls: write a kubeconfig for kubectl there (mode 0600)
   --client-ca <path>   with --tls: require a client certificate signed by a CA in this PEM file
+  --workers N          serve from N processes on the one port (1 to 64, default 1); the store stays in this one
   --pods <path>        Pods (JSON or YAML file, or a folder of them) to store besides the contract's examples; repeatable
   Prints "mock listening on <url>" once it accepts requests; runs until SIGINT or SIGTERM.`;
 const KUBECONFIG_TOKEN = "mock-token";
@@ -56,6 +62,7 @@ interface Options {
   kubeconfig: string | undefined;
   pods: Pod[];
   clientCa: string | undefined;
+  workers: number;
 }
 
 function parseOptions(args: string[]): Options | "help" {
@@ -64,6 +71,7 @@ function parseOptions(args: string[]): Options | "help" {
     kubeconfig: { type: "string" },
     pods: { type: "string", multiple: true },
     "client-ca": { type: "string" },
+    workers: { type: "string", default: "1" },
   });
   if (parsed === "help") return parsed;
   const { values, port, specPath, profile } = parsed;
@@ -81,7 +89,12 @@ function parseOptions(args: string[]): Options | "help" {
   }
   const clientCa = values["client-ca"] as string | undefined;
   if (clientCa !== undefined && !tls) throw new CliUsageError("--client-ca needs --tls", USAGE);
-  return { port, specPath, profile, tls, kubeconfig, pods, clientCa };
+  const workersText = values.workers as string;
+  const workers = Number(workersText);
+  if (!/^\d+$/.test(workersText) || workers < 1 || workers > 64) {
+    throw new CliUsageError(`--workers must be an integer from 1 to 64, got "${workersText}"`, USAGE);
+  }
+  return { port, specPath, profile, tls, kubeconfig, pods, clientCa, workers };
 }
 
 async function start(options: Options) {
@@ -95,13 +108,17 @@ async function start(options: Options) {
   const tls = options.tls
     ? { ...(await generateLoopbackCertificate()), ...(clientCa === undefined ? {} : { clientCa }) }
     : undefined;
-  const mock = await startMockServer({
+  const mockOptions = {
     specPath: options.specPath,
     port: options.port,
     profile: options.profile,
     pods: options.pods,
     ...(tls === undefined ? {} : { tls }),
-  });
+  };
+  const mock =
+    options.workers > 1
+      ? await startMockWorkers({ ...mockOptions, workers: options.workers })
+      : await startMockServer(mockOptions);
   let kubeconfig: PrivateFile | undefined;
   if (options.kubeconfig !== undefined && tls !== undefined) {
     try {
@@ -127,4 +144,6 @@ async function start(options: Options) {
   return { server, announce: `mock listening on ${mock.url}` };
 }
 
-runServerCli("mock", parseOptions, start);
+// A worker of --workers runs this file too (node:cluster forks it): it serves what the primary configures.
+if (cluster.isWorker) runMockWorker();
+else runServerCli("mock", parseOptions, start);
