@@ -71,7 +71,7 @@ import { sendStatus, setViolationsHeader } from "./send-status.js";
 import { loadSpec, type PrismOperation, type Profile } from "./spec.js";
 import type { Pod } from "../../src/operation/patch-pod.js";
 import { asStored } from "../../src/engine/index.js";
-import { createStoreAnswers, type StoreQuestion, type StoreReply } from "./store-answers.js";
+import { createStoreAnswers, finishAnswer, type StoreQuestion, type StoreReply } from "./store-answers.js";
 import { VerdictMemo } from "./verdict-memo.js";
 import { toViolation, isError } from "./violations.js";
 
@@ -246,7 +246,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   );
 
   /** Sends what the store's owner answered. */
-  function sendReply(response: ServerResponse, reply: StoreReply): void {
+  function sendReply(response: ServerResponse, reply: Exclude<StoreReply, { kind: "unchecked" }>): void {
     if (reply.kind === "status") {
       sendStatus(response, reply.status, reply.violations === undefined ? {} : { violations: reply.violations });
       return;
@@ -350,8 +350,10 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
         warnings,
         diagnostics: checked._tag === "Left" ? checked.left : [],
         request: `${request.method} ${request.url}`,
+        // A worker checks what the owner computed and does not store: the owner's core is the one shared.
+        ...(options.storeOwner === undefined ? {} : { checkUnstored: true }),
       };
-      sendReply(response, await owner.answer(question));
+      sendReply(response, finishAnswer(validators.output, operation, question, await owner.answer(question)));
       return;
     }
     const result = await prism.request(prismRequest, operations, {

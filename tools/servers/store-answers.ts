@@ -11,6 +11,9 @@
  * StoreReply — a Status to answer with (the request's violations, the engine's refusal, a patched Pod the
  * Pod schema refuses: 422, a Pod too large to store: 500), or the answer's status, headers and JSON text.
  * Throws an Error for an answer that breaks the contract otherwise (the caller answers 500 and logs it).
+ * A question with `checkUnstored` gets an answer that stores nothing (a GET, a no-op or dry-run PATCH, a
+ * refusal) back unchecked, for the asker to check with finishAnswer (the same check, in its process);
+ * what is stored is always checked here first.
  * Every part of a question and a reply is plain JSON, so both cross a process boundary unchanged.
  */
 import type { IPrismDiagnostic } from "@stoplight/prism-core";
@@ -47,11 +50,67 @@ export interface StoreQuestion {
   diagnostics: IPrismDiagnostic[];
   /** `METHOD url` of the request, for the message of an internal failure. */
   request: string;
+  /** The asker checks an answer that stores nothing itself (finishAnswer): the owner then only computes it. */
+  checkUnstored?: boolean;
 }
 
 export type StoreReply =
   | { kind: "status"; status: Status; violations?: Violation[] }
-  | { kind: "answer"; status: number; headers: Record<string, string | string[]>; payload: string; violations: Violation[] };
+  | { kind: "answer"; status: number; headers: Record<string, string | string[]>; payload: string; violations: Violation[] }
+  /** With `checkUnstored`: an answer that stores nothing, for the asker to check (finishAnswer). */
+  | { kind: "unchecked"; answer: PodAnswer; violations: Violation[] };
+
+/**
+ * The contract's verdict on an answer of the store, with the headers to send it with. A patched Pod the
+ * Pod schema refuses (a label that is not a string, say) is refused with 422, as the apiserver refuses
+ * what does not decode into its types; any other answer that breaks the contract is an internal failure
+ * (thrown).
+ */
+export function checkAnswer(
+  validateOutput: PrismValidator<IHttpResponse>,
+  operation: PrismOperation,
+  question: StoreQuestion,
+  answer: PodAnswer,
+): { kind: "status"; status: Status } | { kind: "accepted"; headers: Record<string, string | string[]> } {
+  const headers: Record<string, string | string[]> =
+    answer.warnings === undefined || answer.status >= 300 ? {} : { warning: warningHeaders(answer.warnings) };
+  // Prism reads a repeated header as one value joined by commas, as HTTP allows.
+  const flat = Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : value]),
+  );
+  const verdict = validateOutput({
+    resource: operation,
+    element: { statusCode: answer.status, headers: { "content-type": "application/json", ...flat }, body: answer.body },
+  });
+  const problems = verdict._tag === "Left" ? verdict.left.filter(isError) : [];
+  if (problems.length > 0 && answer.status < 300 && operation.method === "patch") {
+    return { kind: "status", status: violationStatus(operation, question.parameters, problems, answer.body, "application/json") };
+  }
+  if (problems.length > 0) {
+    const listed = problems.map((diagnostic) => `${(diagnostic.path ?? []).join(".")}: ${diagnostic.message}`).join("; ");
+    throw new Error(`the ${answer.status} answer the store computed for ${question.request} breaks the contract: ${listed}`);
+  }
+  return { kind: "accepted", headers };
+}
+
+/** A reply ready to send: an `unchecked` one checked here (checkAnswer) and serialized; any other as it is. */
+export function finishAnswer(
+  validateOutput: PrismValidator<IHttpResponse>,
+  operation: PrismOperation,
+  question: StoreQuestion,
+  reply: StoreReply,
+): Exclude<StoreReply, { kind: "unchecked" }> {
+  if (reply.kind !== "unchecked") return reply;
+  const verdict = checkAnswer(validateOutput, operation, question, reply.answer);
+  if (verdict.kind === "status") return verdict;
+  return {
+    kind: "answer",
+    status: reply.answer.status,
+    headers: verdict.headers,
+    payload: JSON.stringify(reply.answer.body),
+    violations: reply.violations,
+  };
+}
 
 export interface StoreAnswers {
   answer(question: StoreQuestion): StoreReply;
@@ -66,33 +125,10 @@ export function createStoreAnswers(
 ): StoreAnswers {
   const byId = new Map(operations.map((operation) => [operation.id, operation]));
 
-  /**
-   * The answer after checking it against the contract, storing a written Pod only then. A patched Pod the
-   * Pod schema refuses (a label that is not a string, say) is refused with 422, as the apiserver refuses
-   * what does not decode into its types; any other answer that breaks the contract is an internal failure.
-   */
+  /** The answer after checking it against the contract (checkAnswer), storing a written Pod only then. */
   function checked(operation: PrismOperation, question: StoreQuestion, answer: PodAnswer, violations: Violation[]): StoreReply {
-    const headers: Record<string, string | string[]> =
-      answer.warnings === undefined || answer.status >= 300 ? {} : { warning: warningHeaders(answer.warnings) };
-    // Prism reads a repeated header as one value joined by commas, as HTTP allows.
-    const flat = Object.fromEntries(
-      Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : value]),
-    );
-    const verdict = validateOutput({
-      resource: operation,
-      element: { statusCode: answer.status, headers: { "content-type": "application/json", ...flat }, body: answer.body },
-    });
-    const problems = verdict._tag === "Left" ? verdict.left.filter(isError) : [];
-    if (problems.length > 0 && answer.status < 300 && operation.method === "patch") {
-      return {
-        kind: "status",
-        status: violationStatus(operation, question.parameters, problems, answer.body, "application/json"),
-      };
-    }
-    if (problems.length > 0) {
-      const listed = problems.map((diagnostic) => `${(diagnostic.path ?? []).join(".")}: ${diagnostic.message}`).join("; ");
-      throw new Error(`the ${answer.status} answer the store computed for ${question.request} breaks the contract: ${listed}`);
-    }
+    const verdict = checkAnswer(validateOutput, operation, question, answer);
+    if (verdict.kind === "status") return verdict;
     let payload: string;
     if (answer.store === true) {
       try {
@@ -102,7 +138,7 @@ export function createStoreAnswers(
         return { kind: "status", status: plainErrorStatus(error.message) };
       }
     } else payload = JSON.stringify(answer.body);
-    return { kind: "answer", status: answer.status, headers, payload, violations };
+    return { kind: "answer", status: answer.status, headers: verdict.headers, payload, violations };
   }
 
   return {
@@ -134,6 +170,9 @@ export function createStoreAnswers(
           violations: requestViolations,
         };
       }
+      // An answer nothing is stored from may be checked by whoever asked (a worker of --workers, beside the owner).
+      if (question.checkUnstored === true && answer.store !== true)
+        return { kind: "unchecked", answer, violations: requestViolations };
       return checked(operation, question, answer, requestViolations);
     },
     control: (method, bytes) => controlRequest(store, method, bytes),
