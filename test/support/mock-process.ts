@@ -3,7 +3,8 @@
  * tests and benchmarks, and stops it by PID.
  *
  * `startMock(options?)` spawns `node tools/pipeline/stage.mjs mock --port 0` (plus `--tls`,
- * `--kubeconfig <path>`, `--client-ca <path>`, `--spec <path>`, `--workers N` when asked) in the project root and resolves once the mock
+ * `--kubeconfig <path>`, `--client-ca <path>`, `--spec <path>`, `--workers N` when asked; Node's
+ * `--max-old-space-size` with `maxHeapMiB`) in the project root and resolves once the mock
  * prints `mock listening on http(s)://127.0.0.1:<port>`, with `{ url, pid, stop(), stderr() }`.
  * `startProxy(options)` does the same for `proxy --port 0 --upstream <url> ...` and its
  * `proxy listening on http://127.0.0.1:<port> -> <upstream>` line.
@@ -37,6 +38,8 @@ export interface StartMockOptions {
   clientCa?: string;
   /** `--workers N`: serve from N processes, the store kept by the one started. */
   workers?: number;
+  /** Node's `--max-old-space-size` (MiB) for the mock's process; default: Node's own limit. */
+  maxHeapMiB?: number;
   /** How long to wait for the listening line; default 30 s (Prism loads slowly on a busy machine). */
   timeoutMs?: number;
 }
@@ -121,7 +124,8 @@ export function startMock(options: StartMockOptions = {}): Promise<RunningMock> 
   if (options.profile !== undefined) args.push("--profile", options.profile);
   if (options.clientCa !== undefined) args.push("--client-ca", options.clientCa);
   if (options.workers !== undefined) args.push("--workers", String(options.workers));
-  return startListening(["tools/pipeline/stage.mjs", "mock", ...args], MOCK_LISTENING, options.timeoutMs);
+  const nodeFlags = options.maxHeapMiB === undefined ? [] : [`--max-old-space-size=${options.maxHeapMiB}`];
+  return startListening([...nodeFlags, "tools/pipeline/stage.mjs", "mock", ...args], MOCK_LISTENING, options.timeoutMs);
 }
 
 export function startProxy(options: StartProxyOptions): Promise<RunningProxy> {
