@@ -174,9 +174,9 @@ describe("answers stream", () => {
       outgoing.end();
     });
     expect(received).toEqual({ status: 200, bytes: 300 * MB });
-    // A proxy that buffers holds the whole 300 MB at once; streaming stays far below half of it (Node 20 and
-    // 22 grow by under 100 MB here, Node 24's collector lets the relay's chunks pile up to about 115 MB).
-    expect(peakMemory(reporting.pid) - before).toBeLessThan(150 * MB);
+    // A proxy that buffers holds the whole 300 MB at once; a streaming one stays below it whatever the
+    // collector does (Node 20 and 22 grow by under 100 MB here, Node 24 by 113–158 MB in CI runs).
+    expect(peakMemory(reporting.pid) - before).toBeLessThan(250 * MB);
     expect(reporting.stderr()).toMatch(/huge → 200 at body \[not-validated\] Warning: larger than the 3145728 bytes/);
   });
 
