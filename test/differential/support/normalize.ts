@@ -6,7 +6,10 @@
  * canonical: `managedFields` entries are sorted by operation, manager, apiVersion and subresource (the
  * apiserver sorts by time in seconds before the manager, so entries written in different seconds swap),
  * and the causes of a server-side apply conflict are sorted by message and field (the apiserver lists the
- * managers in Go's random map order). A Status's messages may embed the object (a 422 under
+ * managers in Go's random map order), and so are the `Forbidden` causes for scheduling gates a patch added
+(validateOnlyDeletedSchedulingGates in k8s.io/kubernetes v1.35.4 pkg/apis/core/validation/validation.go
+walks a map of the new gates, so two added gates come in either order): they are put in index order,
+in the causes and in the message that lists them. A Status's messages may embed the object (a 422 under
  * `fieldValidation=Strict` quotes the whole patched Pod), and an answer that is not JSON (YAML for
  * `Accept: application/yaml`) is text: there the same identities and clocks are replaced inside the
  * text. The uid of an `ownerReferences` element is what the client wrote, not an identity the server
@@ -49,6 +52,45 @@ function sortedBy(list: Json[], fields: string[]): Json[] {
 const isConflictCause = (cause: Json): boolean =>
   cause !== null && typeof cause === "object" && !Array.isArray(cause) && cause.reason === "FieldManagerConflict";
 
+const newGatePrefix = "Forbidden: only deletion is allowed, but found new scheduling gate ";
+
+function isNewGateCause(cause: Json): cause is JsonObject {
+  return (
+    cause !== null &&
+    typeof cause === "object" &&
+    !Array.isArray(cause) &&
+    cause.reason === "FieldValueForbidden" &&
+    text(cause.message).startsWith(newGatePrefix)
+  );
+}
+
+const gateIndex = (cause: JsonObject): number => Number(/\[(\d+)\]\.name$/.exec(text(cause.field))?.[1] ?? -1);
+
+/**
+ * A Status with its added-gate causes (one consecutive run, as one validation function wrote them) in
+ * index order, and its message's list of the same errors reordered to match.
+ */
+function withGateCausesInIndexOrder(status: JsonObject): JsonObject {
+  const details = status.details;
+  if (details === null || typeof details !== "object" || Array.isArray(details)) return status;
+  const causes = details.causes;
+  if (!Array.isArray(causes)) return status;
+  const first = causes.findIndex(isNewGateCause);
+  if (first < 0) return status;
+  let end = first;
+  while (end < causes.length && isNewGateCause(causes[end] as Json)) end++;
+  const run = causes.slice(first, end) as JsonObject[];
+  if (run.length < 2) return status;
+  const ordered = [...run].sort((a, b) => gateIndex(a) - gateIndex(b));
+  const listed = (list: JsonObject[]): string => list.map((cause) => `${text(cause.field)}: ${text(cause.message)}`).join(", ");
+  const message = text(status.message).replace(listed(run), listed(ordered));
+  return {
+    ...status,
+    ...(typeof status.message === "string" ? { message } : {}),
+    details: { ...details, causes: [...causes.slice(0, first), ...ordered, ...causes.slice(end)] },
+  };
+}
+
 /** The run-specific values inside a text that embeds an object (escaped JSON as a message quotes it, or YAML). */
 function normalizeText(message: string): string {
   return message
@@ -66,9 +108,10 @@ function ownerReference(item: Json, inStatus: boolean): Json {
 }
 
 /** `inStatus`: inside a Status, where every `message` is text that may embed the object. */
-export function normalizeJson(value: Json, inStatus = false): Json {
-  if (Array.isArray(value)) return value.map((item) => normalizeJson(item, inStatus));
-  if (value === null || typeof value !== "object") return value;
+export function normalizeJson(input: Json, inStatus = false): Json {
+  if (Array.isArray(input)) return input.map((item) => normalizeJson(item, inStatus));
+  if (input === null || typeof input !== "object") return input;
+  const value = input.kind === "Status" ? withGateCausesInIndexOrder(input) : input;
   const status = inStatus || value.kind === "Status";
   const normalize = (item: Json): Json => normalizeJson(item, status);
   const out: JsonObject = {};
