@@ -10,8 +10,8 @@
  * variant came next — with a fixed rotation, mostly the same one (identical client code measured 0.74x
  * and 1.03x raw fetch depending only on its place). A fourth variant, raw fetch again, is the A/A
  * control: its ratio to raw fetch shows what the method itself does (about 1.00x).
- * Goal: ours ≤ 1.10× raw fetch. The client uses openapi-fetch only through its documented options:
- * openapi-fetch builds a real Request for every call, which the client's own node:http transport
+ * Goal: ours ≤ 1.10× raw fetch. The client builds a real Request for every call (without openapi-fetch
+ * since docs/decisions/0017-client-without-openapi-fetch.md), which its own node:http transport
  * (src/client/transport.ts) sends; its per-attempt timeout and retry bookkeeping are part of the figure.
  */
 import createClient from "openapi-fetch";

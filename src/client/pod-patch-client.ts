@@ -1,19 +1,19 @@
-// Typed client for PATCH /api/v1/namespaces/{namespace}/pods/{name} (and the GET of the same Pod): a thin layer
-// over openapi-fetch, used only through its documented options (baseUrl, headers, fetch, parseAs, signal; its
-// default query and body serializers). It binds each patch media type to its body type (a JSON Patch written as
-// an array literal is path- and value-checked like one built with jsonPatch()), checks the path parameters
-// and its own options before any request, sends through its own node:http(s) transport (TLS settings:
+// Typed client for PATCH /api/v1/namespaces/{namespace}/pods/{name} (and the GET of the same Pod), its types
+// derived from the generated contract (generated/openapi.ts). It binds each patch media type to its body type
+// (a JSON Patch written as an array literal is path- and value-checked like one built with jsonPatch()),
+// checks the path parameters and its own options before any request, builds the request itself (the two
+// path parameters, a query of scalars and lists, a JSON body: docs/decisions/0017-client-without-openapi-fetch.md
+// says why not through openapi-fetch), sends it through its own node:http(s) transport (TLS settings:
 // transport.ts), bounds each attempt by a timeout, retries only what the apiserver refused before touching
 // the object, and reports every outcome typed: an HTTP answer as a Kubernetes Status, no answer as a
 // NoAnswerError (no-answer.ts). docs/client.md is the user's page for all of it.
-import createClient from "openapi-fetch";
 import type { paths } from "../../generated/openapi.js";
 import {
   type PatchMediaType,
   type PatchQuery,
   type Pod,
   patchMediaTypes,
-  patchPodOperation,
+  type patchPodOperation,
   pathParameterRules,
 } from "../operation/patch-pod.js";
 import type { TypedPatchBodies } from "../patches/index.js";
@@ -113,7 +113,7 @@ export interface PodPatchClientOptions {
   maxRetryDelayMs?: number;
   /**
    * Sends each request instead of the client's own transport (for a proxy agent, tracing, tests); called with
-   * the Request openapi-fetch built. Not together with the TLS options, which only the own transport applies.
+   * the Request the client built. Not together with the TLS options, which only the own transport applies.
    */
   fetch?: (request: Request) => Promise<Response>;
   /** Headers sent with every request (`Accept` defaults to application/json); Content-Type and the credential header are set by the client. */
@@ -179,9 +179,9 @@ function checkPathParameter(parameter: PathParameter, value: unknown): void {
 }
 
 /**
- * The base URL as openapi-fetch gets it (origin and path, no trailing slash) and the origin that messages
- * name. A query or fragment would swallow the path openapi-fetch appends (the PATCH would go elsewhere, token
- * and all), and user information is no way to send credentials; all three are refused without echoing them.
+ * The base URL requests are sent under (origin and path, no trailing slash) and the origin that messages
+ * name. A query or fragment would swallow the path appended to it (the PATCH would go elsewhere, token and
+ * all), and user information is no way to send credentials; all three are refused without echoing them.
  */
 export function checkBaseUrl(baseUrl: unknown): { baseUrl: string; origin: string; https: boolean } {
   let url: URL | undefined;
@@ -225,25 +225,26 @@ const isStatus = (body: unknown): body is Status =>
   (body as Status | null)?.kind === "Status" && typeof (body as Status).code === "number";
 
 /**
- * The outcome of an HTTP answer: the Pod of a 200/201 whose body is a JSON object; otherwise the server's Status
- * as sent, or one built from the HTTP status that keeps the server's text (HTML from a gateway, say) as `message`.
- * openapi-fetch gives the text of a 2xx as `data` and the JSON (else the text) of any other answer as `error`.
+ * The outcome of an HTTP answer whose body is `text`: the Pod of a 200/201 whose body is a JSON object;
+ * otherwise the server's Status as sent, or one built from the HTTP status that keeps the server's text (HTML
+ * from a gateway, say) as `message` — the text of a 2xx as it came, of any other answer its JSON if it is JSON.
  */
-function outcome({ data, error, response }: { data?: string; error?: unknown; response: Response }): PatchPodResult {
-  const { status, statusText } = response;
-  const body = data ?? error;
-  if (status === 200 || status === 201) {
-    try {
-      const pod: unknown = JSON.parse(data as string);
-      if (pod && typeof pod === "object" && !Array.isArray(pod) && !isStatus(pod)) return { data: pod as Pod, status, response };
-    } catch {}
+function outcome(response: Response, text: string): PatchPodResult {
+  const { status, statusText, ok } = response;
+  let json: unknown = text;
+  try {
+    json = JSON.parse(text);
+  } catch {}
+  if ((status === 200 || status === 201) && json && typeof json === "object" && !Array.isArray(json) && !isStatus(json)) {
+    return { data: json as Pod, status, response };
   }
+  const body = ok ? text : json;
   return {
     error: isStatus(body)
       ? body
       : failureStatus(
           status,
-          body === undefined || body === ""
+          body === ""
             ? `HTTP ${status}${statusText && ` ${statusText}`} (empty body)`
             : typeof body === "string"
               ? body
@@ -307,6 +308,39 @@ export interface AuthSource {
 }
 
 type Fetch = (request: Request) => Promise<Response>;
+
+/**
+ * A path the contract's template matches, `{namespace}` and `{name}` filled in (and maybe a query): a compile
+ * error here means generated/ names another path than the one the client sends to.
+ */
+type PodPath = typeof patchPodOperation.path extends `/api/v1/namespaces/{namespace}/pods/{name}`
+  ? `/api/v1/namespaces/${string}/pods/${string}`
+  : never;
+
+/**
+ * The query as `?name=value&…` (values URI-encoded; a list as one pair per item, `undefined` and `null` left
+ * out): every query option of the contract is a scalar or a list of scalars (`dryRun`), sent in OpenAPI's
+ * default query style (form, exploded).
+ */
+function queryString(query: object | undefined): string {
+  const pairs = Object.entries(query ?? {}).flatMap(([name, value]) =>
+    [value].flat().flatMap((item) => (item == null ? [] : [`${name}=${encodeURIComponent(item)}`])),
+  );
+  return pairs[0] ? `?${pairs.join("&")}` : "";
+}
+
+/**
+ * The headers of a request, merged in order with names matched case-insensitively: a later value replaces
+ * an earlier one (the client's Content-Type and credential header replace the caller's), `null` removes one.
+ */
+function mergeHeaders(...all: Array<Record<string, string | null | undefined>>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of all.flatMap(Object.entries)) {
+    if (value === null) headers.delete(name);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  return headers;
+}
 
 /**
  * A caller's `fetch` under the transport's rules: the Request it gets carries a signal that aborts when the
@@ -398,18 +432,23 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
     options.fetch !== undefined,
   );
   // Accept is a default the caller's headers may change (the apiserver answers 406 to what it cannot give).
-  const client = createClient<paths>({ baseUrl, headers: { Accept: "application/json", ...options.headers } });
+  const defaultHeaders = { Accept: "application/json", ...options.headers };
 
   const customSend = options.fetch && viaFetch(options.fetch);
 
-  /** One attempt of a request: openapi-fetch called with the attempt's `fetch` and credential headers. */
-  type Attempt = (
-    fetch: Fetch,
-    headers: Record<string, string>,
-  ) => Promise<{ data?: string; error?: unknown; response: Response }>;
-
-  /** Runs attempts until an outcome that is not retried, under the rules of the header comment. */
-  async function exchange(attemptOnce: Attempt, signal: AbortSignal | undefined): Promise<PatchPodResult> {
+  /**
+   * Runs attempts of one request (its method, its path and query, its body and Content-Type) until an outcome
+   * that is not retried, under the rules of the header comment. Each attempt is a new Request (a body is read
+   * once), built inside the attempt: a header value or a body that cannot be sent is a NoAnswerError too,
+   * never a raw TypeError. Every body is sent as JSON (an apply patch too: JSON is YAML).
+   */
+  async function exchange(
+    method: "GET" | "PATCH",
+    path: string,
+    signal: AbortSignal | undefined,
+    body?: unknown,
+    contentType?: string,
+  ): Promise<PatchPodResult> {
     let refreshed = false;
     for (let attempt = 1; ; attempt += 1) {
       const state = auth ? await auth.current() : staticAuth;
@@ -417,7 +456,13 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
       const send = customSend || transportFor(state);
       let delay: number | undefined;
       try {
-        const result = outcome(await attemptOnce((request) => send(request, timeoutMs, signal), state.headers));
+        const request = new Request(baseUrl + path, {
+          method,
+          headers: mergeHeaders(defaultHeaders, state.headers, { "Content-Type": contentType }),
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const response = await send(request, timeoutMs, signal);
+        const result = outcome(response, await response.text());
         if (result.status === 401 && auth && !refreshed && attempt <= maxRetries && auth.refresh()) {
           refreshed = true;
           continue;
@@ -434,36 +479,24 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
     }
   }
 
-  function checkTarget<Q>(namespace: unknown, name: unknown, query: Q): { path: { namespace: string; name: string }; query: Q } {
+  /** The contract's path (typed by it: generated/patch-pod-operation.ts) for a checked namespace and name, with the query. */
+  function target(namespace: unknown, name: unknown, query: object | undefined): PodPath {
     checkPathParameter("namespace", namespace);
     checkPathParameter("name", name);
-    return { path: { namespace: namespace as string, name: name as string }, query };
+    // Checked DNS-1123 names need no encoding; it is kept so that nothing could ever leave the path.
+    return `/api/v1/namespaces/${encodeURIComponent(namespace as string)}/pods/${encodeURIComponent(name as string)}${queryString(query)}`;
   }
 
   async function patchPod({ namespace, name, contentType, body, query, signal }: PatchPodInput): Promise<PatchPodResult> {
-    const params = checkTarget(namespace, name, query);
+    const path = target(namespace, name, query);
     if (!patchMediaTypes.includes(contentType)) {
       throw new TypeError(`contentType must be one of ${patchMediaTypes.join(", ")}; got ${JSON.stringify(contentType)}`);
     }
-    return exchange(
-      (fetch, headers) =>
-        client.PATCH(patchPodOperation.path, {
-          params,
-          body: body as PatchPodRequest["body"],
-          headers: { ...headers, "Content-Type": contentType },
-          parseAs: "text",
-          fetch,
-        }),
-      signal,
-    );
+    return exchange("PATCH", path, signal, body, contentType);
   }
 
   async function readPod({ namespace, name, query, signal }: ReadPodRequest): Promise<ReadPodResult> {
-    const params = checkTarget(namespace, name, query);
-    return (await exchange(
-      (fetch, headers) => client.GET(patchPodOperation.path, { params, headers, parseAs: "text", fetch }),
-      signal,
-    )) as ReadPodResult;
+    return (await exchange("GET", target(namespace, name, query), signal)) as ReadPodResult;
   }
 
   return { patchPod: patchPod as PodPatchClient["patchPod"], readPod };

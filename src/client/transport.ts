@@ -1,10 +1,10 @@
-// The client's own `fetch`: one HTTP/1.1 exchange through node:http or node:https, given to openapi-fetch as
-// its documented `fetch` option. Node's global fetch cannot be told which CA to trust or which client
+// The client's own `fetch`: one HTTP/1.1 exchange through node:http or node:https for each Request the client
+// builds (pod-patch-client.ts). Node's global fetch cannot be told which CA to trust or which client
 // certificate to present without undici's Agent from npm (docs/decisions/0011-client-transport.md); node's
 // https agent takes `ca`, `cert`, `key` and `rejectUnauthorized` itself, costs no dependency and no bundle
 // bytes, and on loopback is faster than the global fetch (bench/client.ts).
 //
-// Input: the Request openapi-fetch built (URL, method, headers, body), the attempt's timeout and the caller's
+// Input: the Request the client built (URL, method, headers, body), the attempt's timeout and the caller's
 // AbortSignal (kept out of the Request: a signal there costs every request an AbortController and a listener
 // inside fetch's Request). Output: a Response with the whole body read (at most 64 MiB), or a rejection with a
 // `TransportFailure` that says whether the request may have reached the server — the fact the retry rules of

@@ -3,6 +3,7 @@
 // before any request, Status errors, and that the token never leaks. Timeouts, retries and the errors of
 // requests without an answer are in resilience.test.ts; TLS in tls.test.ts.
 import { inspect } from "node:util";
+import createClient from "openapi-fetch";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import {
   createPodPatchClient,
@@ -14,6 +15,7 @@ import {
   type PodPatchClientOptions,
   type Status,
 } from "../../src/index.js";
+import type { paths } from "../../generated/openapi.js";
 import { refusedBaseUrl, type ScriptedServer, type Step, startScriptedServer } from "../support/scripted-server.js";
 
 type Reply = Extract<Step, { status: number }>;
@@ -173,6 +175,89 @@ describe("credentials and headers", () => {
     await client.patchPod(mergeRequest);
     expect(seen.map((request) => request.method)).toEqual(["PATCH"]);
     expect(requests).toHaveLength(1);
+  });
+
+  test("the Request is the one openapi-fetch 0.17 built for the same call (URL, query, headers, body)", async () => {
+    // Until 0.2 the client built its requests with openapi-fetch (docs/decisions/0017-client-without-openapi-fetch.md);
+    // what a custom fetch gets, and what goes on the wire, must not have changed.
+    const shape = async (request: Request) => ({
+      url: request.url,
+      method: request.method,
+      redirect: request.redirect,
+      headers: [...request.headers],
+      body: await request.text(),
+    });
+    const answer = () => new Response(JSON.stringify(pod), { status: 200 });
+    const headers = { accept: "application/yaml", "content-type": "text/plain", "X-Project-Id": "p-123" };
+    const credentialCases: PodPatchClientOptions["credentials"][] = [undefined, { xAuthToken: token }, { bearerToken: token }];
+    const requests: PatchPodRequest[] = [
+      { ...mergeRequest, query: { dryRun: ["All", "All"], pretty: "true", fieldValidation: "Strict" } },
+      {
+        ...target,
+        contentType: "application/apply-patch+yaml",
+        body: { apiVersion: "v1", kind: "Pod", metadata: { name: "hello-world" } },
+        query: { fieldManager: "deploy bot/1 ü&=?#", force: false },
+      },
+      {
+        ...target,
+        contentType: "application/json-patch+json",
+        body: [{ op: "test", path: "/metadata/name", value: "hello-world" }],
+      },
+      { ...target, contentType: "application/strategic-merge-patch+json", body: { metadata: { labels: { a: "b" } } } },
+    ];
+    for (const credentials of credentialCases) {
+      for (const withHeaders of [undefined, headers]) {
+        const seen: Request[] = [];
+        const client = createPodPatchClient({
+          baseUrl: `${baseUrl}/prefix/`,
+          ...(credentials ? { credentials } : {}),
+          ...(withHeaders ? { headers: withHeaders } : {}),
+          fetch: async (request) => {
+            seen.push(request);
+            return answer();
+          },
+        });
+        const reference = createClient<paths>({
+          baseUrl: `${baseUrl}/prefix`,
+          headers: { Accept: "application/json", ...withHeaders },
+          fetch: async (request: Request) => {
+            seen.push(request);
+            return answer();
+          },
+        });
+        const credential: Record<string, string> = !credentials
+          ? {}
+          : "xAuthToken" in credentials && credentials.xAuthToken
+            ? { "X-Auth-Token": credentials.xAuthToken }
+            : { Authorization: `Bearer ${token}` };
+        for (const { namespace, name, contentType, body, query } of requests) {
+          await client.patchPod({ namespace, name, contentType, body, query } as PatchPodRequest);
+          await reference.PATCH("/api/v1/namespaces/{namespace}/pods/{name}", {
+            params: { path: { namespace, name }, query },
+            body: body as never,
+            headers: { ...credential, "Content-Type": contentType },
+            parseAs: "text",
+          });
+        }
+        await client.readPod({ ...target, query: { pretty: "false" } });
+        await reference.GET("/api/v1/namespaces/{namespace}/pods/{name}", {
+          params: { path: target, query: { pretty: "false" } },
+          headers: credential,
+          parseAs: "text",
+        });
+        expect(seen).toHaveLength(2 * (requests.length + 1));
+        for (let index = 0; index < seen.length; index += 2) {
+          expect(await shape(seen[index] as Request), `call ${index / 2}`).toEqual(await shape(seen[index + 1] as Request));
+        }
+      }
+    }
+  });
+
+  test("a header value that cannot be sent is a NoAnswerError, not a raw TypeError, and nothing is sent", async () => {
+    const client = createPodPatchClient({ baseUrl, headers: { "X-Note": "two\nlines" }, maxRetries: 0 });
+    const error = await client.patchPod(mergeRequest).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NoAnswerError);
+    expect(requests).toHaveLength(0);
   });
 
   test("an aborted signal stops the request", async () => {
