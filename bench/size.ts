@@ -1,8 +1,8 @@
 /**
  * Benchmark: what one typed Pod PATCH costs a program in shipped code. Each program in
  * bench/support/size-programs/ (ours, ours from a kubeconfig, bare openapi-fetch, @kubernetes/client-node)
- * is bundled by esbuild with the same options (platform node, format esm, bundle, minify; the createRequire banner only
- * for client-node, which needs it) and gzipped (level 9); goal: ours (without the kubeconfig loader) ≤ 5 KB and ≥ 40× smaller than client-node. The
+ * is bundled by esbuild with the same options (platform node, format esm, bundle, minify; the createRequire banner
+ * only where a CommonJS module came along, which needs it) and gzipped (level 9); goal: ours (without the kubeconfig loader) ≤ 5 KB and ≥ 40× smaller than client-node. The
  * programs are type-checked first (their own tsconfig.json: the project's leaves client-node out), so each
  * is a correct typed PATCH. Esbuild's metafile lists what ends up in our bundles, so a mock or the patch
  * engine — or, in the one-PATCH program, the kubeconfig loader and its YAML parser — that leaks in shows
@@ -36,9 +36,9 @@ const unwanted = /^(tools\/|src\/engine|node_modules\/@stoplight\/)/;
 const unwantedInOnePatch = /^(src\/kubeconfig|node_modules\/yaml)\//;
 
 /**
- * client-node's CommonJS dependencies `require()` Node built-ins, which an ESM bundle cannot do on its
- * own; its bundle gets the usual createRequire banner (~80 bytes). The ESM-only programs (ours, bare
- * openapi-fetch) need none, so theirs is not counted.
+ * CommonJS modules in a bundle (client-node's dependencies, some of the kubeconfig program's) `require()`
+ * Node built-ins, which an ESM bundle cannot do on its own; such a bundle gets the usual createRequire banner
+ * (~80 bytes). A bundle of ES modules only (ours, bare openapi-fetch) needs none, so none is counted.
  */
 const requireShim = 'import{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);';
 
@@ -51,7 +51,7 @@ interface Bundle {
   metafile: Metafile;
 }
 
-async function bundle(program: Program): Promise<Bundle> {
+async function bundle(program: Program, shim = false): Promise<Bundle> {
   const result = await build({
     entryPoints: [join(programsDir, programs[program])],
     absWorkingDir: projectRoot,
@@ -62,9 +62,17 @@ async function bundle(program: Program): Promise<Bundle> {
     write: false,
     metafile: true,
     outfile: join(projectRoot, "build", "bench", `${program}.mjs`),
-    ...(program === "clientNode" ? { banner: { js: requireShim } } : {}),
+    ...(shim ? { banner: { js: requireShim } } : {}),
     logLevel: "silent",
   });
+  // Bundled again with the banner when a CommonJS module put code in the output (the metafile's inputs also
+  // list modules that were parsed and then shaken out).
+  const { inputs } = result.metafile;
+  const output = Object.values(result.metafile.outputs)[0]!;
+  const commonJs = Object.entries(output.inputs).some(
+    ([path, { bytesInOutput }]) => bytesInOutput > 0 && inputs[path]?.format === "cjs",
+  );
+  if (commonJs && !shim) return bundle(program, true);
   const code = result.outputFiles[0]!.contents;
   return { code, minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength, metafile: result.metafile };
 }
