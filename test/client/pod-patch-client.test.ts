@@ -178,7 +178,7 @@ describe("credentials and headers", () => {
   });
 
   test("the Request is the one openapi-fetch 0.17 built for the same call (URL, query, headers, body)", async () => {
-    // Until 0.2 the client built its requests with openapi-fetch (docs/decisions/0017-client-without-openapi-fetch.md);
+    // The client built its requests with openapi-fetch until docs/decisions/0017-client-without-openapi-fetch.md;
     // what a custom fetch gets, and what goes on the wire, must not have changed.
     const shape = async (request: Request) => ({
       url: request.url,
