@@ -71,7 +71,8 @@ import { sendStatus, setViolationsHeader } from "./send-status.js";
 import { loadSpec, type PrismOperation, type Profile } from "./spec.js";
 import type { Pod } from "../../src/operation/patch-pod.js";
 import { asStored } from "../../src/engine/index.js";
-import { createStoreAnswers, finishAnswer, type StoreQuestion, type StoreReply } from "./store-answers.js";
+import { createStoreAnswers, type FinishedReply, finishAnswer, type StoreQuestion, type StoreReply } from "./store-answers.js";
+import { MAX_BODY_BYTES as MAX_MEMO_BODY_BYTES } from "./answer-memo.js";
 import { VerdictMemo } from "./verdict-memo.js";
 import { toViolation, isError } from "./violations.js";
 
@@ -246,7 +247,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   );
 
   /** Sends what the store's owner answered. */
-  function sendReply(response: ServerResponse, reply: Exclude<StoreReply, { kind: "unchecked" }>): void {
+  function sendReply(response: ServerResponse, reply: FinishedReply): void {
     if (reply.kind === "status") {
       sendStatus(response, reply.status, reply.violations === undefined ? {} : { violations: reply.violations });
       return;
@@ -344,6 +345,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
         operationId: operation.id,
         parameters,
         ...(method === "patch" ? { body: prismRequest.body } : {}),
+        ...(bytes === undefined || bytes.length > MAX_MEMO_BODY_BYTES ? {} : { bodyBytes: bytes.toString("latin1") }),
         ...(essence === undefined ? {} : { essence }),
         query: url.search,
         ...(request.headers["user-agent"] === undefined ? {} : { userAgent: request.headers["user-agent"] }),

@@ -5,9 +5,10 @@
  * managedFields, the update rules), and the test-isolation endpoints under `/mock/`, outside the contract.
  *
  * Inputs: the store, the route's path parameters, the decoded body and its media type, the query and the
- * User-Agent. Outputs: `{ status, body, warnings }` for the front to validate against the contract and
- * send. PATCH: 404 for a Pod the store lacks (apply creates it: 201), the engine's refusals (409
- * conflicts, 422, 400, 500 with the apiserver's Status), 409 for a stale `metadata.resourceVersion`;
+ * User-Agent. Outputs: `{ status, body, warnings, varying }` for the front to validate against the
+ * contract and send (`varying`: the time and uid the engine was given). PATCH: 404 for a Pod the store
+ * lacks (apply creates it: 201), the engine's refusals (409 conflicts, 422, 400, 500 with the
+ * apiserver's Status), 409 for a stale `metadata.resourceVersion`;
  * a success that changed the Pod (not under `dryRun=All`) is marked `store` for the caller to store
  * once the answer has passed the contract.
  *
@@ -33,6 +34,13 @@ export interface PodAnswer {
   warnings?: string[];
   /** True when `body` is a Pod to store (with the next resourceVersion) once the answer is accepted. */
   store?: boolean;
+  /**
+   * What this answer was given from the clock and by chance (the time of managedFields and of a creation,
+   * a new Pod's uid): an answer that holds one of them is this request's own, not to be given again to
+   * the same request later (tools/servers/answer-memo.ts). Everything else in an answer comes from the
+   * request and the stored Pod.
+   */
+  varying?: string[];
 }
 
 /** strconv.ParseBool, as the apiserver reads boolean query values (`True`, `1`, `t`…); undefined when absent. */
@@ -63,6 +71,8 @@ export function patchPod(
   const name = parameters.name ?? "";
   const dryRun = query.getAll("dryRun").includes("All");
   const fieldManager = query.get("fieldManager");
+  const time = nowRfc3339();
+  const uid = randomUUID();
   try {
     const result = writePod(store.get(namespace, name), body, mediaType as PatchMediaType, {
       namespace,
@@ -70,7 +80,8 @@ export function patchPod(
       ...(fieldManager === null ? {} : { fieldManager }),
       ...(userAgent === undefined ? {} : { userAgent }),
       force: parseGoBool(query.get("force")) === true,
-      identity: { uid: randomUUID(), creationTimestamp: nowRfc3339() },
+      time,
+      identity: { uid, creationTimestamp: time },
     });
     // Stored by the caller once the answer passes the contract; never for a dry run or a no-op.
     return {
@@ -78,10 +89,11 @@ export function patchPod(
       body: result.pod,
       ...(result.warnings.length === 0 ? {} : { warnings: result.warnings }),
       ...(result.changed && !dryRun ? { store: true } : {}),
+      varying: [time, uid],
     };
   } catch (error) {
     if (!(error instanceof PatchError)) throw error;
-    return { status: error.status.code ?? 500, body: error.status };
+    return { status: error.status.code ?? 500, body: error.status, varying: [time, uid] };
   }
 }
 

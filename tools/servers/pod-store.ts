@@ -4,7 +4,8 @@
  *
  * Inputs: the bundled spec (its Pod examples), files or folders of Pods (JSON or YAML; a Pod, a `List`
  * or `PodList` of Pods, a JSON array, or several YAML documents). Outputs: `PodStore` (get, save,
- * reset to the seed, replace, list) and `readPodFiles`, which throws `PodFileError` naming the file (and
+ * reset to the seed, replace, list, and the state of a name: which Pod is stored there, for the answer
+ * memo of tools/servers/answer-memo.ts) and `readPodFiles`, which throws `PodFileError` naming the file (and
  * the document) that is not a Pod. Stored Pods are deeply frozen and handed out as they are, without a
  * copy per read (a copy of the whole Pod was a tenth of a request's time): whoever wants to change one
  * copies it first (the engine's writePod does), and a change in place throws instead of corrupting the store.
@@ -140,6 +141,9 @@ function deepFreeze<T>(value: T): T {
 /** The Pods, by namespace and name, and the resourceVersion counter. */
 export class PodStore {
   private pods = new Map<string, Pod>();
+  /** A number per stored Pod, new each time a Pod is put in its place (see `state`). */
+  private serials = new Map<string, number>();
+  private lastSerial = 0;
   private version = 0;
   private readonly seed: readonly Pod[];
 
@@ -158,6 +162,17 @@ export class PodStore {
   }
 
   /**
+   * A number that names what the store holds at that namespace and name: 0 when nothing, otherwise a
+   * number the store gives each Pod it puts there (a save, a reset, a replace — even of equal content) and
+   * never gives again. Two answers computed on the same state were computed on the same Pod
+   * (tools/servers/answer-memo.ts). Not the resourceVersion: `/mock/pods` may load another Pod with the
+   * same one.
+   */
+  state(namespace: string, name: string): number {
+    return this.serials.get(key(namespace, name)) ?? 0;
+  }
+
+  /**
    * Stores `pod` with the next resourceVersion and returns the stored Pod (frozen) with its JSON text (the
    * answer's body, serialized once for the size check and the answer); throws StoreLimitError for a Pod
    * whose JSON is larger than MAX_STORED_BYTES, keeping the one stored before. `pod` becomes the store's:
@@ -171,6 +186,7 @@ export class PodStore {
     this.version += 1;
     const { namespace, name } = identity(stored);
     this.pods.set(key(namespace, name), deepFreeze(stored));
+    this.serials.set(key(namespace, name), ++this.lastSerial);
     return { pod: stored, json };
   }
 
@@ -182,11 +198,14 @@ export class PodStore {
   /** Exactly these Pods (a later one replaces an earlier of the same name); the resourceVersion counter continues above all of them. */
   replace(pods: readonly Pod[]): void {
     const next = new Map<string, Pod>();
+    const serials = new Map<string, number>();
     for (const pod of pods) {
       const { namespace, name } = identity(pod);
       next.set(key(namespace, name), deepFreeze(this.prepare(structuredClone(pod))));
+      serials.set(key(namespace, name), ++this.lastSerial);
     }
     this.pods = next;
+    this.serials = serials;
     this.version = Math.max(this.version, ...[...next.values()].map(numericVersion));
   }
 

@@ -13,13 +13,16 @@
  * Throws an Error for an answer that breaks the contract otherwise (the caller answers 500 and logs it).
  * A question with `checkUnstored` gets an answer that stores nothing (a GET, a no-op or dry-run PATCH, a
  * refusal) back unchecked, for the asker to check with finishAnswer (the same check, in its process);
- * what is stored is always checked here first.
+ * what is stored is always checked here first. A question asked again on the same stored Pod gets the
+ * reply it got before when that reply stored nothing and took nothing from the clock
+ * (tools/servers/answer-memo.ts).
  * Every part of a question and a reply is plain JSON, so both cross a process boundary unchanged.
  */
 import type { IPrismDiagnostic } from "@stoplight/prism-core";
 import type { Pod } from "../../src/operation/patch-pod.js";
 import type { Status } from "../../src/status/status.js";
 import { plainErrorStatus } from "./apiserver-decoding.js";
+import { AnswerMemo } from "./answer-memo.js";
 import { violationStatus, warningHeaders } from "./front.js";
 import { controlRequest, type PodAnswer, patchPod, readPod } from "./pod-api.js";
 import { examplePods, PodStore, StoreLimitError } from "./pod-store.js";
@@ -52,6 +55,11 @@ export interface StoreQuestion {
   request: string;
   /** The asker checks an answer that stores nothing itself (finishAnswer): the owner then only computes it. */
   checkUnstored?: boolean;
+  /**
+   * The body of a PATCH as received (Latin-1: one character per byte), when it is at most answer-memo.ts's
+   * MAX_BODY_BYTES: the body's part of the key under which the answer may be kept. Absent: not kept.
+   */
+  bodyBytes?: string;
 }
 
 export type StoreReply =
@@ -59,6 +67,9 @@ export type StoreReply =
   | { kind: "answer"; status: number; headers: Record<string, string | string[]>; payload: string; violations: Violation[] }
   /** With `checkUnstored`: an answer that stores nothing, for the asker to check (finishAnswer). */
   | { kind: "unchecked"; answer: PodAnswer; violations: Violation[] };
+
+/** A reply ready to send. */
+export type FinishedReply = Exclude<StoreReply, { kind: "unchecked" }>;
 
 /**
  * The contract's verdict on an answer of the store, with the headers to send it with. A patched Pod the
@@ -99,7 +110,7 @@ export function finishAnswer(
   operation: PrismOperation,
   question: StoreQuestion,
   reply: StoreReply,
-): Exclude<StoreReply, { kind: "unchecked" }> {
+): FinishedReply {
   if (reply.kind !== "unchecked") return reply;
   const verdict = checkAnswer(validateOutput, operation, question, reply.answer);
   if (verdict.kind === "status") return verdict;
@@ -124,9 +135,15 @@ export function createStoreAnswers(
   validateOutput: PrismValidator<IHttpResponse>,
 ): StoreAnswers {
   const byId = new Map(operations.map((operation) => [operation.id, operation]));
+  const memo = new AnswerMemo();
 
   /** The answer after checking it against the contract (checkAnswer), storing a written Pod only then. */
-  function checked(operation: PrismOperation, question: StoreQuestion, answer: PodAnswer, violations: Violation[]): StoreReply {
+  function checked(
+    operation: PrismOperation,
+    question: StoreQuestion,
+    answer: PodAnswer,
+    violations: Violation[],
+  ): FinishedReply {
     const verdict = checkAnswer(validateOutput, operation, question, answer);
     if (verdict.kind === "status") return verdict;
     let payload: string;
@@ -145,6 +162,11 @@ export function createStoreAnswers(
     answer(question) {
       const operation = byId.get(question.operationId);
       if (operation === undefined) throw new Error(`no operation ${question.operationId} in the bundle`);
+      // An answer computed before on the same stored Pod (tools/servers/answer-memo.ts).
+      const key = memo.keyOf(question);
+      const state = store.state(question.parameters.namespace ?? "", question.parameters.name ?? "");
+      const known = key === undefined ? undefined : memo.lookup(key, state);
+      if (known !== undefined && known !== "seen") return known;
       const query = new URLSearchParams(question.query);
       const requestViolations = question.diagnostics.map((diagnostic) => toViolation(diagnostic, "request"));
       const errors = question.diagnostics.filter(isError);
@@ -157,23 +179,32 @@ export function createStoreAnswers(
       const { warnings } = question;
       const ignoring = query.get("fieldValidation") === "Ignore";
       const engineWarnings = ignoring ? [] : (planned.warnings ?? []).filter((text) => !warnings.includes(text));
-      const { warnings: _engine, ...plannedAnswer } = planned;
+      const { warnings: _engine, varying = [], ...plannedAnswer } = planned;
       const allWarnings = [...warnings, ...engineWarnings];
       const answer = { ...plannedAnswer, ...(allWarnings.length === 0 ? {} : { warnings: allWarnings }) };
       // The apiserver finds the Pod (404) and checks what the body names (400: kind, version, name) before it
       // decodes the patch: what Prism finds is answered as the apiserver answers those decoding mistakes
       // (violationStatus), before the engine's later refusals (conflicts, the update rules).
       if (planned.status !== 404 && planned.status !== 400 && errors.length > 0) {
-        return {
+        const refusal: FinishedReply = {
           kind: "status",
           status: violationStatus(operation, question.parameters, errors, question.body, question.essence),
           violations: requestViolations,
         };
+        if (key !== undefined) memo.keep(key, state, refusal, varying);
+        return refusal;
       }
-      // An answer nothing is stored from may be checked by whoever asked (a worker of --workers, beside the owner).
-      if (question.checkUnstored === true && answer.store !== true)
+      // A write is not kept (the store's next state is another), nor a create (a dry run's has a new uid).
+      const keepable = key !== undefined && answer.store !== true && answer.status !== 201;
+      // An answer nothing is stored from may be checked by whoever asked (a worker of --workers, beside the
+      // owner) — unless it is asked again on the same Pod: then the owner checks it to keep it.
+      if (question.checkUnstored === true && answer.store !== true && !(keepable && known === "seen")) {
+        if (keepable) memo.see(key, state);
         return { kind: "unchecked", answer, violations: requestViolations };
-      return checked(operation, question, answer, requestViolations);
+      }
+      const reply = checked(operation, question, answer, requestViolations);
+      if (keepable) memo.keep(key, state, reply, varying);
+      return reply;
     },
     control: (method, bytes) => controlRequest(store, method, bytes),
   };

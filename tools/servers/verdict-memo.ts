@@ -15,12 +15,13 @@
  * few megabytes.
  */
 import type { IHttpRequest } from "@stoplight/prism-http";
+import { Lru } from "./lru.js";
 
 const MAX_ENTRIES = 256;
 const MAX_KEY_LENGTH = 16 * 1024;
 
 export class VerdictMemo<V> {
-  private readonly verdicts = new Map<string, V>();
+  private readonly verdicts = new Lru<V>(MAX_ENTRIES);
 
   /** `small`: whether a verdict is small enough to keep. */
   constructor(private readonly small: (verdict: V) => boolean) {}
@@ -32,16 +33,9 @@ export class VerdictMemo<V> {
     const key = `${operationId}\n${essence}\n${JSON.stringify(shown)}\n${bytes?.toString("latin1") ?? ""}`;
     if (key.length > MAX_KEY_LENGTH) return validate();
     const known = this.verdicts.get(key);
-    if (known !== undefined) {
-      // Most recently used last: Map keeps insertion order.
-      this.verdicts.delete(key);
-      this.verdicts.set(key, known);
-      return known;
-    }
+    if (known !== undefined) return known;
     const fresh = validate();
-    if (!this.small(fresh)) return fresh;
-    this.verdicts.set(key, fresh);
-    if (this.verdicts.size > MAX_ENTRIES) this.verdicts.delete(this.verdicts.keys().next().value as string);
+    if (this.small(fresh)) this.verdicts.set(key, fresh);
     return fresh;
   }
 }
