@@ -20,6 +20,8 @@ let single: RunningMock;
 interface Answer {
   status: number;
   body: string;
+  /** The headers but Date (the clock's). */
+  headers: Record<string, unknown>;
 }
 
 /** One request on a connection of its own (so that the workers share the requests). */
@@ -36,7 +38,10 @@ function ask(base: string, method: string, path: string, body?: string, contentT
       (answer) => {
         const chunks: Buffer[] = [];
         answer.on("data", (chunk: Buffer) => chunks.push(chunk));
-        answer.on("end", () => resolve({ status: answer.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        answer.on("end", () => {
+          const { date: _date, ...headers } = answer.headers;
+          resolve({ status: answer.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), headers });
+        });
       },
     );
     outgoing.on("error", reject);
@@ -123,6 +128,33 @@ describe("the mock with --workers 2", () => {
       (await ask(single.url, "PATCH", POD, '{"spec":{"nodeName":"elsewhere"}}', "application/merge-patch+json")).body,
     );
     expect((await ask(mock.url, "GET", "/api/v1/namespaces/default/pods/nobody")).status).toBe(404);
+  });
+
+  it("gives a repeated request the same answer, and never one from before a write (tools/servers/answer-memo.ts)", async () => {
+    const imageOf = (answer: Answer) =>
+      (JSON.parse(answer.body) as { metadata: { resourceVersion: string }; spec: { containers: { image: string }[] } }).spec
+        .containers[0]?.image;
+    const versionOf = (answer: Answer) =>
+      Number((JSON.parse(answer.body) as { metadata: { resourceVersion: string } }).metadata.resourceVersion);
+    const unknownField = '{"spec":{"containers":[{"name":"hello-world","bogus":1}]}}';
+    for (const base of [mock.url, single.url]) {
+      expect((await ask(base, "DELETE", "/mock/pods")).status).toBe(200);
+      const written = await setImage(base, "nginx:1.30");
+      // The first ask is checked by the worker, the second by the owner, which keeps it; the rest are kept.
+      const noOps = [];
+      for (let index = 0; index < 5; index++) noOps.push(await setImage(base, "nginx:1.30"));
+      for (const noOp of noOps) expect(noOp).toEqual({ ...written, headers: noOps[0]?.headers });
+      const warned = [];
+      for (let index = 0; index < 4; index++)
+        warned.push(await ask(base, "PATCH", POD, unknownField, "application/strategic-merge-patch+json"));
+      for (const answer of warned) expect(answer).toEqual(warned[0]);
+      expect(warned[0]?.headers.warning).toBe('299 - "unknown field \\"spec.containers[0].bogus\\""');
+      // Another connection writes; the same no-op is a write again, and a GET shows it.
+      expect(imageOf(await setImage(base, "nginx:1.31"))).toBe("nginx:1.31");
+      const again = await setImage(base, "nginx:1.30");
+      expect(versionOf(again)).toBeGreaterThan(versionOf(written));
+      expect(imageOf(await ask(base, "GET", POD))).toBe("nginx:1.30");
+    }
   });
 
   it("stops its workers on SIGTERM", async () => {
