@@ -16,6 +16,9 @@
  *   the same two loads on its `hello-world`, once as one process (the default) and once with
  *   `--workers 2` (two processes serve HTTP, the one started keeps the store; docs/decisions/0016).
  *   Goals against the apiserver under the same load: ≥ 3× the requests/s, a lower p99, 0 errors.
+ *   The apiserver and both forms of the stateful mock run together (each warmed up, then idle while
+ *   another is measured), and each load is measured on the three back to back, so that the ratios compare
+ *   runs of the same minute on a machine whose other load moves.
  *
  * Prints requests/s, p50 and p99 latency, errors (connection errors, timeouts and non-2xx answers;
  * goal 0) for each, and the ratios. `benchLoad()` returns the same as a BenchReport for bench/run.ts.
@@ -121,50 +124,104 @@ async function createBenchPod(plane: ControlPlane): Promise<void> {
 /** The number of workers the stateful mock is measured with besides one process (`--workers`). */
 const WORKERS = 2;
 
-/** The same two loads as the apiserver's, on the stateful mock's store (TLS, bearer token, no Prefer). */
-async function measureStatefulMock(workers: number): Promise<{ same: LoadFigures; writing: LoadFigures }> {
-  const mock = await startMock({ tls: true, ...(workers > 1 ? { workers } : {}) });
-  const form = workers > 1 ? `stateful mock, --workers ${workers}` : "stateful mock";
-  try {
-    const headers = { authorization: "Bearer bench-load-token", "content-type": "application/json-patch+json" };
-    const same: Drive = { headers, bodies: [request.body] };
-    const writing: Drive = { headers, bodies: [imagePatch("nginx:1.28"), imagePatch("nginx:1.27")] };
-    await drive(mock.url, WARM_UP_S, same);
-    progress(`load: ${form}, same request: ${CONNECTIONS} connections for ${DURATION_S} s`);
-    const sameFigures = await drive(mock.url, DURATION_S, same);
-    progress(`load: ${form}, every request a write: ${CONNECTIONS} connections for ${DURATION_S} s`);
-    const writingFigures = await drive(mock.url, DURATION_S, writing);
-    return { same: sameFigures, writing: writingFigures };
-  } finally {
-    await mock.stop();
-  }
+/** A server the two PATCH loads are driven against, with the headers it takes. */
+interface Target {
+  url: string;
+  headers: Record<string, string>;
+  stop(): Promise<unknown>;
 }
 
-interface ApiserverFigures {
-  version: string;
+interface MixFigures {
   same: LoadFigures;
   writing: LoadFigures;
 }
 
-/** The real apiserver under the same load, or why it was not measured. */
-async function measureApiserver(): Promise<ApiserverFigures | string> {
+/** The stateful mock over TLS, one process or `--workers`, with a bearer token and no Prefer (its store answers). */
+async function startStatefulMock(workers: number): Promise<Target> {
+  const mock = await startMock({ tls: true, ...(workers > 1 ? { workers } : {}) });
+  return { url: mock.url, headers: { authorization: "Bearer bench-load-token" }, stop: () => mock.stop() };
+}
+
+/** The real apiserver with the Pod the loads patch, or why it is not measured. */
+async function startApiserver(): Promise<(Target & { version: string }) | string> {
   const missing = missingBinaries(binariesFor());
   if (missing.length > 0)
     return `real apiserver not measured: binaries not built (${missing.join(", ")}); run: npm run apiserver -- --build-only`;
   const plane = await startControlPlane();
   try {
     await createBenchPod(plane);
-    const headers = { authorization: `Bearer ${plane.token}`, "content-type": "application/json-patch+json" };
-    const same: Drive = { headers, bodies: [request.body] };
-    const writing: Drive = { headers, bodies: [imagePatch("nginx:1.28"), imagePatch("nginx:1.27")] };
-    await drive(plane.url, WARM_UP_S, same);
-    progress(`load: real apiserver ${plane.version}, same request: ${CONNECTIONS} connections for ${DURATION_S} s`);
-    const sameFigures = await drive(plane.url, DURATION_S, same);
-    progress(`load: real apiserver ${plane.version}, every request a write: ${CONNECTIONS} connections for ${DURATION_S} s`);
-    const writingFigures = await drive(plane.url, DURATION_S, writing);
-    return { version: plane.version, same: sameFigures, writing: writingFigures };
-  } finally {
+  } catch (error) {
     await plane.stop();
+    throw error;
+  }
+  return {
+    url: plane.url,
+    version: plane.version,
+    headers: { authorization: `Bearer ${plane.token}` },
+    stop: () => plane.stop(),
+  };
+}
+
+/**
+ * The same two loads on each target — the same request, then every request a write — with the targets'
+ * runs of one load back to back (apiserver, mock, mock with workers): on a machine shared with other work,
+ * figures taken minutes apart compare the load of those minutes as much as the servers. All targets run
+ * for the whole measurement (idle while another is measured); each is warmed up first.
+ */
+async function measureMixes(targets: { name: string; target: Target }[]): Promise<MixFigures[]> {
+  const loads = (target: Target) => {
+    const headers = { ...target.headers, "content-type": "application/json-patch+json" };
+    return {
+      same: { headers, bodies: [request.body] } satisfies Drive,
+      writing: { headers, bodies: [imagePatch("nginx:1.28"), imagePatch("nginx:1.27")] } satisfies Drive,
+    };
+  };
+  for (const { target } of targets) await drive(target.url, WARM_UP_S, loads(target).same);
+  const figures = targets.map(() => ({}) as Partial<MixFigures>);
+  for (const [mix, words] of [
+    ["same", "same request"],
+    ["writing", "every request a write"],
+  ] as const) {
+    for (const [index, { name, target }] of targets.entries()) {
+      progress(`load: ${name}, ${words}: ${CONNECTIONS} connections for ${DURATION_S} s`);
+      (figures[index] as Partial<MixFigures>)[mix] = await drive(target.url, DURATION_S, loads(target)[mix]);
+    }
+  }
+  return figures as MixFigures[];
+}
+
+interface ApiserverFigures extends MixFigures {
+  version: string;
+}
+
+/** The real apiserver (or why not) and the stateful mock in both forms under the same loads, back to back. */
+async function measureAgainstApiserver(): Promise<{
+  apiserver: ApiserverFigures | string;
+  stateful: MixFigures;
+  statefulWorkers: MixFigures;
+}> {
+  const started: Target[] = [];
+  try {
+    const apiserver = await startApiserver();
+    if (typeof apiserver !== "string") started.push(apiserver);
+    const single = await startStatefulMock(1);
+    started.push(single);
+    const workers = await startStatefulMock(WORKERS);
+    started.push(workers);
+    const targets = [
+      ...(typeof apiserver === "string" ? [] : [{ name: `real apiserver ${apiserver.version}`, target: apiserver as Target }]),
+      { name: "stateful mock", target: single },
+      { name: `stateful mock, --workers ${WORKERS}`, target: workers },
+    ];
+    const figures = await measureMixes(targets);
+    const [stateful, statefulWorkers] = figures.slice(-2) as [MixFigures, MixFigures];
+    return {
+      apiserver: typeof apiserver === "string" ? apiserver : { version: apiserver.version, ...(figures[0] as MixFigures) },
+      stateful,
+      statefulWorkers,
+    };
+  } finally {
+    await Promise.all(started.map((target) => target.stop()));
   }
 }
 
@@ -181,9 +238,7 @@ export async function benchLoad(): Promise<BenchReport> {
     await startListening(["--import", "tsx", "bench/load.ts", "--serve-baseline"], BASELINE_LISTENING),
   );
   const mock = await measure("mock", await startMock());
-  const stateful = await measureStatefulMock(1);
-  const statefulWorkers = await measureStatefulMock(WORKERS);
-  const apiserver = await measureApiserver();
+  const { apiserver, stateful, statefulWorkers } = await measureAgainstApiserver();
   const throughputRatio = mock.requestsPerSecond / baseline.requestsPerSecond;
   const rows = [
     row({
