@@ -1,7 +1,8 @@
 /**
  * `npm run watch` as a user meets it: the real watcher runs as a child process in a project copy while
- * a schema is edited well, then badly (a YAML error; then a property lint refuses, whose types are written
- * before lint finished and put back after), then fixed; it is stopped by its PID.
+ * a schema is edited well (at once after the first build, during the warm-up passes, which give way to it
+ * and finish once it is done), then badly (a YAML error; then a property lint refuses, whose types are
+ * written before lint finished and put back after), then fixed; it is stopped by its PID.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
@@ -62,7 +63,7 @@ describe("npm run watch", () => {
     project?.remove();
   });
 
-  it("regenerates on a good edit, keeps the outputs on a bad one and on one only lint refuses, recovers on the fix, stops on SIGTERM", {
+  it("regenerates on a good edit (the warm-up gives way to it), keeps the outputs on a bad one and on one only lint refuses, recovers on the fix, stops on SIGTERM", {
     timeout: 300_000,
   }, async () => {
     project = copyProject();
@@ -76,13 +77,19 @@ describe("npm run watch", () => {
     await lines.next(/^watching /);
     await lines.next(/^build +ok /);
 
+    // Written as soon as the first build is reported: the warm-up passes have begun, and pause after the
+    // one under way (the output is in order: the pause comes before the run).
     project.write(schemaFile, withProperty(original, "watchProbe"));
     const good = await lines.next(/^build +(ok|failed) /);
+    expect(good).toMatch(/^warm +paused after [0-7] of 8 passes: a change came in\n+run {7}/m);
     expect(good).toContain(`run       ${schemaFile}`);
+    expect(good).toMatch(/^types +ok +\d+ ms$/m);
     expect(good).toMatch(/^generate +ok +\d+ ms$/m);
     expect(good).toMatch(/^build +ok /m);
     expect(project.read("generated/openapi.ts")).toContain("watchProbe");
     const afterGood = project.snapshotGenerated();
+    // The rest of the passes, once idle again.
+    expect(await lines.next(/^warm /)).toMatch(/^warm +ok +\d+ ms, 8 passes: saves now take the warm path$/m);
 
     const broken = original.replace("type: object\n", "type: object\n  misaligned: true\n");
     project.write(schemaFile, broken);

@@ -14,7 +14,7 @@ import { BaseResolver } from "@redocly/openapi-core";
 import { type BundledSpec, bundleDocument, bundledSpec, bundleFiles, bundleSpec, type ParsedFiles } from "./bundle.js";
 import { commitFiles, type FileSet, isEntryPoint, loadRedoclyConfig, relativeToProject, runStage, timed } from "./common.js";
 import { buildDocs } from "./docs.js";
-import { generateFiles, generateTypes, typesPath } from "./generate.js";
+import { generateFiles, transformTypes, typesPath } from "./generate.js";
 import { lintSpec, type SpecSource } from "./lint.js";
 
 /** What `npm run watch` adds to a run (tools/pipeline/watch.ts). */
@@ -35,9 +35,10 @@ export interface WatchRun {
  * core.
  *
  * Watch (`watch` given), where fresh types matter most: this thread bundles (parsing only the files that
- * changed) and makes the types, and generated/openapi.ts is written at once, before the spec is linted; then
- * lint runs on the other core while the rest of generate is made, and the rest of generated/ is written once
- * both succeeded. If either then fails, the types written early are put back as they were (the last good
+ * changed) and makes the types with openapi-typescript's transform alone (generate.ts transformTypes), and
+ * generated/openapi.ts is written at once, before the spec is linted; then lint runs on the other core
+ * while the rest of generate is made — the types again among it, through openapi-typescript's checked
+ * path as in the build — and the rest of generated/ is written once both succeeded. If either then fails, the types written early are put back as they were (the last good
  * outputs), the problems are printed and the run ends "build failed" — generated/ at rest never holds the
  * types of a spec that fails lint (docs/pipeline.md). When both lint and bundle or generate fail, lint's
  * problems are the ones reported (they include what made the others fail). The docs start once
@@ -78,14 +79,16 @@ export async function buildAll(source: SpecSource = {}, watch?: WatchRun): Promi
     };
     const resolver = watch.parsed.resolver(config);
     const document = await timed("bundle", () => bundleDocument({ ...source, config, resolver })).catch(rootCause);
-    const types = await timed("types", () => generateTypes(document)).catch(rootCause);
+    const types = await timed("types", () => transformTypes(document)).catch(rootCause);
     const previousTypes = existsSync(typesPath) ? readFileSync(typesPath, "utf8") : undefined;
     commitFiles(new Map([[typesPath, types]]));
     linted();
     let spec: BundledSpec;
     try {
       spec = bundledSpec(document);
-      const generated = await timed("generate", () => generateFiles(spec, types)).catch(rootCause);
+      // Without `types`: generate makes them again through openapiTS() with its check, as the build does
+      // (generate.ts transformTypes); its text is the one committed below.
+      const generated = await timed("generate", () => generateFiles(spec)).catch(rootCause);
       await linted();
       commitFiles(new Map([...bundleFiles(spec), ...generated]));
     } catch (error) {

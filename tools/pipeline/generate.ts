@@ -28,6 +28,7 @@ import {
   type FileSet,
 } from "./common.js";
 import type { OpenApiNode } from "./common.js";
+import type { GlobalContext } from "openapi-typescript";
 
 export const typesPath = join(generatedDir, "openapi.ts");
 export const operationPath = join(generatedDir, "patch-pod-operation.ts");
@@ -121,25 +122,74 @@ export const cceJsonPatchOps = ${constant(cceOps)} as const;
 `;
 }
 
+/**
+ * openapi-typescript's options for generated/openapi.ts. defaultNonNullable off: with it (openapi-typescript
+ * 7's default), a property with a `default` becomes required in the generated type, and a patch body would
+ * have to send every defaulted field; emptyObjectsUnknown on: FieldsV1 is an opaque object with keys, not
+ * `Record<string, never>`.
+ */
+const typesOptions = { defaultNonNullable: false, emptyObjectsUnknown: true, silent: true } as const;
+
 /** generated/openapi.ts (openapi-typescript's types) from a bundled document, in memory; the document is not changed. */
 export async function generateTypes(document: Record<string, unknown>): Promise<string> {
-  // defaultNonNullable off: with it (openapi-typescript 7's default), a property with a `default` becomes
-  // required in the generated type, and a patch body would have to send every defaulted field;
-  // emptyObjectsUnknown on: FieldsV1 is an opaque object with keys, not `Record<string, never>`.
   // Imported here, not at the top: it loads TypeScript (~0.6 s), which the build overlaps with the docs
   // render and which modules that only read the bundle (readBundle, describeOperation) never need.
   const { default: openapiTS, astToString } = await import("openapi-typescript");
-  const ast = await openapiTS(document as never, { defaultNonNullable: false, emptyObjectsUnknown: true, silent: true });
-  return banner + astToString(ast);
+  return banner + astToString(await openapiTS(document as never, typesOptions));
 }
 
 /**
- * Generates types, operation module, merge metadata and manifest from a bundle, in memory. `types`: the
- * text generateTypes already made of this bundle (watch writes it first), so it is not made twice.
+ * The text of generateTypes made by openapi-typescript's transform and printer alone, for `npm run watch`
+ * to write the types early. `openapiTS()` first checks its input: it lints the document with Redocly's
+ * minimal rules and bundles it again (openapi-typescript 7.13.0 src/lib/redoc.ts validateAndBundle) —
+ * three quarters of its time on our spec, and a no-op on a document our bundle stage made. Watch still
+ * runs generateTypes after writing these types, as the gate of the rest of generated/, so a spec that
+ * check refuses fails the run (the early types are put back) and its text, not this one, is what the run
+ * leaves in generated/openapi.ts. The context below is openapiTS's for typesOptions (7.13.0 src/index.ts);
+ * test/pipeline/types.test.ts holds the two texts equal.
  */
-export async function generateFiles(spec: BundledSpec, types?: string): Promise<FileSet> {
+export async function transformTypes(document: Record<string, unknown>): Promise<string> {
+  const { transformSchema, scanDiscriminators, resolveRef, astToString } = await import("openapi-typescript");
+  const schema = document as never;
+  const ctx: GlobalContext = {
+    additionalProperties: false,
+    alphabetize: false,
+    arrayLength: false,
+    defaultNonNullable: typesOptions.defaultNonNullable,
+    discriminators: scanDiscriminators(schema, typesOptions),
+    emptyObjectsUnknown: typesOptions.emptyObjectsUnknown,
+    enum: false,
+    enumValues: false,
+    conditionalEnums: false,
+    dedupeEnums: false,
+    excludeDeprecated: false,
+    exportType: false,
+    immutable: false,
+    rootTypes: false,
+    rootTypesNoSchemaPrefix: false,
+    rootTypesKeepCasing: false,
+    injectFooter: [],
+    pathParamsAsTypes: false,
+    postTransform: undefined,
+    propertiesRequiredByDefault: false,
+    // Redocly's config: read only by the check this path leaves out.
+    redoc: undefined as never,
+    silent: typesOptions.silent,
+    inject: undefined,
+    transform: undefined,
+    transformProperty: undefined,
+    makePathsEnum: false,
+    generatePathParams: false,
+    readWriteMarkers: false,
+    resolve: ($ref) => resolveRef(schema, $ref, { silent: typesOptions.silent }),
+  };
+  return banner + astToString(transformSchema(schema, ctx));
+}
+
+/** Generates types, operation module, merge metadata and manifest from a bundle, in memory. */
+export async function generateFiles(spec: BundledSpec): Promise<FileSet> {
   const files: FileSet = new Map();
-  files.set(typesPath, types ?? (await generateTypes(spec.document)));
+  files.set(typesPath, await generateTypes(spec.document));
   files.set(operationPath, operationModule(spec.document));
   files.set(mergeMetadataPath, mergeMetadataModule(spec.document as OpenApiNode, banner));
   const outputs = new Map([...bundleFiles(spec), ...files]);

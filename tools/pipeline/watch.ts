@@ -6,7 +6,9 @@
  * changed, tools/pipeline/bundle.ts ParsedFiles); the rest of generated/ (bundle, client module, merge
  * metadata, manifest) once lint — in a worker thread on the other core (tools/pipeline/lint-worker.ts),
  * started once the types are out — and the rest of generate succeeded; then build/docs/index.html. When
- * lint or generate fails, the types written early are put back (tools/pipeline/build.ts buildAll).
+ * lint or generate fails, the types written early are put back (tools/pipeline/build.ts buildAll). After the
+ * first good build, while idle, it runs the save path a few times without writing (warmPasses) and prints
+ * `warm ok`: from then on saves take the warm path.
  * A spec with problems prints them as file:line:col, ends the run "build failed" and leaves the last good
  * outputs in place; the next good edit recovers. Changes that arrive during a run are collected into one
  * follow-up run. redocly.yaml is loaded again only when it changed.
@@ -17,7 +19,8 @@ import { type FSWatcher, readdirSync, statSync, watch } from "node:fs";
 import { join } from "node:path";
 import { type Config, loadConfig } from "@redocly/openapi-core";
 import { buildAll } from "./build.js";
-import { ParsedFiles } from "./bundle.js";
+import { bundleDocument, ParsedFiles } from "./bundle.js";
+import { transformTypes } from "./generate.js";
 import { type LintWorker, startLintWorker } from "./lint-worker.js";
 import { projectRoot, redoclyConfigPath, relativeToProject, runStage, SpecError } from "./common.js";
 
@@ -26,13 +29,22 @@ import { projectRoot, redoclyConfigPath, relativeToProject, runStage, SpecError 
  * the last one. A burst that lasts longer costs a follow-up run, never a lost change.
  */
 const debounceMs = 15;
+/**
+ * Passes of the save path (bundle, then the types; nothing written) run after the first good build, while
+ * the watcher is idle: V8 optimises Redocly's bundler, openapi-typescript and TypeScript's printer only
+ * after several calls, and their first calls in a process take several times their warm time
+ * (docs/benchmarks.md#watch), so without these passes the first saves after `npm run watch` starts would
+ * be the slow ones. A change stops them after the current pass; the rest follow when the watcher is idle
+ * again. `warm ok` says that saves now take the warm path.
+ */
+const warmPasses = 8;
 const specDir = join(projectRoot, "openapi");
 const rulesDir = join(specDir, "rules");
 /** Files that can change the outputs; editor swap and backup files are ignored. */
 const specFile = /\.(ya?ml|json|m?js)$/;
 
-/** One pass over the current files; every failure is printed, none is thrown. */
-async function rebuild(changed: string[], lint: LintWorker, state: WatchState): Promise<void> {
+/** One pass over the current files; every failure is printed, none is thrown. Resolves true when it built. */
+async function rebuild(changed: string[], lint: LintWorker, state: WatchState): Promise<boolean> {
   console.log(`\nrun       ${changed.map(relativeToProject).join(", ")}`);
   if (changed.some((path) => path.startsWith(rulesDir))) {
     console.log(
@@ -46,6 +58,7 @@ async function rebuild(changed: string[], lint: LintWorker, state: WatchState): 
     if (state.config === undefined || changed.includes(redoclyConfigPath))
       state.config = await loadConfig({ configPath: redoclyConfigPath });
     await buildAll({ config: state.config }, { lint: () => lint.lint(changed), parsed: state.parsed });
+    return true;
   } catch (error) {
     // stdout like every other line of the run, so that the problems stay next to it when piped.
     console.log(
@@ -54,7 +67,14 @@ async function rebuild(changed: string[], lint: LintWorker, state: WatchState): 
     console.log(
       `build     failed ${Math.round(performance.now() - started)} ms — kept the last good outputs; waiting for the next edit`,
     );
+    return false;
   }
+}
+
+/** One warm-up pass (see warmPasses): what a save runs up to the types, on the current files, writing nothing. */
+async function warmPass(state: WatchState): Promise<void> {
+  const config = state.config ?? (await loadConfig({ configPath: redoclyConfigPath }));
+  await transformTypes(await bundleDocument({ config, resolver: state.parsed.resolver(config) }));
 }
 
 /**
@@ -91,10 +111,13 @@ function watchTree(root: string, onChange: (path: string) => void): () => void {
   };
 }
 
-/** What runs of one watcher keep: the loaded redocly.yaml and the parsed spec files. */
+/** What runs of one watcher keep: the loaded redocly.yaml, the parsed spec files and the warm-up's progress. */
 interface WatchState {
   config: Config | undefined;
   parsed: ParsedFiles;
+  /** Whether the last run built (warm-up passes only follow a good build). */
+  built: boolean;
+  warm: { passes: number; ms: number };
 }
 
 /** Watches, debounces and serialises runs until SIGINT/SIGTERM. */
@@ -104,22 +127,63 @@ function startWatching(): Promise<void> {
   let running: Promise<void> | undefined;
   let stopped = false;
   const lint = startLintWorker();
-  const state: WatchState = { config: undefined, parsed: new ParsedFiles() };
+  const state: WatchState = {
+    config: undefined,
+    parsed: new ParsedFiles(),
+    built: false,
+    warm: { passes: 0, ms: 0 },
+  };
 
+  /** Warm-up passes until they are all done, a change is pending, the watcher stops or a pass fails. */
+  async function warmUp(): Promise<void> {
+    const started = performance.now();
+    let why = "a change came in";
+    try {
+      while (state.warm.passes < warmPasses && pending.size === 0 && !stopped) {
+        await warmPass(state);
+        state.warm.passes += 1;
+      }
+    } catch (error) {
+      // The files changed under the pass (their change's run reports the problems); resumed after a good build.
+      state.built = false;
+      why = `a pass failed (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`;
+    }
+    state.warm.ms += performance.now() - started;
+    if (state.warm.passes === warmPasses) {
+      console.log(`warm      ok     ${Math.round(state.warm.ms)} ms, ${warmPasses} passes: saves now take the warm path`);
+    } else if (!stopped) {
+      console.log(`warm      paused after ${state.warm.passes} of ${warmPasses} passes: ${why}`);
+    }
+  }
+
+  /** Starts the next run of the pending changes, or else the rest of the warm-up, unless one is going on. */
   function runPending(): void {
-    if (running || stopped || pending.size === 0) return;
+    if (running || stopped || timer !== undefined) return;
+    if (pending.size === 0) {
+      if (state.built && state.warm.passes < warmPasses) running = warmUp().finally(next);
+      return;
+    }
     const changed = [...pending].sort();
     pending.clear();
-    running = rebuild(changed, lint, state).finally(() => {
-      running = undefined;
-      runPending();
-    });
+    running = rebuild(changed, lint, state)
+      .then((built) => {
+        state.built = built;
+      })
+      .finally(next);
+  }
+
+  function next(): void {
+    running = undefined;
+    runPending();
   }
 
   function changedFile(path: string): void {
     pending.add(path);
     clearTimeout(timer);
-    timer = setTimeout(runPending, debounceMs);
+    timer = setTimeout(() => {
+      timer = undefined;
+      runPending();
+    }, debounceMs);
   }
 
   const stopSpecWatch = watchTree(specDir, changedFile);
