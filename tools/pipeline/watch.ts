@@ -142,6 +142,9 @@ function startWatching(): Promise<void> {
       while (state.warm.passes < warmPasses && pending.size === 0 && !stopped) {
         await warmPass(state);
         state.warm.passes += 1;
+        // A pass does no I/O that waits (the spec files are read synchronously), so without this the
+        // change events of the files would be delivered only after the last pass.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     } catch (error) {
       // The files changed under the pass (their change's run reports the problems); resumed after a good build.
