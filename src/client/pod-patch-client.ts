@@ -224,35 +224,45 @@ function credentialHeader(credentials: PodPatchCredentials | undefined): Record<
 const isStatus = (body: unknown): body is Status =>
   (body as Status | null)?.kind === "Status" && typeof (body as Status).code === "number";
 
+/** The body `text` of an answer as JSON when it is JSON, else the text itself. */
+export function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The Status an answer that brought no Pod stands for, its body `body` (parsed, or the text): the server's
+ * Status as sent, or one built from the HTTP status that keeps the server's text (HTML from a gateway, say)
+ * as `message`. Also how the openapi-fetch entry (src/openapi-fetch.ts) makes every error a Status.
+ */
+export function answerStatus({ status, statusText }: Response, body: unknown): Status {
+  return isStatus(body)
+    ? body
+    : failureStatus(
+        status,
+        body === ""
+          ? `HTTP ${status}${statusText && ` ${statusText}`} (empty body)`
+          : typeof body === "string"
+            ? body
+            : JSON.stringify(body),
+      );
+}
+
 /**
  * The outcome of an HTTP answer whose body is `text`: the Pod of a 200/201 whose body is a JSON object;
- * otherwise the server's Status as sent, or one built from the HTTP status that keeps the server's text (HTML
- * from a gateway, say) as `message` — the text of a 2xx as it came, of any other answer its JSON if it is JSON.
+ * otherwise its Status (answerStatus) — for a 2xx from the text as it came, for any other answer from its
+ * JSON if it is JSON.
  */
 function outcome(response: Response, text: string): PatchPodResult {
-  const { status, statusText, ok } = response;
-  let json: unknown = text;
-  try {
-    json = JSON.parse(text);
-  } catch {}
+  const { status, ok } = response;
+  const json = jsonOrText(text);
   if ((status === 200 || status === 201) && json && typeof json === "object" && !Array.isArray(json) && !isStatus(json)) {
     return { data: json as Pod, status, response };
   }
-  const body = ok ? text : json;
-  return {
-    error: isStatus(body)
-      ? body
-      : failureStatus(
-          status,
-          body === ""
-            ? `HTTP ${status}${statusText && ` ${statusText}`} (empty body)`
-            : typeof body === "string"
-              ? body
-              : JSON.stringify(body),
-        ),
-    status,
-    response,
-  };
+  return { error: answerStatus(response, ok ? text : json), status, response };
 }
 
 /**
@@ -417,13 +427,32 @@ export function createPodPatchClient(options: PodPatchClientOptions): PodPatchCl
 }
 
 /** createPodPatchClient, with credentials that may change (src/kubeconfig); not part of the public API. */
-export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSource): PodPatchClient {
+/** The options of a connection to the cluster, shared by this client and the openapi-fetch entry. */
+export type ConnectionOptions = Omit<PodPatchClientOptions, "maxRetries" | "maxRetryDelayMs">;
+
+/** A connection's checked options: where requests go, the static credential, each attempt's time and sender. */
+export interface Connection {
+  baseUrl: string;
+  /** The server as messages name it: no path, no user information. */
+  origin: string;
+  staticAuth: AuthState;
+  timeoutMs: number;
+  /** The sender of an attempt made with credential `state` (the caller's fetch, or the own transport for its client certificate). */
+  sendFor(state: AuthState): Send;
+  /** `Accept: application/json` (the caller's headers may change it: the apiserver answers 406 to what it cannot give) and the caller's headers. */
+  defaultHeaders: Record<string, string>;
+}
+
+/**
+ * Checks a connection's options (InvalidOptionError for one that cannot be used; the header of this module
+ * says which) and prepares what each attempt needs. The one home of these checks: createClientFrom and
+ * src/openapi-fetch.ts both start here.
+ */
+export function connect(options: ConnectionOptions): Connection {
   const { baseUrl, origin, https } = checkBaseUrl(options.baseUrl);
   const staticAuth: AuthState = { headers: credentialHeader(options.credentials) };
   // The apiserver's own request timeout is 60 s.
   const timeoutMs = checkCount("timeoutMs", options.timeoutMs, 60_000, 1);
-  const maxRetries = checkCount("maxRetries", options.maxRetries, 3, 0);
-  const maxRetryDelayMs = checkCount("maxRetryDelayMs", options.maxRetryDelayMs, 30_000, 0);
   const { ca, cert, key, insecureSkipTlsVerify, tlsServerName } = options;
   const transportFor = credentialTransports(
     origin,
@@ -431,10 +460,21 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
     { ca, cert, key, insecureSkipTlsVerify, tlsServerName },
     options.fetch !== undefined,
   );
-  // Accept is a default the caller's headers may change (the apiserver answers 406 to what it cannot give).
-  const defaultHeaders = { Accept: "application/json", ...options.headers };
-
   const customSend = options.fetch && viaFetch(options.fetch);
+  return {
+    baseUrl,
+    origin,
+    staticAuth,
+    timeoutMs,
+    sendFor: (state) => customSend || transportFor(state),
+    defaultHeaders: { Accept: "application/json", ...options.headers },
+  };
+}
+
+export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSource): PodPatchClient {
+  const { baseUrl, origin, staticAuth, timeoutMs, sendFor, defaultHeaders } = connect(options);
+  const maxRetries = checkCount("maxRetries", options.maxRetries, 3, 0);
+  const maxRetryDelayMs = checkCount("maxRetryDelayMs", options.maxRetryDelayMs, 30_000, 0);
 
   /**
    * Runs attempts of one request (its method, its path and query, its body and Content-Type) until an outcome
@@ -453,7 +493,7 @@ export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSour
     for (let attempt = 1; ; attempt += 1) {
       const state = auth ? await auth.current() : staticAuth;
       signal?.throwIfAborted();
-      const send = customSend || transportFor(state);
+      const send = sendFor(state);
       let delay: number | undefined;
       try {
         const request = new Request(baseUrl + path, {

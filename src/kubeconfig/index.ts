@@ -6,11 +6,13 @@
 // a server URL the client refuses, such as one with user information); ExecCredentialError at the first
 // request when the plugin fails. Not part of the one-PATCH bundle unless imported (bench/size.ts).
 import {
+  type AuthSource,
   createClientFrom,
   InvalidOptionError,
   type PodPatchClient,
   type PodPatchClientOptions,
 } from "../client/pod-patch-client.js";
+import type { TlsSettings } from "../client/transport.js";
 import { credentialSource } from "./credentials.js";
 import { KubeconfigError, type KubeconfigOptions, type ResolvedContext, resolveKubeconfig } from "./kubeconfig.js";
 
@@ -42,14 +44,30 @@ export function fromContext<T>(resolved: Pick<ResolvedContext, "context">, make:
   }
 }
 
+/**
+ * Resolves the context of `options` (KubeconfigOptions; the rest of `options` is handed on) and makes a client
+ * with `make` from the rest, the context's server and TLS settings, and its credential source; the client
+ * then also names the context and its namespace. Shared with the openapi-fetch entry
+ * (src/client/openapi-fetch-client.ts).
+ */
+export function fromKubeconfig<O extends KubeconfigOptions, T extends object>(
+  options: O,
+  make: (
+    options: Omit<O, keyof KubeconfigOptions> & Pick<PodPatchClientOptions, "baseUrl"> & TlsSettings,
+    auth?: AuthSource,
+  ) => T,
+): T & { readonly context: string; readonly namespace: string } {
+  const { path, context, ...rest } = options;
+  const resolved = resolveKubeconfig({ ...(path === undefined ? {} : { path }), ...(context === undefined ? {} : { context }) });
+  const client = fromContext(resolved, () =>
+    make({ ...rest, baseUrl: resolved.server, ...resolved.tls }, credentialSource(resolved.credential)),
+  );
+  return Object.assign(client, { context: resolved.context, namespace: resolved.namespace });
+}
+
 /** A client for the cluster of a kubeconfig context (the header says how it is found). */
 export async function createPodPatchClientFromKubeconfig(
   options: KubeconfigClientOptions = {},
 ): Promise<KubeconfigPodPatchClient> {
-  const { path, context, ...resilience } = options;
-  const resolved = resolveKubeconfig({ ...(path === undefined ? {} : { path }), ...(context === undefined ? {} : { context }) });
-  const client = fromContext(resolved, () =>
-    createClientFrom({ ...resilience, baseUrl: resolved.server, ...resolved.tls }, credentialSource(resolved.credential)),
-  );
-  return { ...client, context: resolved.context, namespace: resolved.namespace };
+  return fromKubeconfig(options, createClientFrom);
 }
