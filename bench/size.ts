@@ -1,11 +1,12 @@
 /**
  * Benchmark: what one typed Pod PATCH costs a program in shipped code. Each program in
- * bench/support/size-programs/ (ours, ours from a kubeconfig, bare openapi-fetch, @kubernetes/client-node)
+ * bench/support/size-programs/ (ours, ours from a kubeconfig, ours through the openapi-fetch entry, bare
+ * openapi-fetch, @kubernetes/client-node)
  * is bundled by esbuild with the same options (platform node, format esm, bundle, minify; the createRequire banner
  * only where a CommonJS module came along, which needs it) and gzipped (level 9); goal: ours (without the kubeconfig loader) ≤ 5 KB and ≥ 40× smaller than client-node. The
  * programs are type-checked first (their own tsconfig.json: the project's leaves client-node out), so each
  * is a correct typed PATCH. Esbuild's metafile lists what ends up in our bundles, so a mock or the patch
- * engine — or, in the one-PATCH program, the kubeconfig loader and its YAML parser — that leaks in shows
+ * engine — or, in the one-PATCH program, the kubeconfig loader and its YAML parser, or openapi-fetch — that leaks in shows
  * up here. Each bundle is also run once against bench/support/patch-server.ts to show it
  * really sends the PATCH (the kubeconfig program through a kubeconfig naming that server).
  */
@@ -26,14 +27,15 @@ const programsDir = join(projectRoot, "bench", "support", "size-programs");
 const programs = {
   ours: "ours.ts",
   oursKubeconfig: "ours-kubeconfig.ts",
+  oursOpenapiFetch: "ours-openapi-fetch.ts",
   openapiFetch: "openapi-fetch.ts",
   clientNode: "client-node.ts",
 } as const;
 type Program = keyof typeof programs;
 
-/** Modules a client-only program must never contain; the one-PATCH program not the kubeconfig loader either. */
+/** Modules a client-only program must never contain; the one-PATCH program not the kubeconfig loader or openapi-fetch either. */
 const unwanted = /^(tools\/|src\/engine|node_modules\/@stoplight\/)/;
-const unwantedInOnePatch = /^(src\/kubeconfig|node_modules\/yaml)\//;
+const unwantedInOnePatch = /^(src\/kubeconfig\/|src\/client\/openapi-fetch-client\.ts|node_modules\/(yaml|openapi-fetch)\/)/;
 
 /**
  * CommonJS modules in a bundle (client-node's dependencies, some of the kubeconfig program's) `require()`
@@ -131,7 +133,7 @@ async function runBundle(
 }
 
 export async function benchSize(): Promise<BenchReport> {
-  progress("size: type-checking the three programs, then bundling them with esbuild");
+  progress("size: type-checking the programs, then bundling them with esbuild");
   execFileSync(process.execPath, [join(projectRoot, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", programsDir], {
     stdio: "inherit",
   });
@@ -163,6 +165,7 @@ export async function benchSize(): Promise<BenchReport> {
   const leaked = [
     ...inputs.filter(([path]) => unwanted.test(path) || unwantedInOnePatch.test(path)),
     ...contributions(bundles.oursKubeconfig.metafile).filter(([path]) => unwanted.test(path)),
+    ...contributions(bundles.oursOpenapiFetch.metafile).filter(([path]) => unwanted.test(path)),
   ];
   const oursKb = kb(ours.gzipped);
   const clientNodeKb = kb(bundles.clientNode.gzipped);
@@ -186,6 +189,13 @@ export async function benchSize(): Promise<BenchReport> {
         goal: "—",
       }),
       row({
+        benchmark: "size: one typed PATCH through the openapi-fetch entry vs bare openapi-fetch (gzipped)",
+        unit: "KB",
+        ours: kb(bundles.oursOpenapiFetch.gzipped),
+        baseline: kb(bundles.openapiFetch.gzipped),
+        goal: "—",
+      }),
+      row({
         benchmark: "size: vs bare openapi-fetch (gzipped)",
         unit: "KB",
         ours: oursKb,
@@ -204,7 +214,7 @@ export async function benchSize(): Promise<BenchReport> {
         contributions(bundles.oursKubeconfig.metafile).filter(([path]) => !inputs.some(([known]) => known === path)),
       )}`,
       leaked.length === 0
-        ? "no mock (tools/servers) or patch engine (src/engine) in our bundles, no kubeconfig loader (src/kubeconfig, yaml) in the one-PATCH bundle"
+        ? "no mock (tools/servers) or patch engine (src/engine) in our bundles, no kubeconfig loader (src/kubeconfig, yaml) and no openapi-fetch in the one-PATCH bundle"
         : `UNWANTED in our bundles: ${leaked.map(([path]) => path).join(", ")}`,
       `each bundle run once with this Node against 127.0.0.1: ${runs.join("; ")}`,
       ...(clientNodeRan

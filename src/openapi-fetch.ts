@@ -10,7 +10,7 @@ export {
   type PodPatchFetchClient,
   type PodPatchFetchClientOptions,
 } from "./client/openapi-fetch-client.js";
-export { InvalidOptionError, type PodPatchCredentials } from "./client/pod-patch-client.js";
+export { InvalidOptionError, InvalidPathParameterError, type PodPatchCredentials } from "./client/pod-patch-client.js";
 export { NoAnswerError, type NoAnswerReason } from "./client/no-answer.js";
 export { ExecCredentialError, KubeconfigError } from "./kubeconfig/index.js";
 export type { components, operations, paths } from "../generated/openapi.js";

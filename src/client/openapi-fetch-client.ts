@@ -1,4 +1,4 @@
-// The typed fetch client the pipeline promises (DEVELOPERS.md): openapi-fetch's `Client<paths>` over the
+// The typed fetch client of the pipeline: openapi-fetch's `Client<paths>` over the
 // contract's generated types (generated/openapi.ts), for callers who want openapi-fetch's API — `client.PATCH`,
 // `client.GET`, middleware — rather than this package's `patchPod`. Shipped as the subpath
 // `pod-patch-contract/openapi-fetch` (src/openapi-fetch.ts), so the high-level client (pod-patch-client.ts),
@@ -8,8 +8,8 @@
 // Input: the high-level client's connection options (baseUrl, credentials, ca, cert, key,
 // insecureSkipTlsVerify, tlsServerName, timeoutMs, fetch, headers), checked by the same code (`connect` in
 // pod-patch-client.ts: InvalidOptionError for one that cannot be used), or a kubeconfig context (src/kubeconfig).
-// Output: `createClient<paths>` called with documented options only — `baseUrl`, `headers` (Accept) and
-// `fetch`, a function that sends each Request through the same transport as the high-level client (TLS
+// Output: `createClient<paths, "application/json">` called with documented options only — `baseUrl`, `headers`
+// (Accept) and `fetch`, a function that sends each Request through the same transport as the high-level client (TLS
 // settings, one keep-alive pool, each request bounded by `timeoutMs`), adds the credential header at the last
 // moment (middleware never sees it; a 401 to a renewable kubeconfig credential is sent once more with the
 // renewed one) and hands openapi-fetch an answer it reads as the contract says:
@@ -18,6 +18,8 @@
 // - no answer (timeout, refused, TLS): the promise rejects with NoAnswerError (no-answer.ts), never a raw
 //   TypeError, never a token or URL user information in its message; the caller's `signal` rejects with its
 //   reason;
+// - a `namespace` or `name` the contract forbids: InvalidPathParameterError before anything is sent (a
+//   middleware registered first: middleware is openapi-fetch's documented way to see the parameters);
 // - a request to anywhere but under `baseUrl` (a per-request `baseUrl`, a middleware's new Request) rejects
 //   with InvalidOptionError before anything is sent, so the credential never leaves for another server.
 // No retries: openapi-fetch's middleware is its documented extension point, and the high-level client is the
@@ -29,6 +31,7 @@ import { noAnswer } from "./no-answer.js";
 import {
   type AuthSource,
   answerStatus,
+  checkPathParameter,
   type ConnectionOptions,
   connect,
   InvalidOptionError,
@@ -100,7 +103,17 @@ function fetchClientFrom(options: PodPatchFetchClientOptions, auth?: AuthSource)
     }
   }
 
-  return createClient<paths, "application/json">({ baseUrl, headers: defaultHeaders, fetch: send });
+  const client = createClient<paths, "application/json">({ baseUrl, headers: defaultHeaders, fetch: send });
+  // The path parameters, checked as the high-level client checks them, before anything is sent: a name such as
+  // `..` would otherwise be resolved away by the URL and the request would go to another resource.
+  client.use({
+    onRequest({ schemaPath, params }) {
+      for (const parameter of ["namespace", "name"] as const) {
+        if (schemaPath.includes(`{${parameter}}`)) checkPathParameter(parameter, params.path?.[parameter]);
+      }
+    },
+  });
+  return client;
 }
 
 /** openapi-fetch's client for the contract, sending through this package's transport (see the header). */

@@ -161,7 +161,8 @@ export class InvalidPathParameterError extends Error {
   }
 }
 
-function checkPathParameter(parameter: PathParameter, value: unknown): void {
+/** Throws InvalidPathParameterError when `value` breaks the contract's rule for `parameter`; also the openapi-fetch entry's check. */
+export function checkPathParameter(parameter: PathParameter, value: unknown): void {
   const { pattern, minLength, maxLength } = pathParameterRules[parameter];
   // Length first, so the pattern never runs on an over-long value.
   if (

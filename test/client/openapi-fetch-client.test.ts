@@ -1,6 +1,6 @@
 // The openapi-fetch entry (src/client/openapi-fetch-client.ts) against a scripted server
 // (test/support/scripted-server.ts): the request openapi-fetch builds goes out with the credential added
-// last (never seen by middleware), the high-level client's option checks, every non-2xx answer as a
+// last (never seen by middleware), the high-level client's option and path parameter checks, every non-2xx answer as a
 // Kubernetes Status in `error` (HTML, plain text, an empty body), no retries, no answer as NoAnswerError, the
 // caller's signal, requests outside `baseUrl` refused, a caller's `fetch`, a kubeconfig token file reread after
 // a 401 — and that the high-level client's module graph does not contain openapi-fetch at all.
@@ -14,6 +14,7 @@ import {
   createPodPatchFetchClient,
   createPodPatchFetchClientFromKubeconfig,
   InvalidOptionError,
+  InvalidPathParameterError,
   NoAnswerError,
   type PodPatchFetchClient,
   type PodPatchFetchClientOptions,
@@ -94,6 +95,20 @@ describe("the request", () => {
     await c.GET(podPath, { params: { path } });
     expect(seen).toEqual([null]);
     expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${token}`);
+  });
+
+  test("a name or namespace the contract forbids: InvalidPathParameterError before anything is sent", async () => {
+    const c = client();
+    const patch = c.PATCH(podPath, {
+      params: { path: { namespace: "default", name: ".." } },
+      headers: { "Content-Type": "application/merge-patch+json" },
+      body: {},
+    });
+    await expect(patch).rejects.toBeInstanceOf(InvalidPathParameterError);
+    await expect(c.GET(podPath, { params: { path: { namespace: "Default", name: "web" } } })).rejects.toMatchObject({
+      parameter: "namespace",
+    });
+    expect(server.requests).toEqual([]);
   });
 
   test("a per-request baseUrl elsewhere is refused before anything is sent", async () => {

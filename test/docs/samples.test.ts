@@ -2,7 +2,7 @@
  * The documentation's samples work: every fenced block of README.md and docs/*.md (decision records
  * aside) is checked, so a renamed export, a dropped flag or a moved file breaks a test, not a reader.
  * - TypeScript blocks (```ts) — and the TypeScript code sample of the PATCH in the spec (x-codeSamples) —
- *   are type-checked together, as modules that import "pod-patch-contract" (and its ./openapi subpath) from the package's sources,
+ *   are type-checked together, as modules that import "pod-patch-contract" (and its ./openapi and ./openapi-fetch subpaths) from the package's sources,
  *   with the project's compiler options.
  * - Shell blocks (```sh): every `npm run <script>` names a script of package.json, and every flag given to
  *   it is one its `--help` lists. A block preceded by `<!-- sample: run -->` is run with `sh -e` in the
@@ -84,6 +84,7 @@ describe("TypeScript samples", () => {
           paths: {
             "pod-patch-contract": [relative(folder, join(projectRoot, "src", "index.ts"))],
             "pod-patch-contract/openapi": [relative(folder, join(projectRoot, "src", "openapi.ts"))],
+            "pod-patch-contract/openapi-fetch": [relative(folder, join(projectRoot, "src", "openapi-fetch.ts"))],
           },
         },
         include: ["*.ts"],

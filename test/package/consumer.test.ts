@@ -3,7 +3,7 @@
  * from the tarball `npm pack` makes, from a git URL (`git+file://` of a snapshot repository of the working
  * tree, so npm clones it, installs its devDependencies and runs `prepare`), and from a path (the project
  * folder, linked; npm runs `prepare` there) — then import it from ESM, require it from CommonJS, read its
- * `package.json`, OpenAPI and `/openapi` type exports, type-check programs against its declarations under
+ * `package.json`, OpenAPI and `/openapi` type exports and its `/openapi-fetch` entry (openapi-fetch's typed client), type-check programs against its declarations under
  * `nodenext` and `bundler` resolution (ESM and CommonJS each), run its `pod-patch` bin through npx (its
  * subcommand list, `patch` and the older flags-only form, `verify --help`, unknown subcommands and flags), patch
  * the project's TLS mock from the kubeconfig the mock writes, and run a whole `pod-patch verify` against it. `npm publish --dry-run` must be clean.
@@ -85,6 +85,7 @@ import { createPodPatchClient, InvalidPathParameterError, NoAnswerError, patchMe
 import manifest from "pod-patch-contract/package.json" with { type: "json" };
 import spec from "pod-patch-contract/openapi.json" with { type: "json" };
 import * as types from "pod-patch-contract/openapi";
+import { createPodPatchFetchClient, NoAnswerError as FetchNoAnswerError } from "pod-patch-contract/openapi-fetch";
 
 assert.equal(manifest.license, "Apache-2.0");
 assert.equal(spec.info.license.identifier, "Apache-2.0");
@@ -94,6 +95,11 @@ const client = createPodPatchClient({ baseUrl: "http://127.0.0.1:9", credentials
 assert.deepEqual(Object.keys(client), ["patchPod", "readPod"]);
 await assert.rejects(client.patchPod({ namespace: "default", name: "..", contentType: "application/merge-patch+json", body: {} }), InvalidPathParameterError);
 await assert.rejects(client.readPod({ namespace: "default", name: "web" }), NoAnswerError);
+// The openapi-fetch entry: openapi-fetch's client, the package's own error classes.
+assert.equal(FetchNoAnswerError, NoAnswerError);
+const fetchClient = createPodPatchFetchClient({ baseUrl: "http://127.0.0.1:9", credentials: { xAuthToken: "t" } });
+assert.equal(typeof fetchClient.PATCH, "function");
+await assert.rejects(fetchClient.GET("/api/v1/namespaces/{namespace}/pods/{name}", { params: { path: { namespace: "default", name: "web" } } }), NoAnswerError);
 console.log("import ok");
 `,
   "check.cjs": `
@@ -102,10 +108,13 @@ const { createPodPatchClient, jsonPatch } = require("pod-patch-contract");
 assert.equal(require("pod-patch-contract/package.json").name, "pod-patch-contract");
 assert.equal(typeof createPodPatchClient, "function");
 assert.deepEqual(jsonPatch().add("/metadata/labels/app", "web").build(), [{ op: "add", path: "/metadata/labels/app", value: "web" }]);
+const { createPodPatchFetchClient } = require("pod-patch-contract/openapi-fetch");
+assert.equal(typeof createPodPatchFetchClient({ baseUrl: "https://127.0.0.1:6443" }).GET, "function");
 console.log("require ok");
 `,
   "patch-mock.mjs": `
 import { createPodPatchClientFromKubeconfig } from "pod-patch-contract";
+import { createPodPatchFetchClientFromKubeconfig } from "pod-patch-contract/openapi-fetch";
 const [kubeconfig, name] = process.argv.slice(2);
 const client = await createPodPatchClientFromKubeconfig({ path: kubeconfig });
 const result = await client.patchPod({
@@ -115,6 +124,14 @@ const result = await client.patchPod({
   body: [{ op: "replace", path: "/spec/containers/0/image", value: "nginx:1.27" }],
 });
 console.log(result.status, result.data?.kind ?? result.error.message);
+// The same through the openapi-fetch entry.
+const fetchClient = await createPodPatchFetchClientFromKubeconfig({ path: kubeconfig });
+const { data, error, response } = await fetchClient.PATCH("/api/v1/namespaces/{namespace}/pods/{name}", {
+  params: { path: { namespace: fetchClient.namespace, name } },
+  headers: { "Content-Type": "application/merge-patch+json" },
+  body: { metadata: { labels: { tier: "web" } } },
+});
+console.log(response.status, data?.kind ?? error.message);
 `,
   "pod.json": JSON.stringify({
     apiVersion: "v1",
@@ -129,6 +146,7 @@ const typedPrograms: Record<string, string> = {
   "esm.mts": `
 import { createPodPatchClient, createPodPatchClientFromKubeconfig, type PatchPodResult, type Pod } from "pod-patch-contract";
 import type { components, paths } from "pod-patch-contract/openapi";
+import { createPodPatchFetchClient } from "pod-patch-contract/openapi-fetch";
 
 const client = createPodPatchClient({ baseUrl: "https://127.0.0.1:6443", credentials: { bearerToken: "t" }, ca: "PEM", timeoutMs: 5000 });
 export const container: components["schemas"]["Container"] = { name: "web", image: "nginx:1.27" };
@@ -145,7 +163,22 @@ export async function valid(): Promise<Pod | undefined> {
   return result.data;
 }
 
+const fetchClient = createPodPatchFetchClient({ baseUrl: "https://127.0.0.1:6443", credentials: { xAuthToken: "t" } });
+
+export async function viaOpenapiFetch(): Promise<Pod | undefined> {
+  const { data, error } = await fetchClient.PATCH("/api/v1/namespaces/{namespace}/pods/{name}", {
+    params: { path: { namespace: "default", name: "web" }, query: { dryRun: ["All"] } },
+    headers: { "Content-Type": "application/merge-patch+json" },
+    body: { metadata: { labels: { app: "web" } } },
+  });
+  return error ? undefined : data;
+}
+
 export async function invalid(): Promise<void> {
+  await fetchClient.GET("/api/v1/namespaces/{namespace}/pods/{name}", {
+    // @ts-expect-error "nme" is not a path parameter
+    params: { path: { namespace: "default", nme: "web" } },
+  });
   await client.patchPod({
     namespace: "default",
     name: "web",
@@ -165,6 +198,15 @@ export const read: Promise<pod.ReadPodResult> = client.readPod({ namespace: "def
 export const body: pod.JsonPatchBody = pod.jsonPatch().replace("/spec/activeDeadlineSeconds", 30).build();
 // @ts-expect-error activeDeadlineSeconds is a number
 pod.jsonPatch().replace("/spec/activeDeadlineSeconds", "30");
+
+import fetchEntry = require("pod-patch-contract/openapi-fetch");
+
+const fetchClient: fetchEntry.PodPatchFetchClient = fetchEntry.createPodPatchFetchClient({ baseUrl: "https://127.0.0.1:6443" });
+export const status: Promise<fetchEntry.Status | undefined> = fetchClient
+  .GET("/api/v1/namespaces/{namespace}/pods/{name}", { params: { path: { namespace: "default", name: "web" } } })
+  .then(({ error }) => error);
+// @ts-expect-error "pod" is not "pods"
+fetchClient.GET("/api/v1/namespaces/{namespace}/pod/{name}", { params: { path: { namespace: "default", name: "web" } } });
 `,
 };
 
@@ -229,6 +271,7 @@ function checkInstalled(dir: string, options: { types: boolean; mock: boolean })
     "LICENSE",
     "dist/src/index.js",
     "dist/src/index.d.ts",
+    "dist/src/openapi-fetch.js",
     "dist/src/cli/pod-patch.js",
     "generated/openapi.json",
   ]) {
@@ -260,7 +303,7 @@ function checkInstalled(dir: string, options: { types: boolean; mock: boolean })
     }
   }
   if (options.mock) {
-    expect(run(process.execPath, ["patch-mock.mjs", kubeconfig, mockPod], dir).stdout).toBe("200 Pod\n");
+    expect(run(process.execPath, ["patch-mock.mjs", kubeconfig, mockPod], dir).stdout).toBe("200 Pod\n200 Pod\n");
     // A whole verify run from the installed package, through CCE's gateway route to the TLS mock: the mock
     // publishes no OpenAPI document of its own, so the run ends 1 with that difference reported.
     const verified = bin(["verify", "--kubeconfig", kubeconfig, "--gateway", "--pod", mockPod, "--json", "report.json"], 1);
@@ -283,6 +326,8 @@ describe("npm pack", () => {
         "dist/src/index.js",
         "dist/src/index.d.ts",
         "dist/src/openapi.d.ts",
+        "dist/src/openapi-fetch.js",
+        "dist/src/openapi-fetch.d.ts",
         "dist/src/cli/pod-patch.js",
         "dist/src/cli/verify.js",
         "dist/generated/patch-pod-operation.js",
