@@ -237,7 +237,7 @@ export function jsonOrText(text: string): unknown {
 /**
  * The Status an answer that brought no Pod stands for, its body `body` (parsed, or the text): the server's
  * Status as sent, or one built from the HTTP status that keeps the server's text (HTML from a gateway, say)
- * as `message`. Also how the openapi-fetch entry (src/openapi-fetch.ts) makes every error a Status.
+ * as `message`. Also how the openapi-fetch entry (openapi-fetch-client.ts) makes every error a Status.
  */
 export function answerStatus({ status, statusText }: Response, body: unknown): Status {
   return isStatus(body)
@@ -427,7 +427,6 @@ export function createPodPatchClient(options: PodPatchClientOptions): PodPatchCl
   return createClientFrom(options);
 }
 
-/** createPodPatchClient, with credentials that may change (src/kubeconfig); not part of the public API. */
 /** The options of a connection to the cluster, shared by this client and the openapi-fetch entry. */
 export type ConnectionOptions = Omit<PodPatchClientOptions, "maxRetries" | "maxRetryDelayMs">;
 
@@ -446,8 +445,8 @@ export interface Connection {
 
 /**
  * Checks a connection's options (InvalidOptionError for one that cannot be used; the header of this module
- * says which) and prepares what each attempt needs. The one home of these checks: createClientFrom and
- * src/openapi-fetch.ts both start here.
+ * says which) and prepares what each attempt needs. The one home of these checks: createClientFrom and the
+ * openapi-fetch entry (openapi-fetch-client.ts) both start here.
  */
 export function connect(options: ConnectionOptions): Connection {
   const { baseUrl, origin, https } = checkBaseUrl(options.baseUrl);
@@ -472,6 +471,7 @@ export function connect(options: ConnectionOptions): Connection {
   };
 }
 
+/** createPodPatchClient, with credentials that may change (src/kubeconfig); not part of the public API. */
 export function createClientFrom(options: PodPatchClientOptions, auth?: AuthSource): PodPatchClient {
   const { baseUrl, origin, staticAuth, timeoutMs, sendFor, defaultHeaders } = connect(options);
   const maxRetries = checkCount("maxRetries", options.maxRetries, 3, 0);
