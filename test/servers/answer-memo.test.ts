@@ -5,9 +5,11 @@
  * kept anything computes; and it is not given after the Pod changed, after `/mock/pods` reset or loaded
  * the store (even a Pod with the same resourceVersion), for another body, query, media type or
  * User-Agent, nor when the answer took something from the clock or chance (a dry run's managedFields
- * time, a dry-run create's uid). With `--workers` (`checkUnstored`) the owner leaves the first check to
- * the worker and keeps the reply from the second ask on. The bounded map under it (tools/servers/lru.ts)
- * drops the least recently used entries past its count and its size.
+ * time, a dry-run create's uid) — though a no-op asked in the very second its Pod was written, which holds
+ * that second's time from the store, is kept from the next second on. With `--workers` (`checkUnstored`)
+ * the owner leaves the first check to the worker, keeps the reply from the second ask on, and leaves an
+ * answer it found not to be kept to the worker from then on. The bounded map under it
+ * (tools/servers/lru.ts) drops the least recently used entries past its count and its size.
  */
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -239,6 +241,32 @@ describe("the answer memo of the stateful mock", () => {
     const write = question("patch", { body: setImage("nginx:1.28"), checkUnstored: true });
     expect(answers.answer(write).kind).toBe("answer");
     expect(answers.answer(question("patch", { body: setImage("nginx:1.28"), checkUnstored: true })).kind).toBe("unchecked");
+  });
+
+  it("with --workers, leaves a dry run that carries the clock to the asker once the owner found it not to be kept", () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2030-05-01T10:00:00Z"));
+    const answers = answersFor([pod("app", "nginx:1.27", { managed: true })]);
+    const dryRun = question("patch", { body: setImage("nginx:1.29"), query: "?dryRun=All", checkUnstored: true });
+    expect([1, 2, 3, 4].map(() => answers.answer(dryRun).kind)).toEqual(["unchecked", "answer", "unchecked", "unchecked"]);
+  });
+
+  it("keeps a no-op asked in the second its Pod was written from the next second on (the stored time is not the request's)", () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2030-05-01T10:00:00Z"));
+    const answers = answersFor([pod("app", "nginx:1.27", { managed: true })]);
+    answers.answer(question("patch", { body: setImage("nginx:1.28") }));
+    const noOp = question("patch", { body: setImage("nginx:1.28"), checkUnstored: true });
+    const sameSecond = [answers.answer(noOp), answers.answer(noOp), answers.answer(noOp)];
+    expect(sameSecond.map((reply) => reply.kind)).toEqual(["unchecked", "answer", "unchecked"]);
+    expect(bodyOf(sameSecond[0] as StoreReply, noOp).metadata?.managedFields?.find((entry) => entry.manager === "")?.time).toBe(
+      "2030-05-01T10:00:00Z",
+    );
+    vi.setSystemTime(new Date("2030-05-01T10:00:05Z"));
+    const later = answers.answer(noOp);
+    expect(later.kind).toBe("answer");
+    expect(answers.answer(noOp)).toBe(later);
+    expect(sent(later, noOp)).toEqual(sent(sameSecond[0] as StoreReply, noOp));
   });
 });
 

@@ -7,7 +7,7 @@
  * `--workers` exit 2 with the usage.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, readlinkSync } from "node:fs";
 import { request } from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../tools/pipeline/common.js";
@@ -58,9 +58,27 @@ const setImage = (base: string, image: string) =>
     "application/json-patch+json",
   );
 
-/** The PIDs of a process's children (Linux /proc). */
+/** The executable of a process, or undefined once it is gone (Linux /proc). */
+function executable(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The PIDs of a process's children that run its own executable — its workers (Linux /proc): not the
+ * esbuild service tools/pipeline/stage.mjs starts when it transpiles changed sources at the mock's start.
+ */
 function children(pid: number): number[] {
-  return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  const own = executable(pid);
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number)
+    .filter((child) => executable(child) === own);
 }
 
 const alive = (pid: number): boolean => {

@@ -19,10 +19,11 @@
  * With `--workers` the owner leaves the check of an answer that stores nothing to the worker that asked
  * (docs/decisions/0016-mock-workers.md); a reply kept here must have been checked, so the owner checks it
  * itself — from the second time a question is asked on the same state (`seen`), not the first: a stream of
- * questions that never repeat costs the owner nothing more than before.
+ * questions that never repeat costs the owner nothing more than before, nor does a question whose answer
+ * was found not to be kept on that state (`unkept`).
  *
  * Inputs: StoreQuestions, the Pod's state, finished replies with their `varying` texts. Outputs: a
- * finished reply to send as it is, `seen`, or undefined. Bounds: MAX_ENTRIES entries and MAX_SIZE
+ * finished reply to send as it is, `seen`, `unkept`, or undefined. Bounds: MAX_ENTRIES entries and MAX_SIZE
  * characters of keys and answers, least recently used dropped first (tools/servers/lru.ts); no key for a
  * body over MAX_BODY_BYTES or a verdict of more than MAX_DIAGNOSTICS diagnostics, no reply kept whose
  * Status has more than MAX_CAUSES causes.
@@ -42,6 +43,8 @@ interface Entry {
   state: number;
   /** The checked reply; absent while the question has been asked only once on that state. */
   reply?: FinishedReply;
+  /** The reply on that state is not to be kept (it holds what came from the clock, or is too large). */
+  unkept?: boolean;
 }
 
 export class AnswerMemo {
@@ -65,11 +68,14 @@ export class AnswerMemo {
     return `${known}\n${question.bodyBytes ?? ""}`;
   }
 
-  /** The reply kept for `key` on this `state`; `seen` when it was asked once on it and not kept; else undefined. */
-  lookup(key: string, state: number): FinishedReply | "seen" | undefined {
+  /**
+   * The reply kept for `key` on this `state`; `seen` when it was asked once on it; `unkept` when its reply
+   * on it was found not to be kept (the asker may go on checking it); else undefined.
+   */
+  lookup(key: string, state: number): FinishedReply | "seen" | "unkept" | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined || entry.state !== state) return undefined;
-    return entry.reply ?? "seen";
+    return entry.unkept === true ? "unkept" : (entry.reply ?? "seen");
   }
 
   /** Notes that `key` was asked on `state` (its answer is checked elsewhere, and not kept). */
@@ -77,18 +83,26 @@ export class AnswerMemo {
     this.entries.set(key, { state }, key.length);
   }
 
-  /** Keeps `reply` for `key` on `state`, unless it holds a text of `varying` or is too large. */
-  keep(key: string, state: number, reply: FinishedReply, varying: readonly string[]): void {
+  /**
+   * Keeps `reply` for `key` on `state`, unless it is too large or holds a text of `varying`. Then it is
+   * noted `unkept` on this state — except when the stored Pod holds that text too (`stored`: its JSON): a
+   * Pod written in the same second as this request holds the same time, and the same question asked a
+   * second later may well be kept.
+   */
+  keep(key: string, state: number, reply: FinishedReply, varying: readonly string[], stored: () => string): void {
     if (reply.kind === "status" && (reply.status.details?.causes?.length ?? 0) > MAX_CAUSES) {
-      this.entries.delete(key);
+      this.entries.set(key, { state, unkept: true }, key.length);
       return;
     }
     const text =
       reply.kind === "answer"
         ? `${reply.payload}\n${JSON.stringify(reply.headers)}`
         : JSON.stringify([reply.status, reply.violations ?? null]);
-    if (varying.some((part) => part !== "" && text.includes(part))) {
-      this.entries.delete(key);
+    const held = varying.filter((part) => part !== "" && text.includes(part));
+    if (held.length > 0) {
+      const storedText = stored();
+      if (held.some((part) => storedText.includes(part))) this.entries.delete(key);
+      else this.entries.set(key, { state, unkept: true }, key.length);
       return;
     }
     this.entries.set(key, { state, reply }, key.length + text.length);

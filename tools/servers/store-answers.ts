@@ -164,9 +164,12 @@ export function createStoreAnswers(
       if (operation === undefined) throw new Error(`no operation ${question.operationId} in the bundle`);
       // An answer computed before on the same stored Pod (tools/servers/answer-memo.ts).
       const key = memo.keyOf(question);
-      const state = store.state(question.parameters.namespace ?? "", question.parameters.name ?? "");
+      const namespace = question.parameters.namespace ?? "";
+      const name = question.parameters.name ?? "";
+      const state = store.state(namespace, name);
+      const stored = () => JSON.stringify(store.get(namespace, name) ?? null);
       const known = key === undefined ? undefined : memo.lookup(key, state);
-      if (known !== undefined && known !== "seen") return known;
+      if (typeof known === "object") return known;
       const query = new URLSearchParams(question.query);
       const requestViolations = question.diagnostics.map((diagnostic) => toViolation(diagnostic, "request"));
       const errors = question.diagnostics.filter(isError);
@@ -191,7 +194,7 @@ export function createStoreAnswers(
           status: violationStatus(operation, question.parameters, errors, question.body, question.essence),
           violations: requestViolations,
         };
-        if (key !== undefined) memo.keep(key, state, refusal, varying);
+        if (key !== undefined) memo.keep(key, state, refusal, varying, stored);
         return refusal;
       }
       // A write is not kept (the store's next state is another), nor a create (a dry run's has a new uid).
@@ -199,11 +202,11 @@ export function createStoreAnswers(
       // An answer nothing is stored from may be checked by whoever asked (a worker of --workers, beside the
       // owner) — unless it is asked again on the same Pod: then the owner checks it to keep it.
       if (question.checkUnstored === true && answer.store !== true && !(keepable && known === "seen")) {
-        if (keepable) memo.see(key, state);
+        if (keepable && known === undefined) memo.see(key, state);
         return { kind: "unchecked", answer, violations: requestViolations };
       }
       const reply = checked(operation, question, answer, requestViolations);
-      if (keepable) memo.keep(key, state, reply, varying);
+      if (keepable) memo.keep(key, state, reply, varying, stored);
       return reply;
     },
     control: (method, bytes) => controlRequest(store, method, bytes),
