@@ -9,7 +9,7 @@
  * and never starts a match, though matches may grow over it), the longest-match recursion, the opcodes and
  * their grouping with 3 lines of context. No junk function is given upstream, so none is modelled.
  *
- * Inputs: two texts. Output: the diff text (empty when they are equal). Pure.
+ * Inputs: two texts, or their lines. Output: the diff text (empty when they are equal). Pure.
  */
 
 interface Match {
@@ -28,16 +28,17 @@ interface OpCode {
   j2: number;
 }
 
-/** difflib.SplitLines: lines with their "\n", the last one given a "\n" too. */
-function splitLines(text: string): string[] {
-  // strings.SplitAfter keeps an empty last piece after a final "\n"; upstream makes it "\n" as well.
-  return text.split("\n").map((line) => `${line}\n`);
-}
-
-/** SequenceMatcher.chainB with autoJunk: where each line of `b` occurs, popular lines left out. */
-function indexB(b: string[]): Map<string, number[]> {
+/**
+ * SequenceMatcher.chainB with autoJunk: where each line of `b` occurs, popular lines left out. Only lines
+ * that also occur in `a` are indexed: the index is only ever asked about lines of `a` (findLongestMatch),
+ * and a line's popularity counts its occurrences in `b`, which are all indexed when it is. (A diff of a
+ * few hundred lines against half a million new ones need not index the half million.)
+ */
+function indexB(a: string[], b: string[]): Map<string, number[]> {
+  const asked = new Set(a);
   const b2j = new Map<string, number[]>();
   b.forEach((line, index) => {
+    if (!asked.has(line)) return;
     const indices = b2j.get(line);
     if (indices === undefined) b2j.set(line, [index]);
     else indices.push(index);
@@ -48,6 +49,8 @@ function indexB(b: string[]): Map<string, number[]> {
   }
   return b2j;
 }
+
+const NO_RUNS: ReadonlyMap<number, number> = new Map();
 
 /** SequenceMatcher.findLongestMatch (no junk: the junk-extension loops of upstream never run). */
 function longestMatch(
@@ -60,17 +63,19 @@ function longestMatch(
   bhi: number,
 ): Match {
   let [bestI, bestJ, bestSize] = [alo, blo, 0];
-  let j2len = new Map<number, number>();
+  let j2len: ReadonlyMap<number, number> = NO_RUNS;
   for (let i = alo; i < ahi; i++) {
-    const next = new Map<number, number>();
+    // A line of `a` found nowhere in `b[blo:bhi]` ends every run: no map is made for it.
+    let next: Map<number, number> | undefined;
     for (const j of b2j.get(a[i] as string) ?? []) {
       if (j < blo) continue;
       if (j >= bhi) break;
       const k = (j2len.get(j - 1) ?? 0) + 1;
+      next ??= new Map();
       next.set(j, k);
       if (k > bestSize) [bestI, bestJ, bestSize] = [i - k + 1, j - k + 1, k];
     }
-    j2len = next;
+    j2len = next ?? NO_RUNS;
   }
   while (bestI > alo && bestJ > blo && a[bestI - 1] === b[bestJ - 1])
     [bestI, bestJ, bestSize] = [bestI - 1, bestJ - 1, bestSize + 1];
@@ -80,7 +85,7 @@ function longestMatch(
 
 /** SequenceMatcher.GetMatchingBlocks: upstream's recursion in the same order, on an explicit stack. */
 function matchingBlocks(a: string[], b: string[]): Match[] {
-  const b2j = indexB(b);
+  const b2j = indexB(a, b);
   const matched: Match[] = [];
   type Task = { range: [number, number, number, number] } | { match: Match };
   const pending: Task[] = [{ range: [0, a.length, 0, b.length] }];
@@ -160,23 +165,30 @@ function unifiedRange(start: number, stop: number): string {
   return `${length === 0 ? start : start + 1},${length}`;
 }
 
-/** diff.Diff's text for two texts: go-difflib's unified diff with 3 lines of context and no header. */
+/**
+ * diff.Diff's text for two texts: go-difflib's unified diff with 3 lines of context and no header.
+ * difflib.SplitLines ends every line with "\n" (the last one given one too), so lines compare as they do
+ * without it, and the texts' lines are diffed as they are.
+ */
 export function goUnifiedDiff(before: string, after: string): string {
-  const a = splitLines(before);
-  const b = splitLines(after);
-  let out = "";
+  return goUnifiedLineDiff(before.split("\n"), after.split("\n"));
+}
+
+/** goUnifiedDiff of two texts given as their lines (none of which holds a "\n"). */
+export function goUnifiedLineDiff(a: string[], b: string[]): string {
+  const out: string[] = [];
   for (const group of groupedOpCodes(a, b, 3)) {
     const first = group[0] as OpCode;
     const last = group[group.length - 1] as OpCode;
-    out += `@@ -${unifiedRange(first.i1, last.i2)} +${unifiedRange(first.j1, last.j2)} @@\n`;
+    out.push(`@@ -${unifiedRange(first.i1, last.i2)} +${unifiedRange(first.j1, last.j2)} @@\n`);
     for (const { tag, i1, i2, j1, j2 } of group) {
       if (tag === "e") {
-        for (const line of a.slice(i1, i2)) out += ` ${line}`;
+        for (let i = i1; i < i2; i++) out.push(` ${a[i]}\n`);
         continue;
       }
-      if (tag === "r" || tag === "d") for (const line of a.slice(i1, i2)) out += `-${line}`;
-      if (tag === "r" || tag === "i") for (const line of b.slice(j1, j2)) out += `+${line}`;
+      if (tag === "r" || tag === "d") for (let i = i1; i < i2; i++) out.push(`-${a[i]}\n`);
+      if (tag === "r" || tag === "i") for (let j = j1; j < j2; j++) out.push(`+${b[j]}\n`);
     }
   }
-  return out;
+  return out.join("");
 }

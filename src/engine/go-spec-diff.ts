@@ -19,9 +19,9 @@
  * UTF-8 bytes), server-side apply's empty lists (its merged object is not at hand).
  */
 import { goPodSpecLayout, goPodSpecRoot } from "./go-pod-spec-layout.js";
-import { goUnifiedDiff } from "./go-difflib.js";
+import { goUnifiedLineDiff } from "./go-difflib.js";
 import { goHtmlEscaped, goJson } from "./go-text.js";
-import { isJsonObject, type JsonObject, type JsonValue, jsonText } from "./json.js";
+import { isJsonObject, type JsonObject, type JsonValue, jsonText, setMember } from "./json.js";
 import { canonicalQuantity, quantityValue } from "./quantity.js";
 
 /** One member of an internal struct as encoding/json writes it (recorded; see the layout file). */
@@ -80,58 +80,66 @@ function isEmpty(type: string, value: JsonValue | undefined): boolean {
 
 type Item = [prefix: string, type: string, value: JsonValue | undefined];
 
-/** Lines of a MarshalIndent object or array: `open`, the items one level deeper, `close`; `{}` when empty. */
-function block(open: string, close: string, items: Item[], depth: number, prefix: string): string[] {
+/**
+ * Appends the lines of a MarshalIndent object or array to `out`: `open`, the items one level deeper,
+ * `close`; `{}` when empty. Every line goes straight into the one array (a list of 30,000 env vars is
+ * half a million lines, not worth copying up through each level).
+ */
+function block(out: string[], open: string, close: string, items: Item[], depth: number, prefix: string): void {
   const indent = " ".repeat(depth);
-  if (items.length === 0) return [`${indent}${prefix}${open}${close}`];
-  const lines = [`${indent}${prefix}${open}`];
+  if (items.length === 0) {
+    out.push(`${indent}${prefix}${open}${close}`);
+    return;
+  }
+  out.push(`${indent}${prefix}${open}`);
   items.forEach(([key, itemType, item], index) => {
-    const rendered = render(itemType, item, depth + 1, key);
-    if (index < items.length - 1) rendered[rendered.length - 1] += ",";
-    for (const line of rendered) lines.push(line);
+    render(out, itemType, item, depth + 1, key);
+    if (index < items.length - 1) out[out.length - 1] += ",";
   });
-  lines.push(`${indent}${close}`);
-  return lines;
+  out.push(`${indent}${close}`);
 }
 
-/** Lines of json.MarshalIndent(value, "", " ") for a value of `type` at `depth`, the first after `prefix`. */
-function render(type: string, value: JsonValue | undefined, depth: number, prefix: string): string[] {
-  const scalar = (text: string): string[] => [`${" ".repeat(depth)}${prefix}${text}`];
+/** Appends the lines of json.MarshalIndent(value, "", " ") for a value of `type` at `depth`, the first after `prefix`. */
+function render(out: string[], type: string, value: JsonValue | undefined, depth: number, prefix: string): void {
   const missing = value === undefined || value === null;
-  if (type.startsWith("*")) return missing ? scalar("null") : render(type.slice(1), value, depth, prefix);
+  if (type.startsWith("*")) {
+    if (missing) out.push(`${" ".repeat(depth)}${prefix}null`);
+    else render(out, type.slice(1), value, depth, prefix);
+    return;
+  }
   if (type.startsWith("[]")) {
-    if (!Array.isArray(value)) return scalar("null");
-    return block(
-      "[",
-      "]",
-      value.map((item): Item => ["", type.slice(2), item]),
-      depth,
-      prefix,
-    );
+    if (!Array.isArray(value)) out.push(`${" ".repeat(depth)}${prefix}null`);
+    else {
+      const element = type.slice(2);
+      block(
+        out,
+        "[",
+        "]",
+        value.map((item): Item => ["", element, item]),
+        depth,
+        prefix,
+      );
+    }
+    return;
   }
   if (type.startsWith("map[string]")) {
-    if (!isJsonObject(value)) return scalar("null");
-    const items = Object.keys(value)
-      .sort()
-      .map((key): Item => [`${goJson(key)}: `, type.slice("map[string]".length), value[key]]);
-    return block("{", "}", items, depth, prefix);
+    if (!isJsonObject(value)) out.push(`${" ".repeat(depth)}${prefix}null`);
+    else {
+      const items = Object.keys(value)
+        .sort()
+        .map((key): Item => [`${goJson(key)}: `, type.slice("map[string]".length), value[key]]);
+      block(out, "{", "}", items, depth, prefix);
+    }
+    return;
   }
-  switch (type) {
-    case "string":
-      return scalar(goJson(typeof value === "string" ? value : ""));
-    case "bool":
-      return scalar(value === true ? "true" : "false");
-    case "int":
-      return scalar(typeof value === "number" ? String(value) : "0");
-    case "quantity":
-      // The zero Quantity writes "0"; an unparsable one (refused before any diff upstream) as given.
-      return scalar(goJson(missing ? "0" : (canonicalQuantity(value) ?? String(value))));
-    case "intOrString":
-      return scalar(typeof value === "string" ? goJson(value) : typeof value === "number" ? String(value) : "0");
-    case "time":
-      return scalar(typeof value === "string" ? goJson(value) : "null");
-    case "rawJSON":
-      return renderAny(value ?? null, depth, prefix);
+  if (type === "rawJSON") {
+    renderAny(out, value ?? null, depth, prefix);
+    return;
+  }
+  const text = scalarText(type, value, missing);
+  if (text !== undefined) {
+    out.push(`${" ".repeat(depth)}${prefix}${text}`);
+    return;
   }
   const layout = goPodSpecLayout[type];
   if (layout === undefined) throw new Error(`go-spec-diff: ${type} is not in src/engine/go-pod-spec-layout.ts`);
@@ -143,18 +151,41 @@ function render(type: string, value: JsonValue | undefined, depth: number, prefi
     if (member.omitZero === true && (memberValue === undefined || memberValue === null)) continue;
     items.push([`${goJson(member.name)}: `, member.type, memberValue]);
   }
-  return block("{", "}", items, depth, prefix);
+  block(out, "{", "}", items, depth, prefix);
+}
+
+/** The text MarshalIndent writes for a scalar of `type`; undefined for a type that is not one. */
+function scalarText(type: string, value: JsonValue | undefined, missing: boolean): string | undefined {
+  switch (type) {
+    case "string":
+      return goJson(typeof value === "string" ? value : "");
+    case "bool":
+      return value === true ? "true" : "false";
+    case "int":
+      return typeof value === "number" ? String(value) : "0";
+    case "quantity":
+      // The zero Quantity writes "0"; an unparsable one (refused before any diff upstream) as given.
+      return goJson(missing ? "0" : (canonicalQuantity(value) ?? String(value)));
+    case "intOrString":
+      return typeof value === "string" ? goJson(value) : typeof value === "number" ? String(value) : "0";
+    case "time":
+      return typeof value === "string" ? goJson(value) : "null";
+    default:
+      return undefined;
+  }
 }
 
 /**
  * A value of no recorded type (FieldsV1's raw JSON, which MarshalIndent re-indents as it stands, keys in
  * their order): jsonText's one-space indentation, which needs no recursion however deep the value nests.
  */
-function renderAny(value: JsonValue, depth: number, prefix: string): string[] {
+function renderAny(out: string[], value: JsonValue, depth: number, prefix: string): void {
   const indent = " ".repeat(depth);
-  return goHtmlEscaped(jsonText(value, { indent: 1 }))
+  goHtmlEscaped(jsonText(value, { indent: 1 }))
     .split("\n")
-    .map((line, index) => (index === 0 ? `${indent}${prefix}${line}` : `${indent}${line}`));
+    .forEach((line, index) => {
+      out.push(index === 0 ? `${indent}${prefix}${line}` : `${indent}${line}`);
+    });
 }
 
 /**
@@ -193,9 +224,23 @@ function holdsQuantities(type: string): boolean {
   return holds;
 }
 
+/** The members of a struct type that can hold a quantity, read from `v1` (memoized). */
+const quantityMembers = new Map<string, GoStructMember[]>();
+
+function membersHoldingQuantities(type: string): GoStructMember[] {
+  let members = quantityMembers.get(type);
+  if (members === undefined) {
+    // Members moved by the conversion or nested under another key (ObjectMeta) hold no quantities.
+    members = (goPodSpecLayout[type] ?? []).filter((member) => !member.v1.includes(".") && holdsQuantities(member.type));
+    quantityMembers.set(type, members);
+  }
+  return members;
+}
+
 /**
- * `value` of `type` with every quantity in it replaced by `map` of it (a copy of what holds one; parts
- * that cannot hold one, such as a long list of strings, are neither walked nor copied).
+ * `value` of `type` with every quantity in it replaced by `map` of it. Copy on write: what `map` leaves as
+ * it is (an env var without a resource field reference, a list of strings) is the value itself, not a
+ * copy; only the objects and lists on the way to a changed quantity are new.
  */
 function mapQuantities(
   type: string,
@@ -206,21 +251,35 @@ function mapQuantities(
   if (type.startsWith("*")) return mapQuantities(type.slice(1), value, map);
   if (type === "quantity") return map(value);
   if (type.startsWith("[]")) {
-    return Array.isArray(value) ? value.map((item) => mapQuantities(type.slice(2), item, map) ?? null) : value;
+    if (!Array.isArray(value)) return value;
+    const element = type.slice(2);
+    let out: JsonValue[] | undefined;
+    for (let index = 0; index < value.length; index++) {
+      const item = value[index];
+      const mapped = mapQuantities(element, item, map) ?? null;
+      if (mapped === item) continue;
+      out ??= value.slice();
+      out[index] = mapped;
+    }
+    return out ?? value;
   }
   const layout = goPodSpecLayout[type];
   if (!isJsonObject(value) || (layout === undefined && !type.startsWith("map[string]"))) return value;
-  const out: JsonObject = { ...value };
+  let out: JsonObject | undefined;
+  const replace = (key: string, elementType: string): void => {
+    const item = value[key];
+    const mapped = mapQuantities(elementType, item, map) ?? null;
+    if (mapped === item) return;
+    out ??= { ...value };
+    setMember(out, key, mapped);
+  };
   if (type.startsWith("map[string]")) {
-    for (const key of Object.keys(out)) out[key] = mapQuantities(type.slice("map[string]".length), out[key], map) ?? null;
-    return out;
+    const element = type.slice("map[string]".length);
+    for (const key of Object.keys(value)) replace(key, element);
+    return out ?? value;
   }
-  for (const member of layout ?? []) {
-    // Members moved by the conversion or nested under another key (ObjectMeta) hold no quantities.
-    if (member.v1.includes(".") || out[member.v1] === undefined) continue;
-    out[member.v1] = mapQuantities(member.type, out[member.v1], map) ?? null;
-  }
-  return out;
+  for (const member of membersHoldingQuantities(type)) if (value[member.v1] !== undefined) replace(member.v1, member.type);
+  return out ?? value;
 }
 
 /**
@@ -239,12 +298,19 @@ export function withQuantityValues(spec: JsonObject): JsonObject {
   return mapQuantities(goPodSpecRoot, spec, (quantity) => quantityValue(quantity) ?? quantity) as JsonObject;
 }
 
+/** The lines of json.MarshalIndent(internal PodSpec, "", " ") of a v1 spec. */
+function internalSpecLines(spec: JsonObject): string[] {
+  const out: string[] = [];
+  render(out, goPodSpecRoot, toInternalPlacement(spec), 0, "");
+  return out;
+}
+
 /** json.MarshalIndent(internal PodSpec, "", " ") of a v1 spec. */
 export function internalSpecText(spec: JsonObject): string {
-  return render(goPodSpecRoot, toInternalPlacement(spec), 0, "").join("\n");
+  return internalSpecLines(spec).join("\n");
 }
 
 /** diff.Diff(old, munged) of two v1 specs, as the apiserver appends it to the Forbidden message. */
 export function goSpecDiff(before: JsonObject, after: JsonObject): string {
-  return goUnifiedDiff(internalSpecText(before), internalSpecText(after));
+  return goUnifiedLineDiff(internalSpecLines(before), internalSpecLines(after));
 }
