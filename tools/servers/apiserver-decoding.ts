@@ -121,37 +121,71 @@ function typedListElement(shape: { listType?: string; listMapKeys?: readonly str
 }
 
 /**
+ * Where a walk is, as a chain up to its start: paths are written out only for a member that is reported
+ * (a body of 30,000 list items would otherwise write 60,000 paths to report none).
+ */
+type Place =
+  | { start: UnknownField }
+  | { up: Place; key: string }
+  | { up: Place; index: number; item: unknown; shape: { listType?: string; listMapKeys?: readonly string[] } };
+
+function written(place: Place): UnknownField {
+  const chain: Place[] = [];
+  let at = place;
+  while (!("start" in at)) {
+    chain.push(at);
+    at = at.up;
+  }
+  let out = at.start;
+  for (let index = chain.length - 1; index >= 0; index--) {
+    const step = chain[index] as Exclude<Place, { start: UnknownField }>;
+    out =
+      "key" in step
+        ? child(out, step.key)
+        : {
+            path: `${out.path}[${step.index}]`,
+            typedPath: `${out.typedPath}${typedListElement(step.shape, step.item, step.index)}`,
+          };
+  }
+  return out;
+}
+
+/**
  * The members of `value` that the Pod model does not have, depth first in the order Go encodes a
  * decoded map (keys sorted), which is the order the apiserver reports them in. Walked with an explicit
  * stack: a member's own subtree is walked before the next member.
  */
 function unknownFields(value: unknown, node: ObjectNode, prefix: UnknownField, directives: boolean): UnknownField[] {
-  type Step = { report: UnknownField } | { value: unknown; node: ObjectNode; at: UnknownField };
+  type Step = { report: Place } | { value: unknown; node: ObjectNode; at: Place };
   const found: UnknownField[] = [];
-  const stack: Step[] = [{ value, node, at: prefix }];
+  const stack: Step[] = [{ value, node, at: { start: prefix } }];
+  const next: Step[] = [];
   while (stack.length > 0) {
     const step = stack.pop() as Step;
     if ("report" in step) {
-      found.push(step.report);
+      found.push(written(step.report));
       continue;
     }
     if (!isObject(step.value) || step.node.kind === "opaque") continue;
-    const next: Step[] = [];
     for (const key of Object.keys(step.value).sort()) {
       if (directives && isDirective(key)) continue;
       const member = step.value[key];
-      const path = child(step.at, key);
       const shape = fieldShape(step.node, key);
-      if (shape === undefined) next.push({ report: path });
-      else if (shape.kind === "object" || shape.kind === "map") next.push({ value: member, node: objectNode(shape), at: path });
+      if (shape === undefined) next.push({ report: { up: step.at, key } });
+      else if (shape.kind === "object" || shape.kind === "map")
+        next.push({ value: member, node: objectNode(shape), at: { up: step.at, key } });
       else if (shape.kind === "list" && shape.items !== "scalar" && Array.isArray(member)) {
+        const list: Place = { up: step.at, key };
+        const itemNode = objectNode(shape);
         member.forEach((item, index) => {
-          const at = { path: `${path.path}[${index}]`, typedPath: `${path.typedPath}${typedListElement(shape, item, index)}` };
-          next.push({ value: item, node: objectNode(shape), at });
+          // Only objects can hold members; the rest is neither walked nor kept.
+          if (isObject(item)) next.push({ value: item, node: itemNode, at: { up: list, index, item, shape } });
         });
       }
     }
-    stack.push(...next.reverse());
+    // Onto the stack in reverse, one by one (a list of 700,000 items is more than push(...) takes).
+    for (let index = next.length - 1; index >= 0; index--) stack.push(next[index] as Step);
+    next.length = 0;
   }
   return found;
 }
