@@ -114,7 +114,11 @@ function compareDecoded(left: DecodedElement, right: DecodedElement): number {
  */
 function sortElements(elements: Iterable<PathElement>): PathElement[] {
   const list = [...elements];
-  if (list.every((element) => element[0] === "f")) return list.sort(compareStrings);
+  if (list.every((element) => element[0] === "f")) {
+    // Without surrogates and code units from E000 up, UTF-16 order is compareStrings' order, and the
+    // built-in sort, which calls no function per comparison, gives it (100,000 annotations: 1.7 million).
+    return list.some((element) => /[\ud800-\uffff]/.test(element)) ? list.sort(compareStrings) : list.sort();
+  }
   const decoded = new Map(list.map((element) => [element, decodeElement(element)]));
   return list.sort((left, right) => {
     const byType = (typeRank[left[0] ?? ""] ?? 4) - (typeRank[right[0] ?? ""] ?? 4);

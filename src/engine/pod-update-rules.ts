@@ -121,7 +121,11 @@ export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
 export function annotationsTooLong(metadata: JsonObject): PodUpdateViolation | undefined {
   const annotations = objectOf(member(metadata, "annotations"));
   let size = 0;
-  for (const key of Object.keys(annotations)) size += utf8Length(key) + utf8Length(String(annotations[key]));
+  // Counted until the limit is passed: beyond it, how far does not matter.
+  for (const key of Object.keys(annotations)) {
+    size += utf8Length(key) + utf8Length(String(annotations[key]));
+    if (size > MAX_ANNOTATIONS_BYTES) break;
+  }
   if (size <= MAX_ANNOTATIONS_BYTES) return undefined;
   const field = "metadata.annotations";
   return {

@@ -22,7 +22,7 @@ import { withQuantityValues } from "./go-spec-diff.js";
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "./json.js";
 import { decodeAndDefault } from "./pod-defaults.js";
 import { annotationsTooLong, podUpdateViolations, updateRejection } from "./pod-update-rules.js";
-import { applyWithOwnership, nowRfc3339, trackUpdate } from "./server-side-apply.js";
+import { applyWithOwnershipDeferred, type DeferredFieldsV1, nowRfc3339, trackUpdate } from "./server-side-apply.js";
 import { jsonEquals } from "./typed-value.js";
 
 const APPLY: PatchMediaType = "application/apply-patch+yaml";
@@ -39,6 +39,13 @@ export interface PodWriteOptions {
   time?: string;
   /** uid and creationTimestamp of a Pod created by apply. */
   identity?: { uid: string; creationTimestamp: string };
+  /**
+   * Stop before validation (the update rules, and a created Pod's checks): the write is carried out up to
+   * the refusals that come before it (400, 404, 409, 500) and then returned as if accepted. For a caller to
+   * whom any later outcome is the same — the mock, when the contract already refuses the request — so that
+   * validation's costliest part, the spec diff of a long list, is not computed for nothing.
+   */
+  skipValidation?: boolean;
 }
 
 export interface PodWriteResult {
@@ -271,11 +278,19 @@ export function writePod(
   let patched: JsonObject;
   // The patched document before decoding, for the empty lists the spec diff shows (not for apply).
   let undecoded: JsonObject | undefined;
+  // An apply's managedFields are written out once validation has accepted the Pod (the rules read none).
+  let deferred: DeferredFieldsV1 | undefined;
   const warnings: string[] = [];
   if (mediaType === APPLY) {
     if (!isJsonObject(patch))
       throw new PatchError(failureStatus(400, "error decoding YAML: the apply configuration must be an object"));
-    patched = applyWithOwnership(liveObject, patch, options.name, { fieldManager, force: options.force === true, time });
+    const applied = applyWithOwnershipDeferred(liveObject, patch, options.name, {
+      fieldManager,
+      force: options.force === true,
+      time,
+    });
+    patched = applied.object;
+    deferred = applied.fieldsV1;
   } else {
     const applied = patchOrRefuse(live as Pod, patch, mediaType);
     undecoded = applied;
@@ -293,7 +308,8 @@ export function writePod(
       );
     }
     prepareCreate(pod, options);
-    validateCreate(pod, options.name);
+    if (options.skipValidation !== true) validateCreate(pod, options.name);
+    deferred?.fill(pod);
     return { pod: pod as Pod, created: true, changed: true, warnings };
   }
   const liveMetadata = metadataOf(liveObject);
@@ -304,7 +320,7 @@ export function writePod(
   // Mutating admission runs before rest.BeforeUpdate, whose PrepareForUpdate counts the generation.
   if (isJsonObject(pod.spec)) defaultTolerationSeconds(pod.spec);
   prepareUpdate(pod, liveObject);
-  const violations = podUpdateViolations(liveObject, pod, undecoded as Pod | undefined);
+  const violations = options.skipValidation === true ? [] : podUpdateViolations(liveObject, pod, undecoded as Pod | undefined);
   if (violations.length > 0) {
     // checkPodUpdate repeats what the apiserver repeats; the message joins the distinct errors only (the
     // aggregate drops repeats), the causes keep them all.
@@ -315,6 +331,7 @@ export function writePod(
       message: updateRejection(pod as Pod, distinct).message ?? "",
     });
   }
+  deferred?.fill(pod);
   if (jsonEquals(withoutTimes(pod), withoutTimes(liveObject)))
     return { pod: liveObject as Pod, created: false, changed: false, warnings };
   return { pod: pod as Pod, created: false, changed: true, warnings };

@@ -157,8 +157,42 @@ function seconds(time: string | undefined): number {
   return time === undefined ? 0 : Math.floor(Date.parse(time) / 1000);
 }
 
-/** encodeManagedFields + sortEncodedManagedFields: Apply before Update, then by time, manager, apiVersion, subresource. */
-function encodeManagedFields(managers: Managers): ManagedFieldsEntry[] {
+/**
+ * Where the `fieldsV1` of managedFields entries are still to be written out: each placeholder (an empty
+ * object, kept by identity) stands for its set. See applyWithOwnershipDeferred.
+ */
+export class DeferredFieldsV1 {
+  private readonly sets = new Map<JsonObject, FieldSet>();
+
+  /** A placeholder for `set`'s fieldsV1. */
+  placeholder(set: FieldSet): JsonObject {
+    const placeholder: JsonObject = {};
+    this.sets.set(placeholder, set);
+    return placeholder;
+  }
+
+  /**
+   * Writes out the fieldsV1 of every entry of `object.metadata.managedFields` that holds one of the
+   * placeholders (the entries may be copies of the ones made, as decoding makes them: opaque values such as
+   * fieldsV1 are kept as they are). Changes `object` in place.
+   */
+  fill(object: JsonObject): void {
+    const metadata = member(object, "metadata");
+    const entries = isJsonObject(metadata) ? member(metadata, "managedFields") : undefined;
+    if (!Array.isArray(entries)) return;
+    for (const entry of entries) {
+      const fields = isJsonObject(entry) ? member(entry, "fieldsV1") : undefined;
+      const set = isJsonObject(fields) ? this.sets.get(fields) : undefined;
+      if (set !== undefined) (entry as JsonObject).fieldsV1 = set.toFieldsV1();
+    }
+  }
+}
+
+/**
+ * encodeManagedFields + sortEncodedManagedFields: Apply before Update, then by time, manager, apiVersion,
+ * subresource. With `deferred`, each entry's fieldsV1 is a placeholder of it.
+ */
+function encodeManagedFields(managers: Managers, deferred?: DeferredFieldsV1): ManagedFieldsEntry[] {
   const records = [...managers.values()].filter((record) => !record.set.isEmpty());
   records.sort(
     (p, q) =>
@@ -174,7 +208,7 @@ function encodeManagedFields(managers: Managers): ManagedFieldsEntry[] {
     apiVersion: record.apiVersion,
     ...(record.time === undefined ? {} : { time: record.time }),
     fieldsType: "FieldsV1",
-    fieldsV1: record.set.toFieldsV1(),
+    fieldsV1: deferred === undefined ? record.set.toFieldsV1() : deferred.placeholder(record.set),
     ...(record.subresource === undefined ? {} : { subresource: record.subresource }),
   }));
 }
@@ -188,10 +222,10 @@ function compareText(a: string, b: string): number {
  * `metadata` with `object` (these walks never change a value they are given, and copying a Pod of 100,000
  * labels at every step cost most of a patch).
  */
-function withManagedFields(object: JsonObject, managers: Managers): JsonObject {
+function withManagedFields(object: JsonObject, managers: Managers, deferred?: DeferredFieldsV1): JsonObject {
   const result = withoutManagedFields(object);
   const metadata = isJsonObject(result.metadata) ? result.metadata : {};
-  const entries = encodeManagedFields(managers);
+  const entries = encodeManagedFields(managers, deferred);
   if (entries.length > 0) metadata.managedFields = entries as unknown as JsonValue;
   result.metadata = metadata;
   return result;
@@ -449,6 +483,23 @@ export function applyWithOwnership(
   podName: string,
   options: ApplyOptions,
 ): JsonObject {
+  const { object, fieldsV1 } = applyWithOwnershipDeferred(live, config, podName, options);
+  fieldsV1.fill(object);
+  return object;
+}
+
+/**
+ * applyWithOwnership with the managedFields' `fieldsV1` left as placeholders, for `fieldsV1.fill` to write
+ * out once they are needed: writePod validates first, and a write validation refuses never needs them
+ * (writing out the 100,000 owned fields of an apply costs as much as the rest of it). The update rules
+ * read no managedFields, so they see the same Pod either way.
+ */
+export function applyWithOwnershipDeferred(
+  live: JsonObject | undefined,
+  config: JsonObject,
+  podName: string,
+  options: ApplyOptions,
+): { object: JsonObject; fieldsV1: DeferredFieldsV1 } {
   checkConfiguration(config, podName);
   validateConfiguration(config, podName);
   const time = options.time ?? nowRfc3339();
@@ -487,7 +538,8 @@ export function applyWithOwnership(
   const changed = !jsonEquals(liveObject, merged);
   if (changed) record.time = time;
   capManagers(managers);
-  return withManagedFields(changed ? merged : liveObject, managers);
+  const fieldsV1 = new DeferredFieldsV1();
+  return { object: withManagedFields(changed ? merged : liveObject, managers, fieldsV1), fieldsV1 };
 }
 
 /** Updater.prune: fields of the manager's last apply that nobody owns any more leave the object. */

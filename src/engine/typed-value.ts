@@ -141,10 +141,15 @@ export function toFieldSet(value: JsonValue, type: TypeRef): FieldSet {
     const childType = childTypeOf(nodeType);
     for (const key of Object.keys(node)) {
       const child = node[key] as JsonValue;
+      const type = childType(key);
       path.push(fieldElement(key));
-      walk(child, childType(key));
-      if (child === null || (isJsonObject(child) && Object.keys(child).length === 0) || !isDeclaredField(nodeType, key)) {
-        set.insert(path);
+      // An atomic child (a leaf: each of 100,000 annotations) is its own path, inserted once.
+      if (isAtomic(type)) set.insert(path);
+      else {
+        walk(child, type);
+        if (child === null || (isJsonObject(child) && Object.keys(child).length === 0) || !isDeclaredField(nodeType, key)) {
+          set.insert(path);
+        }
       }
       path.pop();
     }
@@ -255,18 +260,18 @@ export function compare(before: JsonValue, after: JsonValue, type: TypeRef): Com
     walk(lhs, rhs, nodeType);
     path.pop();
   };
-  /** Returns true when this node was handled as a leaf (no own Added/Removed entry then). */
+  /** A node handled as a leaf: added, removed or modified as a whole (and no own Added/Removed entry besides). */
+  const doLeaf = (lhs: JsonValue | undefined, rhs: JsonValue | undefined): void => {
+    if (lhs === undefined) result.added.insert(path);
+    else if (rhs === undefined) result.removed.insert(path);
+    else if (!jsonEquals(lhs, rhs)) result.modified.insert(path);
+  };
   const walk = (lhs: JsonValue | undefined, rhs: JsonValue | undefined, nodeType: TypeRef): void => {
-    let inLeaf = false;
-    const doLeaf = (): void => {
-      inLeaf = true;
-      if (lhs === undefined) result.added.insert(path);
-      else if (rhs === undefined) result.removed.insert(path);
-      else if (!jsonEquals(lhs, rhs)) result.modified.insert(path);
-    };
     if (isAtomic(nodeType) || (isEmptyCollection(lhs) && isEmptyCollection(rhs) && nodeType.kind !== "leaf")) {
-      doLeaf();
-    } else if (nodeType.kind === "list") {
+      doLeaf(lhs, rhs);
+      return;
+    }
+    if (nodeType.kind === "list") {
       const left = Array.isArray(lhs) ? lhs : [];
       const right = Array.isArray(rhs) ? rhs : [];
       const leftValues = new Map<PathElement, JsonValue[]>();
@@ -304,14 +309,26 @@ export function compare(before: JsonValue, after: JsonValue, type: TypeRef): Com
       const left = isJsonObject(lhs) ? lhs : {};
       const right = isJsonObject(rhs) ? rhs : {};
       const childType = childTypeOf(nodeType);
-      for (const key of Object.keys(left)) walkAt(fieldElement(key), member(left, key), member(right, key), childType(key));
+      // A leaf child (each of 100,000 annotations) is compared here, without a walk of its own.
+      const visit = (key: string, l: JsonValue | undefined, r: JsonValue | undefined): void => {
+        const type = childType(key);
+        if (type.kind !== "leaf") {
+          walkAt(fieldElement(key), l, r, type);
+          return;
+        }
+        path.push(fieldElement(key));
+        doLeaf(l, r);
+        path.pop();
+      };
+      for (const key of Object.keys(left)) visit(key, member(left, key), member(right, key));
       for (const key of Object.keys(right)) {
-        if (!Object.hasOwn(left, key)) walkAt(fieldElement(key), undefined, member(right, key), childType(key));
+        if (!Object.hasOwn(left, key)) visit(key, undefined, member(right, key));
       }
     } else {
-      doLeaf();
+      doLeaf(lhs, rhs);
+      return;
     }
-    if (!inLeaf && path.length > 0) {
+    if (path.length > 0) {
       if (lhs === undefined) result.added.insert(path);
       else if (rhs === undefined) result.removed.insert(path);
     }

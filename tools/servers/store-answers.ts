@@ -173,11 +173,15 @@ export function createStoreAnswers(
       const query = new URLSearchParams(question.query);
       const requestViolations = question.diagnostics.map((diagnostic) => toViolation(diagnostic, "request"));
       const errors = question.diagnostics.filter(isError);
-      // Nothing is stored before the contract and the engine both accept the request.
+      // Nothing is stored before the contract and the engine both accept the request. A request the contract
+      // refuses is answered with the engine's 404 or 400 or else with the contract's refusal: validation's
+      // verdict (a 422 or none) cannot change that answer, so the engine stops before it.
       const planned =
         question.method === "get"
           ? readPod(store, question.parameters)
-          : patchPod(store, question.parameters, question.body, question.essence ?? "", query, question.userAgent);
+          : patchPod(store, question.parameters, question.body, question.essence ?? "", query, question.userAgent, {
+              skipValidation: errors.length > 0,
+            });
       // The front's decoding words the unknown-field warnings as the apiserver does; the engine's are for what a patch adds.
       const { warnings } = question;
       const ignoring = query.get("fieldValidation") === "Ignore";
