@@ -78,80 +78,119 @@ function isEmpty(type: string, value: JsonValue | undefined): boolean {
   return false;
 }
 
-type Item = [prefix: string, type: string, value: JsonValue | undefined];
+/** The members of an object or array to write: each one's prefix (`"Name": `, or none), type and value. */
+interface Items {
+  count: number;
+  prefix(index: number): string;
+  type(index: number): string;
+  value(index: number): JsonValue | undefined;
+}
+
+const indents: string[] = [];
+
+/** `depth` spaces, made once per depth (every line of half a million starts with some). */
+function indentOf(depth: number): string {
+  let indent = indents[depth];
+  if (indent === undefined) {
+    indent = " ".repeat(depth);
+    indents[depth] = indent;
+  }
+  return indent;
+}
+
+/** `"Name": `, the prefix of a struct member's line, made once per member. */
+const memberPrefixes = new Map<GoStructMember, string>();
+
+function memberPrefix(member: GoStructMember): string {
+  let prefix = memberPrefixes.get(member);
+  if (prefix === undefined) {
+    prefix = `${goJson(member.name)}: `;
+    memberPrefixes.set(member, prefix);
+  }
+  return prefix;
+}
 
 /**
- * Appends the lines of a MarshalIndent object or array to `out`: `open`, the items one level deeper,
- * `close`; `{}` when empty. Every line goes straight into the one array (a list of 30,000 env vars is
- * half a million lines, not worth copying up through each level).
+ * Appends the lines of a MarshalIndent object or array to `out`: `open`, the items one level deeper (each
+ * but the last followed by a comma), `close` followed by `suffix`; `{}` when empty. Every line goes
+ * straight into the one array, written once (a list of 30,000 env vars is half a million lines).
  */
-function block(out: string[], open: string, close: string, items: Item[], depth: number, prefix: string): void {
-  const indent = " ".repeat(depth);
-  if (items.length === 0) {
-    out.push(`${indent}${prefix}${open}${close}`);
+function block(out: string[], open: string, close: string, items: Items, depth: number, prefix: string, suffix: string): void {
+  const indent = indentOf(depth);
+  if (items.count === 0) {
+    out.push(`${indent}${prefix}${open}${close}${suffix}`);
     return;
   }
   out.push(`${indent}${prefix}${open}`);
-  items.forEach(([key, itemType, item], index) => {
-    render(out, itemType, item, depth + 1, key);
-    if (index < items.length - 1) out[out.length - 1] += ",";
-  });
-  out.push(`${indent}${close}`);
+  for (let index = 0; index < items.count; index++) {
+    render(out, items.type(index), items.value(index), depth + 1, items.prefix(index), index < items.count - 1 ? "," : "");
+  }
+  out.push(`${indent}${close}${suffix}`);
 }
 
-/** Appends the lines of json.MarshalIndent(value, "", " ") for a value of `type` at `depth`, the first after `prefix`. */
-function render(out: string[], type: string, value: JsonValue | undefined, depth: number, prefix: string): void {
+/**
+ * Appends the lines of json.MarshalIndent(value, "", " ") for a value of `type` at `depth`, the first after
+ * `prefix`, the last followed by `suffix`.
+ */
+function render(out: string[], type: string, value: JsonValue | undefined, depth: number, prefix: string, suffix = ""): void {
   const missing = value === undefined || value === null;
   if (type.startsWith("*")) {
-    if (missing) out.push(`${" ".repeat(depth)}${prefix}null`);
-    else render(out, type.slice(1), value, depth, prefix);
+    if (missing) out.push(`${indentOf(depth)}${prefix}null${suffix}`);
+    else render(out, type.slice(1), value, depth, prefix, suffix);
     return;
   }
   if (type.startsWith("[]")) {
-    if (!Array.isArray(value)) out.push(`${" ".repeat(depth)}${prefix}null`);
+    if (!Array.isArray(value)) out.push(`${indentOf(depth)}${prefix}null${suffix}`);
     else {
       const element = type.slice(2);
-      block(
-        out,
-        "[",
-        "]",
-        value.map((item): Item => ["", element, item]),
-        depth,
-        prefix,
-      );
+      const items: Items = { count: value.length, prefix: () => "", type: () => element, value: (index) => value[index] };
+      block(out, "[", "]", items, depth, prefix, suffix);
     }
     return;
   }
   if (type.startsWith("map[string]")) {
-    if (!isJsonObject(value)) out.push(`${" ".repeat(depth)}${prefix}null`);
+    if (!isJsonObject(value)) out.push(`${indentOf(depth)}${prefix}null${suffix}`);
     else {
-      const items = Object.keys(value)
-        .sort()
-        .map((key): Item => [`${goJson(key)}: `, type.slice("map[string]".length), value[key]]);
-      block(out, "{", "}", items, depth, prefix);
+      const keys = Object.keys(value).sort();
+      const element = type.slice("map[string]".length);
+      const items: Items = {
+        count: keys.length,
+        prefix: (index) => `${goJson(keys[index] as string)}: `,
+        type: () => element,
+        value: (index) => value[keys[index] as string],
+      };
+      block(out, "{", "}", items, depth, prefix, suffix);
     }
     return;
   }
   if (type === "rawJSON") {
-    renderAny(out, value ?? null, depth, prefix);
+    renderAny(out, value ?? null, depth, prefix, suffix);
     return;
   }
   const text = scalarText(type, value, missing);
   if (text !== undefined) {
-    out.push(`${" ".repeat(depth)}${prefix}${text}`);
+    out.push(`${indentOf(depth)}${prefix}${text}${suffix}`);
     return;
   }
   const layout = goPodSpecLayout[type];
   if (layout === undefined) throw new Error(`go-spec-diff: ${type} is not in src/engine/go-pod-spec-layout.ts`);
   const object = isJsonObject(value) ? value : {};
-  const items: Item[] = [];
+  const members: GoStructMember[] = [];
+  const values: (JsonValue | undefined)[] = [];
   for (const member of layout) {
     const memberValue = at(object, member.v1);
     if (member.omitEmpty === true && isEmpty(member.type, memberValue)) continue;
     if (member.omitZero === true && (memberValue === undefined || memberValue === null)) continue;
-    items.push([`${goJson(member.name)}: `, member.type, memberValue]);
+    members.push(member);
+    values.push(memberValue);
   }
-  block(out, "{", "}", items, depth, prefix);
+  const items: Items = {
+    count: members.length,
+    prefix: (index) => memberPrefix(members[index] as GoStructMember),
+    type: (index) => (members[index] as GoStructMember).type,
+    value: (index) => values[index],
+  };
+  block(out, "{", "}", items, depth, prefix, suffix);
 }
 
 /** The text MarshalIndent writes for a scalar of `type`; undefined for a type that is not one. */
@@ -179,13 +218,12 @@ function scalarText(type: string, value: JsonValue | undefined, missing: boolean
  * A value of no recorded type (FieldsV1's raw JSON, which MarshalIndent re-indents as it stands, keys in
  * their order): jsonText's one-space indentation, which needs no recursion however deep the value nests.
  */
-function renderAny(out: string[], value: JsonValue, depth: number, prefix: string): void {
-  const indent = " ".repeat(depth);
-  goHtmlEscaped(jsonText(value, { indent: 1 }))
-    .split("\n")
-    .forEach((line, index) => {
-      out.push(index === 0 ? `${indent}${prefix}${line}` : `${indent}${line}`);
-    });
+function renderAny(out: string[], value: JsonValue, depth: number, prefix: string, suffix: string): void {
+  const indent = indentOf(depth);
+  const lines = goHtmlEscaped(jsonText(value, { indent: 1 })).split("\n");
+  lines.forEach((line, index) => {
+    out.push(`${indent}${index === 0 ? prefix : ""}${line}${index === lines.length - 1 ? suffix : ""}`);
+  });
 }
 
 /**

@@ -43,6 +43,8 @@ export function boundedStatus(status: Status): Status {
   const kept: typeof causes = [];
   let used = 0;
   for (const cause of causes) {
+    // A cause whose texts alone pass the budget (a spec diff of megabytes) is not written out to learn it.
+    if (used + (cause.message?.length ?? 0) + (cause.field?.length ?? 0) > MAX_STATUS_BYTES / 2) break;
     const bytes = Buffer.byteLength(JSON.stringify(cause)) + 1;
     if (used + bytes > MAX_STATUS_BYTES / 2) break;
     kept.push(cause);
