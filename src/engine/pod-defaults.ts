@@ -40,6 +40,10 @@ function decodeWith(document: Pod, owned: boolean): DecodedPod {
   const unknownFields: string[] = [];
   const kept = (value: JsonValue): JsonValue => (owned && isPlainJson(value) ? value : cloneJson(value));
   const walk = (object: JsonObject, node: ObjectNode, path: string): JsonObject => {
+    // Owned labels and annotations that decoding leaves as they are (no nulls, no numbers JSON cannot hold)
+    // are taken whole: copying them key by key is most of decoding 100,000 annotations. Nothing after
+    // decoding changes them (defaulting changes other maps, such as a container's requests, in place).
+    if (owned && TAKEN_WHOLE.has(path) && keptWhole(object)) return object;
     const out: JsonObject = {};
     for (const key of Object.keys(object)) {
       const value = object[key];
@@ -77,6 +81,20 @@ function decodeWith(document: Pod, owned: boolean): DecodedPod {
   // Quantities are parsed, and written back the way resource.Quantity writes them.
   if (isJsonObject(pod.spec)) pod.spec = withCanonicalQuantities(pod.spec);
   return { pod: pod as Pod, unknownFields };
+}
+
+/** The maps of scalars an owned document gives away whole when decoding would not change them. */
+const TAKEN_WHOLE = new Set(["metadata.labels", "metadata.annotations"]);
+
+/** Whether decoding a map of scalars would give it back unchanged: every value a string, a finite number or a boolean. */
+function keptWhole(map: JsonObject): boolean {
+  for (const key of Object.keys(map)) {
+    const value = map[key];
+    if (typeof value === "string" || typeof value === "boolean") continue;
+    if (typeof value === "number" && Number.isFinite(value)) continue;
+    return false;
+  }
+  return true;
 }
 
 /**
