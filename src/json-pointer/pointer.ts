@@ -42,6 +42,8 @@ export function escapeSegment(segment: string): string {
 
 /** The key one escaped reference token stands for (`~1` first, then `~0`, as RFC 6901 §4 requires). */
 export function unescapeSegment(segment: string): string {
+  // Most segments hold no `~` (40,000 causes have 240,000 of them): nothing to replace then.
+  if (!segment.includes("~")) return segment;
   return segment.replaceAll("~1", "/").replaceAll("~0", "~");
 }
 

@@ -23,6 +23,13 @@ export interface Violation {
 
 const MAX_VIOLATIONS_HEADER_LENGTH = 8 * 1024 - 100;
 
+/**
+ * More violations than the header can ever show (each is at least 60 characters of JSON, so fewer than 140
+ * fit): a list cut to this many plus one gives the same header as the whole list, so 40,000 diagnostics
+ * need not all become violations.
+ */
+export const SHOWN_VIOLATIONS = 256;
+
 /** The largest Status the mock and the proxy write (JSON bytes, about). */
 export const MAX_STATUS_BYTES = 256 * 1024;
 

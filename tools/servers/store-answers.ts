@@ -27,7 +27,7 @@ import { violationStatus, warningHeaders } from "./front.js";
 import { controlRequest, type PodAnswer, patchPod, readPod } from "./pod-api.js";
 import { examplePods, PodStore, StoreLimitError } from "./pod-store.js";
 import { installSuffixAwareMediaTypeMatch, loadValidators, type PrismValidator } from "./prism-internals.js";
-import type { Violation } from "./send-status.js";
+import { SHOWN_VIOLATIONS, type Violation } from "./send-status.js";
 import { loadSpec, type PrismOperation, type Profile } from "./spec.js";
 import { isError, toViolation } from "./violations.js";
 import type { IHttpResponse } from "@stoplight/prism-http";
@@ -171,7 +171,10 @@ export function createStoreAnswers(
       const known = key === undefined ? undefined : memo.lookup(key, state);
       if (typeof known === "object") return known;
       const query = new URLSearchParams(question.query);
-      const requestViolations = question.diagnostics.map((diagnostic) => toViolation(diagnostic, "request"));
+      // As many as the sl-violations header can show (send-status.ts SHOWN_VIOLATIONS), not one per diagnostic.
+      const requestViolations = question.diagnostics
+        .slice(0, SHOWN_VIOLATIONS + 1)
+        .map((diagnostic) => toViolation(diagnostic, "request"));
       const errors = question.diagnostics.filter(isError);
       // Nothing is stored before the contract and the engine both accept the request. A request the contract
       // refuses is answered with the engine's 404 or 400 or else with the contract's refusal: validation's
