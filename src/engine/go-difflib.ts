@@ -181,13 +181,14 @@ export function goUnifiedLineDiff(a: string[], b: string[]): string {
     const first = group[0] as OpCode;
     const last = group[group.length - 1] as OpCode;
     out.push(`@@ -${unifiedRange(first.i1, last.i2)} +${unifiedRange(first.j1, last.j2)} @@\n`);
+    // Each line's marker, text and "\n" pushed apart: the join writes them out, no string is made per line.
     for (const { tag, i1, i2, j1, j2 } of group) {
       if (tag === "e") {
-        for (let i = i1; i < i2; i++) out.push(` ${a[i]}\n`);
+        for (let i = i1; i < i2; i++) out.push(" ", a[i] as string, "\n");
         continue;
       }
-      if (tag === "r" || tag === "d") for (let i = i1; i < i2; i++) out.push(`-${a[i]}\n`);
-      if (tag === "r" || tag === "i") for (let j = j1; j < j2; j++) out.push(`+${b[j]}\n`);
+      if (tag === "r" || tag === "d") for (let i = i1; i < i2; i++) out.push("-", a[i] as string, "\n");
+      if (tag === "r" || tag === "i") for (let j = j1; j < j2; j++) out.push("+", b[j] as string, "\n");
     }
   }
   return out.join("");

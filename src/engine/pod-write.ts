@@ -326,10 +326,12 @@ export function writePod(
     // aggregate drops repeats), the causes keep them all.
     const seen = new Set<string>();
     const distinct = violations.filter((violation) => !seen.has(violation.message) && seen.add(violation.message) !== undefined);
-    throw new PatchError({
-      ...updateRejection(pod as Pod, violations),
-      message: updateRejection(pod as Pod, distinct).message ?? "",
-    });
+    const rejection = updateRejection(pod as Pod, violations);
+    throw new PatchError(
+      distinct.length === violations.length
+        ? rejection
+        : { ...rejection, message: updateRejection(pod as Pod, distinct).message ?? "" },
+    );
   }
   deferred?.fill(pod);
   if (jsonEquals(withoutTimes(pod), withoutTimes(liveObject)))
