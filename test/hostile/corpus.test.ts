@@ -15,10 +15,13 @@
  *
  * The cases the corpus marks `overBound` do not meet the second yet (each says why); they are held to
  * OVER_BOUND_MS instead, which still proves their work bounded, and named in the test's title.
+ * Every refusal is a Status of at most 256 KiB (tools/servers/send-status.ts), the engine's included: the
+ * mock does not amplify a 3 MiB request into an answer many times its size.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CorpusCase, corpus, cpuMs, innocentRequest, MIB, peakRss, send } from "../fixtures/hostile/corpus.js";
 import { type RunningMock, startMock } from "../support/mock-process.js";
+import { MAX_STATUS_BYTES } from "../../tools/servers/send-status.js";
 
 /** The issue's bound on one request, and on the delay of a concurrent one. */
 const BOUND_MS = 1_000;
@@ -28,8 +31,11 @@ const CPU_CONTENTION = 2;
 const SLACK_MS = 250;
 /** Past this much wall time a request counts as hung, however loaded the machine is. */
 const HANG_MS = 60_000;
-/** The bound (CPU time) of the cases that do not meet the second yet. */
-const OVER_BOUND_MS = 10_000;
+/**
+ * The bound (CPU time) of the cases that do not meet the second yet: they took 1.8 and 2.2 s here at a load
+ * average of 13 (0.9 and 1.3 s alone, docs/benchmarks.md), so this is over twice the worst seen.
+ */
+const OVER_BOUND_MS = 5_000;
 /** The mock's peak resident memory over the whole corpus, three times (the stateful mock's store included). */
 const MEMORY_BOUND = 2048 * MIB;
 /**
@@ -63,6 +69,8 @@ afterAll(async () => {
 
 interface Measured {
   status: number;
+  /** Bytes of the answer's body. */
+  bytes: number;
   wallMs: number;
   /** The mock's CPU time while it answered (the innocent requests' share included). */
   cpuMs: number;
@@ -87,7 +95,14 @@ async function measure(testCase: CorpusCase): Promise<Measured> {
   const innocentMs = Math.max(0, ...(await Promise.all(innocents)));
   const used = (await cpuMs(mock.pid)) - cpuBefore;
   const share = Math.min(1, used / Math.max(answer.ms, 1));
-  return { status: answer.status, wallMs: answer.ms, cpuMs: used, innocentMs, innocentCpuMs: innocentMs * share };
+  return {
+    status: answer.status,
+    bytes: answer.bytes,
+    wallMs: answer.ms,
+    cpuMs: used,
+    innocentMs,
+    innocentCpuMs: innocentMs * share,
+  };
 }
 
 const firstPass = new Map<string, Measured>();
@@ -105,6 +120,7 @@ describe("every request of at most 3 MiB is answered within a second, and delays
       const bound = testCase.overBound === undefined ? BOUND_MS * CPU_CONTENTION : OVER_BOUND_MS;
       expect(measured.status, figures).toBeGreaterThanOrEqual(200);
       expect(measured.status, figures).not.toBe(502);
+      if (measured.status >= 400) expect(measured.bytes, `a refusal's size: ${figures}`).toBeLessThanOrEqual(MAX_STATUS_BYTES);
       expect(measured.cpuMs, `the mock's CPU time: ${figures}`).toBeLessThanOrEqual(bound);
       expect(measured.innocentCpuMs, `the innocent request's delay: ${figures}`).toBeLessThanOrEqual(bound + SLACK_MS);
       expect(measured.wallMs, `hung: ${figures}`).toBeLessThan(HANG_MS);
