@@ -132,6 +132,19 @@ describe("the request", () => {
     expect(requests.map((request) => request.headers.get("authorization"))).toEqual([`Bearer ${token}`]);
     expect(() => client({ fetch, baseUrl: "https://127.0.0.1:6443", ca: "PEM" })).toThrow(InvalidOptionError);
   });
+
+  test("openapi-fetch's per-request fetch replaces the entry's: no credential goes with it", async () => {
+    const requests: Request[] = [];
+    const fetch = async (request: Request): Promise<Response> => {
+      requests.push(request);
+      return new Response(JSON.stringify(pod), { status: 200, headers: { "Content-Type": "application/json" } });
+    };
+    await client().GET(podPath, { params: { path }, fetch });
+    expect(requests.map((request) => [request.headers.get("authorization"), request.headers.get("accept")])).toEqual([
+      [null, "application/json"],
+    ]);
+    expect(server.requests).toEqual([]);
+  });
 });
 
 describe("the high-level client's option checks", () => {
