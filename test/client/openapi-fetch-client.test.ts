@@ -210,6 +210,11 @@ describe("answers", () => {
   });
 });
 
+test("a 2xx that is not JSON: openapi-fetch's SyntaxError, as docs/client.md says", async () => {
+  server.script([{ status: 200, headers: { "Content-Type": "text/html" }, body: "<h1>OK</h1>" }]);
+  await expect(mergePatch(client())).rejects.toBeInstanceOf(SyntaxError);
+});
+
 describe("no answer", () => {
   test("a silent server: NoAnswerError (Timeout) after timeoutMs, may have been applied, no token in the message", async () => {
     server.script([{ silent: true }]);
