@@ -1,8 +1,9 @@
 /**
  * `npm run watch` as a user meets it: the real watcher runs as a child process in a project copy while
  * a schema is edited well (at once after the first build, during the warm-up passes, which give way to it
- * and finish once it is done), then badly (a YAML error; then a property lint refuses, whose types are
- * written before lint finished and put back after), then fixed; it is stopped by its PID.
+ * and finish once it is done), well again and at once badly (the good run's docs render gives way; the bad
+ * run renders the good run's docs instead), badly again (a YAML error; then a property lint refuses, whose
+ * types are written before lint finished and put back after), then fixed; it is stopped by its PID.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
@@ -63,7 +64,7 @@ describe("npm run watch", () => {
     project?.remove();
   });
 
-  it("regenerates on a good edit (the warm-up gives way to it), keeps the outputs on a bad one and on one only lint refuses, recovers on the fix, stops on SIGTERM", {
+  it("regenerates on a good edit (the warm-up and a docs render give way to the next), keeps the outputs on a bad one and on one only lint refuses, recovers on the fix, stops on SIGTERM", {
     timeout: 300_000,
   }, async () => {
     project = copyProject();
@@ -87,16 +88,33 @@ describe("npm run watch", () => {
     expect(good).toMatch(/^generate +ok +\d+ ms$/m);
     expect(good).toMatch(/^build +ok /m);
     expect(project.read("generated/openapi.ts")).toContain("watchProbe");
-    const afterGood = project.snapshotGenerated();
     // The rest of the passes, once idle again.
     expect(await lines.next(/^warm /)).toMatch(/^warm +ok +\d+ ms, 8 passes: saves now take the warm path$/m);
 
+    // A good edit, then a bad one while the good one's docs render: that render is dropped, the bad edit's
+    // run fails, and it renders the docs of the last good outputs (the good edit's) instead.
+    project.write(schemaFile, withProperty(original, "watchQuick"));
+    await lines.next(/^ {2}wrote generated\/openapi\.json$/);
     const broken = original.replace("type: object\n", "type: object\n  misaligned: true\n");
     project.write(schemaFile, broken);
+    const quick = await lines.next(/^build +(ok|failed) /);
+    expect(quick).toMatch(/^docs +skipped: a newer change came in; a later run renders them$/m);
+    expect(quick).not.toMatch(/^docs +ok /m);
+    expect(quick).toMatch(/^build +ok /m);
+    expect(project.read("generated/openapi.ts")).toContain("watchQuick");
+    const afterGood = project.snapshotGenerated();
     const bad = await lines.next(/^build +(ok|failed) /);
     const badLine = broken.split("\n").indexOf("  misaligned: true") + 1;
     expect(bad).toContain(`${schemaFile}:${badLine}:`);
-    expect(bad).toMatch(/^build +failed .*kept the last good outputs/m);
+    expect(bad).toMatch(/^docs +ok +\d+ ms\n {2}wrote build\/docs\/index\.html\nbuild +failed .*kept the last good outputs/m);
+    expect(project.read("build/docs/index.html")).toContain("watchQuick");
+    expect(project.snapshotGenerated()).toEqual(afterGood);
+
+    // The same bad edit again: nothing is owed now, so no docs are rendered.
+    project.write(schemaFile, `${broken}\n`);
+    const badAgain = await lines.next(/^build +(ok|failed) /);
+    expect(badAgain).not.toMatch(/^docs /m);
+    expect(badAgain).toMatch(/^build +failed .*kept the last good outputs/m);
     expect(project.snapshotGenerated()).toEqual(afterGood);
 
     // Valid YAML that bundles, but fails lint (house/described): the types, written before lint finished,

@@ -23,6 +23,8 @@ export interface WatchRun {
   lint: () => Promise<void>;
   /** The spec files parsed by earlier runs, so that only changed files are parsed again. */
   parsed: ParsedFiles;
+  /** Aborted when a newer change comes in: the docs render, the run's last stage, is then dropped (watchDocs). */
+  superseded: AbortSignal;
 }
 
 /**
@@ -42,11 +44,13 @@ export interface WatchRun {
  * outputs), the problems are printed and the run ends "build failed" — generated/ at rest never holds the
  * types of a spec that fails lint (docs/pipeline.md). When both lint and bundle or generate fail, lint's
  * problems are the ones reported (they include what made the others fail). The docs start once
- * generated/ is written.
+ * generated/ is written, unless a newer change has come in (watchDocs).
+ * Resolves false when watch skipped the docs, else true.
  */
-export async function buildAll(source: SpecSource = {}, watch?: WatchRun): Promise<void> {
+export async function buildAll(source: SpecSource = {}, watch?: WatchRun): Promise<boolean> {
   const started = performance.now();
   const config = source.config ?? (await loadRedoclyConfig());
+  let docsRendered = true;
   if (watch === undefined) {
     const shared = { ...source, config, resolver: source.resolver ?? new BaseResolver(config.resolve) };
     await timed("lint", () => lintSpec(shared));
@@ -97,18 +101,55 @@ export async function buildAll(source: SpecSource = {}, watch?: WatchRun): Promi
       console.log(`  put back ${relativeToProject(typesPath)}: the types of the last good run`);
       throw error;
     }
-    const docs = startDocs(spec);
-    commitFiles(await timed("docs", () => docs.page, docs.started));
+    docsRendered = await watchDocs(() => startDocs(spec, watch.superseded), watch.superseded);
   }
   console.log(`build     ok     ${Math.round(performance.now() - started)} ms`);
+  return docsRendered;
 }
 
-/** Starts rendering the docs of `spec` in a child process, from a temporary copy of its bundle (removed after). */
-function startDocs(spec: BundledSpec): { page: Promise<FileSet>; started: number } {
+/**
+ * Watch's docs render: skipped when `superseded` is aborted before it starts, stopped when it is aborted
+ * while it runs (its child process is killed). A newer change has come in then, and this page would be
+ * replaced by its run's a second later: the 1–2 s render would only hold up that change's types. Resolves
+ * false when skipped (the watcher then owes a render: tools/pipeline/watch.ts), else true.
+ */
+export async function watchDocs(
+  start: () => { page: Promise<FileSet>; started: number },
+  superseded: AbortSignal,
+): Promise<boolean> {
+  const skipped = () => {
+    console.log("docs      skipped: a newer change came in; a later run renders them");
+    return false;
+  };
+  if (superseded.aborted) return skipped();
+  const docs = start();
+  const outcome = await docs.page.then(
+    (files) => ({ files }),
+    (error: unknown) => ({ error }),
+  );
+  if ("error" in outcome && superseded.aborted) return skipped();
+  commitFiles(
+    await timed(
+      "docs",
+      async () => {
+        if ("error" in outcome) throw outcome.error;
+        return outcome.files;
+      },
+      docs.started,
+    ),
+  );
+  return true;
+}
+
+/**
+ * Starts rendering the docs of `spec` in a child process, from a temporary copy of its bundle (removed
+ * after); `stop` kills the child.
+ */
+function startDocs(spec: BundledSpec, stop?: AbortSignal): { page: Promise<FileSet>; started: number } {
   const scratch = mkdtempSync(join(tmpdir(), "pod-patch-build-"));
   const bundleCopy = join(scratch, "openapi.json");
   writeFileSync(bundleCopy, spec.json);
-  const page = buildDocs(bundleCopy).finally(() => rmSync(scratch, { recursive: true, force: true }));
+  const page = buildDocs(bundleCopy, stop).finally(() => rmSync(scratch, { recursive: true, force: true }));
   return { page, started: performance.now() };
 }
 

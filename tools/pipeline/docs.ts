@@ -103,8 +103,11 @@ function readTitle(bundlePath: string): string {
   return title;
 }
 
-/** Runs `redocly build-docs` into a temporary folder and returns the page; Redocly's output is shown only on failure. */
-async function renderWithRedocly(bundlePath: string, title: string): Promise<string> {
+/**
+ * Runs `redocly build-docs` into a temporary folder and returns the page; Redocly's output is shown only on
+ * failure. `stop` kills the child (then the AbortError rejects).
+ */
+async function renderWithRedocly(bundlePath: string, title: string, stop?: AbortSignal): Promise<string> {
   const folder = mkdtempSync(join(tmpdir(), "pod-patch-docs-"));
   const page = join(folder, "index.html");
   try {
@@ -130,7 +133,9 @@ async function renderWithRedocly(bundlePath: string, title: string): Promise<str
     await promisify(execFile)(process.execPath, args, {
       cwd: projectRoot,
       env: redoclyEnv,
+      signal: stop,
     }).catch((error: Error & { stdout?: string }) => {
+      if (stop?.aborted) throw error;
       // The message is "Command failed: <command>" followed by Redocly's stderr.
       throw new Error(`docs: redocly build-docs failed\n${error.message}\n${error.stdout ?? ""}`);
     });
@@ -140,9 +145,12 @@ async function renderWithRedocly(bundlePath: string, title: string): Promise<str
   }
 }
 
-/** Builds the docs page from a bundle, in memory, verified self-contained; write it with commitFiles. */
-export async function buildDocs(bundlePath: string = bundleJsonPath): Promise<FileSet> {
-  const html = hideRedoclyBadge(dropRedoclyLogo(await renderWithRedocly(bundlePath, readTitle(bundlePath))));
+/**
+ * Builds the docs page from a bundle, in memory, verified self-contained; write it with commitFiles.
+ * `stop`: see renderWithRedocly.
+ */
+export async function buildDocs(bundlePath: string = bundleJsonPath, stop?: AbortSignal): Promise<FileSet> {
+  const html = hideRedoclyBadge(dropRedoclyLogo(await renderWithRedocly(bundlePath, readTitle(bundlePath), stop)));
   const external = externalReferences(html);
   if (external.length > 0) throw new Error(`docs: the page would load from other hosts:\n${external.join("\n")}`);
   if (!html.includes('"disableTelemetry":true'))

@@ -11,15 +11,18 @@
  * `warm ok`: from then on saves take the warm path.
  * A spec with problems prints them as file:line:col, ends the run "build failed" and leaves the last good
  * outputs in place; the next good edit recovers. Changes that arrive during a run are collected into one
- * follow-up run. redocly.yaml is loaded again only when it changed.
+ * follow-up run, and the run under way skips or stops its docs render (`docs skipped`), so that they wait
+ * for its lint and generate only; when the follow-up run fails, it renders the docs of the last good outputs.
+ * redocly.yaml is loaded again only when it changed.
  * Everything, problems included, is printed on stdout, in order.
  * Exit codes: 0 after SIGINT or SIGTERM (the current run is finished first), 2 when watching cannot start.
  */
 import { type FSWatcher, readdirSync, statSync, watch } from "node:fs";
 import { join } from "node:path";
 import { type Config, loadConfig } from "@redocly/openapi-core";
-import { buildAll } from "./build.js";
-import { bundleDocument, ParsedFiles } from "./bundle.js";
+import { buildAll, watchDocs } from "./build.js";
+import { bundleDocument, bundleJsonPath, ParsedFiles } from "./bundle.js";
+import { buildDocs } from "./docs.js";
 import { transformTypes } from "./generate.js";
 import { type LintWorker, startLintWorker } from "./lint-worker.js";
 import { projectRoot, redoclyConfigPath, relativeToProject, runStage, SpecError } from "./common.js";
@@ -43,8 +46,11 @@ const rulesDir = join(specDir, "rules");
 /** Files that can change the outputs; editor swap and backup files are ignored. */
 const specFile = /\.(ya?ml|json|m?js)$/;
 
-/** One pass over the current files; every failure is printed, none is thrown. Resolves true when it built. */
-async function rebuild(changed: string[], lint: LintWorker, state: WatchState): Promise<boolean> {
+/**
+ * One pass over the current files; every failure is printed, none is thrown. Resolves true when it built.
+ * `superseded` is aborted when a newer change comes in (its docs render is then dropped: build.ts watchDocs).
+ */
+async function rebuild(changed: string[], lint: LintWorker, state: WatchState, superseded: AbortSignal): Promise<boolean> {
   console.log(`\nrun       ${changed.map(relativeToProject).join(", ")}`);
   if (changed.some((path) => path.startsWith(rulesDir))) {
     console.log(
@@ -57,17 +63,35 @@ async function rebuild(changed: string[], lint: LintWorker, state: WatchState): 
     // read every run and parsed again when their text changed.
     if (state.config === undefined || changed.includes(redoclyConfigPath))
       state.config = await loadConfig({ configPath: redoclyConfigPath });
-    await buildAll({ config: state.config }, { lint: () => lint.lint(changed), parsed: state.parsed });
+    state.docsOwed = !(await buildAll(
+      { config: state.config },
+      { lint: () => lint.lint(changed), parsed: state.parsed, superseded },
+    ));
     return true;
   } catch (error) {
     // stdout like every other line of the run, so that the problems stay next to it when piped.
     console.log(
       error instanceof SpecError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error),
     );
+    if (state.docsOwed) await renderOwedDocs(state, superseded);
     console.log(
       `build     failed ${Math.round(performance.now() - started)} ms — kept the last good outputs; waiting for the next edit`,
     );
     return false;
+  }
+}
+
+/**
+ * The docs of the last good outputs, when the good run that wrote generated/ skipped them (a newer change came
+ * in) and that change's run failed: rendered from generated/openapi.json, so that generated/ and the page
+ * describe the same spec once the run is over.
+ */
+async function renderOwedDocs(state: WatchState, superseded: AbortSignal): Promise<void> {
+  try {
+    const start = () => ({ page: buildDocs(bundleJsonPath, superseded), started: performance.now() });
+    state.docsOwed = !(await watchDocs(start, superseded));
+  } catch (error) {
+    console.log(error instanceof Error ? (error.stack ?? error.message) : String(error));
   }
 }
 
@@ -117,6 +141,8 @@ interface WatchState {
   parsed: ParsedFiles;
   /** Whether the last run built (warm-up passes only follow a good build). */
   built: boolean;
+  /** Whether build/docs/index.html lags behind generated/ (a good run skipped its docs: renderOwedDocs). */
+  docsOwed: boolean;
   warm: { passes: number; ms: number };
 }
 
@@ -125,12 +151,15 @@ function startWatching(): Promise<void> {
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
+  /** The current run's (see rebuild). */
+  let superseded: AbortController | undefined;
   let stopped = false;
   const lint = startLintWorker();
   const state: WatchState = {
     config: undefined,
     parsed: new ParsedFiles(),
     built: false,
+    docsOwed: false,
     warm: { passes: 0, ms: 0 },
   };
 
@@ -147,9 +176,13 @@ function startWatching(): Promise<void> {
         await new Promise((resolve) => setImmediate(resolve));
       }
     } catch (error) {
-      // The files changed under the pass (their change's run reports the problems); resumed after a good build.
-      state.built = false;
-      why = `a pass failed (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`;
+      // Most likely the files changed under the pass (an editor's save half written): then their change
+      // event is queued, and its run reports any problem. Otherwise no more passes until a good build.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (pending.size === 0) {
+        state.built = false;
+        why = `a pass failed (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`;
+      }
     }
     state.warm.ms += performance.now() - started;
     if (state.warm.passes === warmPasses) {
@@ -168,7 +201,8 @@ function startWatching(): Promise<void> {
     }
     const changed = [...pending].sort();
     pending.clear();
-    running = rebuild(changed, lint, state)
+    superseded = new AbortController();
+    running = rebuild(changed, lint, state, superseded.signal)
       .then((built) => {
         state.built = built;
       })
@@ -177,11 +211,13 @@ function startWatching(): Promise<void> {
 
   function next(): void {
     running = undefined;
+    superseded = undefined;
     runPending();
   }
 
   function changedFile(path: string): void {
     pending.add(path);
+    superseded?.abort();
     clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
