@@ -95,6 +95,16 @@ async function renderOwedDocs(state: WatchState, superseded: AbortSignal): Promi
   }
 }
 
+/**
+ * Resolves once the event loop has polled for I/O, so that the file change events queued meanwhile have
+ * been delivered. An immediate set during the poll phase runs right after it, before the next poll; one set
+ * from an immediate runs after the next poll.
+ */
+async function changeEventsDelivered(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** One warm-up pass (see warmPasses): what a save runs up to the types, on the current files, writing nothing. */
 async function warmPass(state: WatchState): Promise<void> {
   const config = state.config ?? (await loadConfig({ configPath: redoclyConfigPath }));
@@ -173,12 +183,12 @@ function startWatching(): Promise<void> {
         state.warm.passes += 1;
         // A pass does no I/O that waits (the spec files are read synchronously), so without this the
         // change events of the files would be delivered only after the last pass.
-        await new Promise((resolve) => setImmediate(resolve));
+        await changeEventsDelivered();
       }
     } catch (error) {
       // Most likely the files changed under the pass (an editor's save half written): then their change
       // event is queued, and its run reports any problem. Otherwise no more passes until a good build.
-      await new Promise((resolve) => setImmediate(resolve));
+      await changeEventsDelivered();
       if (pending.size === 0) {
         state.built = false;
         why = `a pass failed (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`;
