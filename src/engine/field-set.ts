@@ -220,6 +220,11 @@ export class FieldSet {
 
   /** Adds a path (only while the set is being built: sets are otherwise treated as values). */
   insert(path: FieldPath): void {
+    this.nodeAt(path).member = true;
+  }
+
+  /** The node of `path`, made with its missing ancestors (only while the set is being built). */
+  private nodeAt(path: FieldPath): TrieNode {
     let node = this.root;
     for (const element of path) {
       if (node.children === undefined) node.children = new Map();
@@ -230,7 +235,7 @@ export class FieldSet {
       }
       node = child;
     }
-    node.member = true;
+    return node;
   }
 
   /**
@@ -239,16 +244,7 @@ export class FieldSet {
    */
   insertChildren(path: FieldPath, elements: readonly PathElement[]): void {
     if (elements.length === 0) return;
-    let node = this.root;
-    for (const element of path) {
-      if (node.children === undefined) node.children = new Map();
-      let child = node.children.get(element);
-      if (child === undefined) {
-        child = emptyNode();
-        node.children.set(element, child);
-      }
-      node = child;
-    }
+    const node = this.nodeAt(path);
     for (const element of elements) {
       if (node.children === undefined) node.children = new Map();
       const child = node.children.get(element);
