@@ -18,7 +18,7 @@ import { dereference, type OpenApiNode } from "../contract/bundle.js";
 import { compileComponent } from "../contract/schema-validator.js";
 import { applyPatch, checkPodUpdate, decodePod, PatchError } from "../engine/index.js";
 import { checkPatchOptions } from "../engine/patch-options.js";
-import { patchMediaTypes, type PatchMediaType, type Pod } from "../operation/patch-pod.js";
+import { MAX_BODY_BYTES, patchMediaTypes, type PatchMediaType, type Pod } from "../operation/patch-pod.js";
 
 export interface PatchProbeRequest {
   /** Name of the Pod in the path. */
@@ -40,9 +40,6 @@ export interface Prediction {
   /** Unknown fields the server is expected to drop with a warning. */
   warnedFields?: string[];
 }
-
-/** The apiserver's default request-body limit (MaxRequestBodyBytes, 3 MiB). */
-export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 const reasons: Record<number, string> = {
   400: "BadRequest",
