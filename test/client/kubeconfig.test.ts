@@ -17,10 +17,8 @@ import {
 } from "../../src/index.js";
 import { generateClientIdentity, generateLoopbackCertificate } from "../../tools/servers/tls.js";
 import { base64, writeExecPlugin, writeKubeconfig } from "../support/kubeconfig-files.js";
-import { type ScriptedServer, startScriptedServer } from "../support/scripted-server.js";
+import { pod, podReply, type ScriptedServer, startScriptedServer } from "../support/scripted-server.js";
 
-const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "hello-world", namespace: "default" } };
-const podReply = { status: 200, headers: { "Content-Type": "application/json" }, body: JSON.stringify(pod) };
 const unauthorized = {
   status: 401,
   headers: { "Content-Type": "application/json" },

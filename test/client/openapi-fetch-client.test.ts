@@ -21,10 +21,8 @@ import {
 } from "../../src/openapi-fetch.js";
 import { projectRoot } from "../../tools/pipeline/common.js";
 import { writeKubeconfig } from "../support/kubeconfig-files.js";
-import { type ScriptedServer, startScriptedServer } from "../support/scripted-server.js";
+import { pod, podReply, type ScriptedServer, startScriptedServer } from "../support/scripted-server.js";
 
-const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "hello-world", namespace: "default" } };
-const podReply = { status: 200, headers: { "Content-Type": "application/json" }, body: JSON.stringify(pod) };
 const token = "tok-fetch-secret-5b1e";
 const podPath = "/api/v1/namespaces/{namespace}/pods/{name}";
 const path = { namespace: "default", name: "hello-world" };

@@ -11,10 +11,8 @@ import {
   type PodPatchClientOptions,
 } from "../../src/index.js";
 import { generateClientIdentity, generateLoopbackCertificate } from "../../tools/servers/tls.js";
-import { type ScriptedServer, startScriptedServer } from "../support/scripted-server.js";
+import { pod, podReply, type ScriptedServer, startScriptedServer } from "../support/scripted-server.js";
 
-const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "hello-world", namespace: "default" } };
-const podReply = { status: 200, headers: { "Content-Type": "application/json" }, body: JSON.stringify(pod) };
 const request: PatchPodRequest = {
   namespace: "default",
   name: "hello-world",

@@ -21,6 +21,10 @@ export interface RecordedRequest {
   clientCertificate?: string;
 }
 
+/** The Pod a script's success answers with, and that answer as a step. */
+export const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "hello-world", namespace: "default" } };
+export const podReply: Step = { status: 200, headers: { "Content-Type": "application/json" }, body: JSON.stringify(pod) };
+
 export type Step =
   | { status: number; headers?: Record<string, string>; body?: string | Buffer }
   | { silent: true }
