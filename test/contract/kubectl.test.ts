@@ -23,9 +23,9 @@ import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse as parseYaml } from "yaml";
 import { generatedDir } from "../../tools/pipeline/common.js";
 import { startMock, type RunningMock } from "../support/mock-process.js";
+import { readMockKubeconfig } from "../support/kubeconfig-files.js";
 import { describeNeeding } from "../support/skips.js";
 import { findKubectl } from "../fixtures/engine/kubectl.js";
 import { compileComponent, formatErrors, type Json } from "../support/pod-schema.js";
@@ -50,8 +50,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "kubectl-test-"));
   kubeconfig = join(dir, "kubeconfig");
   mock = await startMock({ tls: true, kubeconfig });
-  const config = parseYaml(readFileSync(kubeconfig, "utf8")) as Json;
-  caCert = Buffer.from(config.clusters[0].cluster["certificate-authority-data"] as string, "base64").toString("utf8");
+  caCert = readMockKubeconfig(kubeconfig).ca;
 });
 
 afterAll(async () => {

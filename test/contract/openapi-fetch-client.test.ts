@@ -10,7 +10,6 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse as parseYaml } from "yaml";
 import {
   createPodPatchFetchClient,
   createPodPatchFetchClientFromKubeconfig,
@@ -20,6 +19,7 @@ import {
 } from "../../src/openapi-fetch.js";
 import { generatedDir } from "../../tools/pipeline/common.js";
 import { type RunningMock, startMock } from "../support/mock-process.js";
+import { readMockKubeconfig } from "../support/kubeconfig-files.js";
 
 const spec = JSON.parse(readFileSync(join(generatedDir, "openapi.json"), "utf8"));
 /** The Pod the mock's examples are about. */
@@ -37,9 +37,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "openapi-fetch-contract-"));
   kubeconfig = join(dir, "mock.kubeconfig");
   mock = await startMock({ tls: true, kubeconfig });
-  const config = parseYaml(readFileSync(kubeconfig, "utf8"));
-  ca = Buffer.from(config.clusters[0].cluster["certificate-authority-data"], "base64").toString("utf8");
-  token = config.users[0].user.token;
+  ({ ca, token } = readMockKubeconfig(kubeconfig));
 }, 90_000);
 
 afterAll(async () => {

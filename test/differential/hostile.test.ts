@@ -8,15 +8,15 @@
 // - engine: applyPatch (+ checkPodUpdate) on the server's own Pod: accepted where the server accepted,
 //   refused with the same code where it refused.
 // Bodies are generated at test time (the 2 MB alias bomb, 10,000 levels of nesting); only answers are recorded.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse as parseYaml } from "yaml";
 import { applyPatch, checkPodUpdate, PatchError } from "../../src/engine/index.js";
 import type { PatchMediaType, Pod } from "../../src/operation/patch-pod.js";
 import { decodeApiserverYaml } from "../../src/yaml/apiserver-yaml.js";
 import { type RunningMock, startMock } from "../support/mock-process.js";
+import { readMockKubeconfig } from "../support/kubeconfig-files.js";
 import { normalizeAnswer } from "./support/normalize.js";
 import { recordedAnswers } from "./support/recording.js";
 import {
@@ -307,8 +307,7 @@ beforeAll(async () => {
     body: JSON.stringify({ ...webPod, metadata: { ...webPod.metadata, namespace: NAMESPACE } }),
   });
   expect(seeded.status).toBe(200);
-  const config = parseYaml(readFileSync(kubeconfig, "utf8")) as { clusters: { cluster: Record<string, string> }[] };
-  tlsMockCa = Buffer.from(config.clusters[0]?.cluster["certificate-authority-data"] ?? "", "base64").toString("utf8");
+  tlsMockCa = readMockKubeconfig(kubeconfig).ca;
 });
 afterAll(async () => {
   const codes = await Promise.all([mock.stop(), tlsMock.stop()]);

@@ -14,6 +14,7 @@ import { generatedDir } from "../../tools/pipeline/common.js";
 import { MAX_STATUS_BYTES } from "../../tools/servers/send-status.js";
 import { startMockServer } from "../../tools/servers/mock-server.js";
 import { startMock, type RunningMock } from "../support/mock-process.js";
+import { readMockKubeconfig } from "../support/kubeconfig-files.js";
 
 const POD = "/api/v1/namespaces/default/pods/hello-world";
 const TOKEN = { "x-auth-token": "hostile-test" };
@@ -239,14 +240,12 @@ describe("the TLS mock", () => {
   let tlsMock: RunningMock;
   let ca: string;
   beforeAll(async () => {
-    const { mkdtempSync, readFileSync } = await import("node:fs");
+    const { mkdtempSync } = await import("node:fs");
     const { join } = await import("node:path");
     const { tmpdir } = await import("node:os");
     const kubeconfig = join(mkdtempSync(join(tmpdir(), "hostile-tls-")), "kubeconfig");
     tlsMock = await startMock({ tls: true, kubeconfig });
-    const { parse } = await import("yaml");
-    const config = parse(readFileSync(kubeconfig, "utf8")) as { clusters: { cluster: Record<string, string> }[] };
-    ca = Buffer.from(config.clusters[0]?.cluster["certificate-authority-data"] ?? "", "base64").toString("utf8");
+    ca = readMockKubeconfig(kubeconfig).ca;
   });
   afterAll(async () => {
     expect(await tlsMock.stop()).toBe(0);

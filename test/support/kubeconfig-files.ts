@@ -4,10 +4,11 @@
  * `writeExecPlugin`, an exec credential plugin — a node script — that logs each run (the KUBERNETES_EXEC_INFO
  * it got and its environment variable PLUGIN_MARK) to a file and answers, by its first argument, with a
  * token, a client certificate, nothing usable, or a failure. The log lets a test count runs.
+ * `readMockKubeconfig` reads back what the TLS mock's `--kubeconfig` wrote: its CA and its token.
  */
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 
 export interface KubeconfigParts {
   server: string;
@@ -36,6 +37,18 @@ export function writeKubeconfig(path: string, parts: KubeconfigParts): string {
   };
   writeFileSync(path, stringify(document), { mode: 0o600 });
   return path;
+}
+
+/** The CA certificate (PEM) and the token of the first cluster and user of a kubeconfig the mock wrote. */
+export function readMockKubeconfig(path: string): { ca: string; token: string } {
+  const config = parse(readFileSync(path, "utf8")) as {
+    clusters: { cluster: Record<string, string> }[];
+    users: { user: Record<string, string> }[];
+  };
+  return {
+    ca: Buffer.from(config.clusters[0]?.cluster["certificate-authority-data"] ?? "", "base64").toString("utf8"),
+    token: config.users[0]?.user.token ?? "",
+  };
 }
 
 export const base64 = (text: string): string => Buffer.from(text).toString("base64");
