@@ -9,7 +9,7 @@
 import { stringifyYaml } from "@redocly/openapi-core";
 import openapiTS, { astToString } from "openapi-typescript";
 import type { BundledSpec } from "../tools/pipeline/bundle.js";
-import { generateFiles, readBundle, typesPath } from "../tools/pipeline/generate.js";
+import { generateFiles, readBundle, typesOptions, typesPath } from "../tools/pipeline/generate.js";
 import { largeSpec, specStats, type SpecStats } from "./support/large-spec.js";
 import { alternate, median, pairedRatio, progress } from "./support/measure.js";
 import { row, type BenchReport } from "./support/report.js";
@@ -18,7 +18,7 @@ const runs = 5;
 
 /** Raw openapi-typescript with the options tools/pipeline/generate.ts passes (checked below: same types out). */
 async function rawOpenapiTypescript(document: Record<string, unknown>): Promise<string> {
-  return astToString(await openapiTS(document as never, { defaultNonNullable: false, emptyObjectsUnknown: true, silent: true }));
+  return astToString(await openapiTS(document as never, typesOptions));
 }
 
 function describe(stats: SpecStats): string {

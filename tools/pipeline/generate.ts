@@ -128,7 +128,7 @@ export const cceJsonPatchOps = ${constant(cceOps)} as const;
  * have to send every defaulted field; emptyObjectsUnknown on: FieldsV1 is an opaque object with keys, not
  * `Record<string, never>`.
  */
-const typesOptions = { defaultNonNullable: false, emptyObjectsUnknown: true, silent: true } as const;
+export const typesOptions = { defaultNonNullable: false, emptyObjectsUnknown: true, silent: true } as const;
 
 /** generated/openapi.ts (openapi-typescript's types) from a bundled document, in memory; the document is not changed. */
 export async function generateTypes(document: Record<string, unknown>): Promise<string> {
