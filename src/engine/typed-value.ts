@@ -265,11 +265,13 @@ export function compare(before: JsonValue, after: JsonValue, type: TypeRef): Com
     walk(lhs, rhs, nodeType);
     path.pop();
   };
+  /** Which set a value compared as a whole belongs to: added, removed, modified, or none (equal). */
+  const leafChange = (lhs: JsonValue | undefined, rhs: JsonValue | undefined): keyof Comparison | undefined =>
+    lhs === undefined ? "added" : rhs === undefined ? "removed" : jsonEquals(lhs, rhs) ? undefined : "modified";
   /** A node handled as a leaf: added, removed or modified as a whole (and no own Added/Removed entry besides). */
   const doLeaf = (lhs: JsonValue | undefined, rhs: JsonValue | undefined): void => {
-    if (lhs === undefined) result.added.insert(path);
-    else if (rhs === undefined) result.removed.insert(path);
-    else if (!jsonEquals(lhs, rhs)) result.modified.insert(path);
+    const change = leafChange(lhs, rhs);
+    if (change !== undefined) result[change].insert(path);
   };
   const walk = (lhs: JsonValue | undefined, rhs: JsonValue | undefined, nodeType: TypeRef): void => {
     if (isAtomic(nodeType) || (isEmptyCollection(lhs) && isEmptyCollection(rhs) && nodeType.kind !== "leaf")) {
@@ -316,22 +318,17 @@ export function compare(before: JsonValue, after: JsonValue, type: TypeRef): Com
       const childType = childTypeOf(nodeType);
       if (nodeType.kind === "map" && memberType(nodeType, "")?.kind === "leaf") {
         // The entries of a map of leaves (100,000 annotations) are compared here, each set's paths inserted together.
-        const added: PathElement[] = [];
-        const removed: PathElement[] = [];
-        const modified: PathElement[] = [];
+        const changed: Record<keyof Comparison, PathElement[]> = { added: [], removed: [], modified: [] };
         for (const key of Object.keys(left)) {
-          const l = member(left, key);
-          const r = member(right, key);
-          if (l === undefined) added.push(fieldElement(key));
-          else if (r === undefined) removed.push(fieldElement(key));
-          else if (!jsonEquals(l, r)) modified.push(fieldElement(key));
+          const change = leafChange(member(left, key), member(right, key));
+          if (change !== undefined) changed[change].push(fieldElement(key));
         }
         for (const key of Object.keys(right)) {
-          if (!Object.hasOwn(left, key)) added.push(fieldElement(key));
+          if (!Object.hasOwn(left, key)) changed.added.push(fieldElement(key));
         }
-        result.added.insertChildren(path, added);
-        result.removed.insertChildren(path, removed);
-        result.modified.insertChildren(path, modified);
+        result.added.insertChildren(path, changed.added);
+        result.removed.insertChildren(path, changed.removed);
+        result.modified.insertChildren(path, changed.modified);
       } else {
         // A leaf child (each of 100,000 annotations) is compared here, without a walk of its own.
         const visit = (key: string, l: JsonValue | undefined, r: JsonValue | undefined): void => {
