@@ -22,7 +22,7 @@ import { withQuantityValues } from "./go-spec-diff.js";
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "./json.js";
 import { decodeAndDefault } from "./pod-defaults.js";
 import { annotationsTooLong, podUpdateViolations, updateRejection } from "./pod-update-rules.js";
-import { applyWithOwnershipDeferred, type DeferredFieldsV1, nowRfc3339, trackUpdate } from "./server-side-apply.js";
+import { applyWithOwnershipDeferred, type DeferredFieldsV1, nowRfc3339, trackUpdateDeferred } from "./server-side-apply.js";
 import { jsonEquals } from "./typed-value.js";
 
 const APPLY: PatchMediaType = "application/apply-patch+yaml";
@@ -278,8 +278,8 @@ export function writePod(
   let patched: JsonObject;
   // The patched document before decoding, for the empty lists the spec diff shows (not for apply).
   let undecoded: JsonObject | undefined;
-  // An apply's managedFields are written out once validation has accepted the Pod (the rules read none).
-  let deferred: DeferredFieldsV1 | undefined;
+  // The managedFields' fieldsV1 are written out once validation has accepted the Pod (the rules read none).
+  let deferred: DeferredFieldsV1;
   const warnings: string[] = [];
   if (mediaType === APPLY) {
     if (!isJsonObject(patch))
@@ -296,7 +296,9 @@ export function writePod(
     undecoded = applied;
     const decoded = decodeAndDefault(applied as Pod);
     for (const field of decoded.unknownFields) warnings.push(`unknown field "${field}"`);
-    patched = trackUpdate(liveObject as JsonObject, decoded.pod as JsonObject, { fieldManager, time });
+    const tracked = trackUpdateDeferred(liveObject as JsonObject, decoded.pod as JsonObject, { fieldManager, time });
+    patched = tracked.object;
+    deferred = tracked.fieldsV1;
   }
   // `patched` is this write's own: what it holds as it is (managedFields) need not be copied again.
   const pod = decodeAndDefault(patched as Pod, true).pod as JsonObject;
@@ -309,7 +311,7 @@ export function writePod(
     }
     prepareCreate(pod, options);
     if (options.skipValidation !== true) validateCreate(pod, options.name);
-    deferred?.fill(pod);
+    deferred.fill(pod);
     return { pod: pod as Pod, created: true, changed: true, warnings };
   }
   const liveMetadata = metadataOf(liveObject);
@@ -333,7 +335,7 @@ export function writePod(
         : { ...rejection, message: updateRejection(pod as Pod, distinct).message ?? "" },
     );
   }
-  deferred?.fill(pod);
+  deferred.fill(pod);
   if (jsonEquals(withoutTimes(pod), withoutTimes(liveObject)))
     return { pod: liveObject as Pod, created: false, changed: false, warnings };
   return { pod: pod as Pod, created: false, changed: true, warnings };
