@@ -111,12 +111,23 @@ function childTypeOf(type: TypeRef): ChildType {
   return (key) => memberType(type, key) ?? leaf;
 }
 
+/**
+ * The keys of `value` when it is an object. The walks below list an object's keys once and use them for
+ * emptiness too: listing the keys of a map of 100,000 annotations costs as much as a pass over them.
+ */
+const keysOf = (value: JsonValue | undefined): string[] | undefined => (isJsonObject(value) ? Object.keys(value) : undefined);
+
+/** Undefined, null, an empty list, or an object whose keys (`keys`, from keysOf) are none. */
+const isEmptyCollection = (value: JsonValue | undefined, keys: string[] | undefined): boolean =>
+  value === undefined || value === null || (Array.isArray(value) ? value.length === 0 : keys?.length === 0);
+
 /** tofieldset.go: the paths a value sets — leaves, atomic values, list elements, empty or null struct fields, map entries. */
 export function toFieldSet(value: JsonValue, type: TypeRef): FieldSet {
   const set = FieldSet.of();
   // One path, pushed and popped as the walk goes (insert copies nothing of it).
   const path: PathElement[] = [];
-  const walk = (node: JsonValue, nodeType: TypeRef): void => {
+  /** `keys`: keysOf(node), listed once by the caller. */
+  const walk = (node: JsonValue, nodeType: TypeRef, keys: string[] | undefined): void => {
     if (isAtomic(nodeType)) {
       set.insert(path);
       return;
@@ -131,49 +142,44 @@ export function toFieldSet(value: JsonValue, type: TypeRef): FieldSet {
       for (const item of node) {
         const element = listElement(nodeType, item);
         path.push(element);
-        if ((seen.get(element) ?? 0) <= 1) walk(item, nodeType.element);
+        if ((seen.get(element) ?? 0) <= 1) walk(item, nodeType.element, keysOf(item));
         set.insert(path);
         path.pop();
       }
       return;
     }
-    if (!isJsonObject(node)) return;
+    if (!isJsonObject(node) || keys === undefined) return;
     if (nodeType.kind === "map" && memberType(nodeType, "")?.kind === "leaf") {
       // Every entry of a map of leaves is a path of its own, inserted together (100,000 annotations).
-      set.insertChildren(path, Object.keys(node).map(fieldElement));
+      set.insertChildren(path, keys.map(fieldElement));
       return;
     }
     const childType = childTypeOf(nodeType);
-    for (const key of Object.keys(node)) {
+    for (const key of keys) {
       const child = node[key] as JsonValue;
       const type = childType(key);
       path.push(fieldElement(key));
       // An atomic child (a leaf: each of 100,000 annotations) is its own path, inserted once.
       if (isAtomic(type)) set.insert(path);
       else {
-        walk(child, type);
-        if (child === null || (isJsonObject(child) && Object.keys(child).length === 0) || !isDeclaredField(nodeType, key)) {
-          set.insert(path);
-        }
+        const childKeys = keysOf(child);
+        walk(child, type, childKeys);
+        if (child === null || childKeys?.length === 0 || !isDeclaredField(nodeType, key)) set.insert(path);
       }
       path.pop();
     }
   };
-  walk(value, type);
+  walk(value, type, keysOf(value));
   return set;
 }
-
-const isEmptyCollection = (value: JsonValue | undefined): boolean =>
-  value === undefined ||
-  value === null ||
-  (Array.isArray(value) ? value.length === 0 : isJsonObject(value) && Object.keys(value).length === 0);
 
 /** merge.go with the apply rule (the configuration wins on every leaf): `config` merged into `live`. */
 export function merge(live: JsonValue | undefined, config: JsonValue | undefined, type: TypeRef): JsonValue | undefined {
   if (config === undefined) return live;
-  if (live === undefined) return config;
-  const bothEmpty = isEmptyCollection(live) && isEmptyCollection(config);
-  if (isAtomic(type) || bothEmpty) return config;
+  if (live === undefined || isAtomic(type)) return config;
+  const liveKeys = keysOf(live);
+  const configKeys = keysOf(config);
+  if (isEmptyCollection(live, liveKeys) && isEmptyCollection(config, configKeys)) return config;
   // A granular struct, map or list given as null merges like an empty one: the live value stays.
   if (config === null) return live;
   if (type.kind === "list") {
@@ -183,11 +189,14 @@ export function merge(live: JsonValue | undefined, config: JsonValue | undefined
   if (!isJsonObject(live) || !isJsonObject(config)) return config;
   const childType = childTypeOf(type);
   const out: JsonObject = {};
-  for (const key of new Set([...Object.keys(live), ...Object.keys(config)])) {
+  let members = 0;
+  for (const key of new Set([...(liveKeys ?? []), ...(configKeys ?? [])])) {
     const merged = merge(member(live, key), member(config, key), childType(key));
-    if (merged !== undefined) out[key] = merged;
+    if (merged === undefined) continue;
+    out[key] = merged;
+    members += 1;
   }
-  return Object.keys(out).length === 0 ? undefined : out;
+  return members === 0 ? undefined : out;
 }
 
 /** visitListItems of merge.go: live order, with the configuration's order for shared and new elements. */
@@ -274,7 +283,13 @@ export function compare(before: JsonValue, after: JsonValue, type: TypeRef): Com
     if (change !== undefined) result[change].insert(path);
   };
   const walk = (lhs: JsonValue | undefined, rhs: JsonValue | undefined, nodeType: TypeRef): void => {
-    if (isAtomic(nodeType) || (isEmptyCollection(lhs) && isEmptyCollection(rhs) && nodeType.kind !== "leaf")) {
+    if (isAtomic(nodeType)) {
+      doLeaf(lhs, rhs);
+      return;
+    }
+    const lhsKeys = keysOf(lhs);
+    const rhsKeys = keysOf(rhs);
+    if (isEmptyCollection(lhs, lhsKeys) && isEmptyCollection(rhs, rhsKeys)) {
       doLeaf(lhs, rhs);
       return;
     }
@@ -315,15 +330,17 @@ export function compare(before: JsonValue, after: JsonValue, type: TypeRef): Com
     } else if (nodeType.kind === "struct" || nodeType.kind === "map") {
       const left = isJsonObject(lhs) ? lhs : {};
       const right = isJsonObject(rhs) ? rhs : {};
+      const leftKeys = lhsKeys ?? [];
+      const rightKeys = rhsKeys ?? [];
       const childType = childTypeOf(nodeType);
       if (nodeType.kind === "map" && memberType(nodeType, "")?.kind === "leaf") {
         // The entries of a map of leaves (100,000 annotations) are compared here, each set's paths inserted together.
         const changed: Record<keyof Comparison, PathElement[]> = { added: [], removed: [], modified: [] };
-        for (const key of Object.keys(left)) {
+        for (const key of leftKeys) {
           const change = leafChange(member(left, key), member(right, key));
           if (change !== undefined) changed[change].push(fieldElement(key));
         }
-        for (const key of Object.keys(right)) {
+        for (const key of rightKeys) {
           if (!Object.hasOwn(left, key)) changed.added.push(fieldElement(key));
         }
         result.added.insertChildren(path, changed.added);
@@ -341,8 +358,8 @@ export function compare(before: JsonValue, after: JsonValue, type: TypeRef): Com
           doLeaf(l, r);
           path.pop();
         };
-        for (const key of Object.keys(left)) visit(key, member(left, key), member(right, key));
-        for (const key of Object.keys(right)) {
+        for (const key of leftKeys) visit(key, member(left, key), member(right, key));
+        for (const key of rightKeys) {
           if (!Object.hasOwn(left, key)) visit(key, undefined, member(right, key));
         }
       }
