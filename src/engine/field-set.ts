@@ -167,6 +167,16 @@ interface TrieNode {
 }
 
 const emptyNode = (): TrieNode => ({ member: false, children: undefined });
+
+/**
+ * The node of every path insertChildren adds as a leaf: one frozen node shared by all of them, not one
+ * each. 100,000 young objects held by one map cost more to collect than to make; nothing changes it
+ * (nodeAt gives a path that goes on below it a node of its own).
+ */
+const MEMBER_LEAF: TrieNode = Object.freeze({ member: true, children: undefined });
+
+/** The fieldsV1 value of every leaf, shared and frozen for the same reason (a stored Pod is frozen anyway). */
+const EMPTY_FIELDS: JsonObject = Object.freeze({}) as JsonObject;
 const NO_CHILDREN: ReadonlyMap<PathElement, TrieNode> = new Map();
 
 function childrenOf(node: TrieNode): ReadonlyMap<PathElement, TrieNode> {
@@ -229,8 +239,8 @@ export class FieldSet {
     for (const element of path) {
       if (node.children === undefined) node.children = new Map();
       let child = node.children.get(element);
-      if (child === undefined) {
-        child = emptyNode();
+      if (child === undefined || child === MEMBER_LEAF) {
+        child = { member: child === MEMBER_LEAF, children: undefined };
         node.children.set(element, child);
       }
       node = child;
@@ -248,8 +258,8 @@ export class FieldSet {
     for (const element of elements) {
       if (node.children === undefined) node.children = new Map();
       const child = node.children.get(element);
-      if (child === undefined) node.children.set(element, { member: true, children: undefined });
-      else child.member = true;
+      if (child === undefined) node.children.set(element, MEMBER_LEAF);
+      else if (child !== MEMBER_LEAF) child.member = true;
     }
   }
 
@@ -326,10 +336,10 @@ export class FieldSet {
     const build = (node: TrieNode, includeSelf: boolean): JsonObject => {
       const out: JsonObject = {};
       const children = childrenOf(node);
-      if (includeSelf && node.member && children.size > 0) out["."] = {};
+      if (includeSelf && node.member && children.size > 0) out["."] = EMPTY_FIELDS;
       for (const element of sortElements(children.keys())) {
         const child = children.get(element) as TrieNode;
-        out[element] = childrenOf(child).size > 0 ? build(child, true) : {};
+        out[element] = childrenOf(child).size > 0 ? build(child, true) : EMPTY_FIELDS;
       }
       return out;
     };
