@@ -275,7 +275,8 @@ export function writePod(
   const time = options.time ?? nowRfc3339();
   if (live === undefined && mediaType !== APPLY) throw notFound(options.name);
   const liveObject = live === undefined ? undefined : (cloneJson(live) as JsonObject);
-  let patched: JsonObject;
+  // The Pod after the patch, decoded and defaulted.
+  let pod: JsonObject;
   // The patched document before decoding, for the empty lists the spec diff shows (not for apply).
   let undecoded: JsonObject | undefined;
   // The managedFields' fieldsV1 are written out once validation has accepted the Pod (the rules read none).
@@ -289,19 +290,20 @@ export function writePod(
       force: options.force === true,
       time,
     });
-    patched = applied.object;
+    // The applied object is this write's own: what it holds as it is (managedFields) need not be copied again.
+    pod = decodeAndDefault(applied.object as Pod, true).pod as JsonObject;
     deferred = applied.fieldsV1;
   } else {
     const applied = patchOrRefuse(live as Pod, patch, mediaType);
     undecoded = applied;
-    const decoded = decodeAndDefault(applied as Pod);
+    // applyPatch's result is a new document (it copies its inputs): decoding may take what it keeps as it is.
+    const decoded = decodeAndDefault(applied as Pod, true);
     for (const field of decoded.unknownFields) warnings.push(`unknown field "${field}"`);
     const tracked = trackUpdateDeferred(liveObject as JsonObject, decoded.pod as JsonObject, { fieldManager, time });
-    patched = tracked.object;
+    // Not decoded again: tracking added only managedFields entries, which decoding would give back as they are.
+    pod = tracked.object;
     deferred = tracked.fieldsV1;
   }
-  // `patched` is this write's own: what it holds as it is (managedFields) need not be copied again.
-  const pod = decodeAndDefault(patched as Pod, true).pod as JsonObject;
 
   if (liveObject === undefined) {
     if (typeof metadataOf(pod).name !== "string" || metadataOf(pod).name === "") {
