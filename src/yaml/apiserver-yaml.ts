@@ -369,8 +369,12 @@ type Frame =
       key: string | typeof MERGE | undefined;
       /** The pending key as Go prints it (%#v) and as Go's map tells keys apart, for strict decoding. */
       keyScalar?: Resolved;
-      /** The Go map's keys so far (shared with the mapping a merged one goes into). */
-      seen: Set<GoIdentity>;
+      /**
+       * The Go map's keys so far (shared with the mapping a merged one goes into). Undefined while every
+       * key was a string and nothing was merged in: the object's own keys are then the map's keys, and no
+       * set of them is made (a mapping of 100,000 keys); seenOf makes it when another key comes.
+       */
+      seen: Set<GoIdentity> | undefined;
       /** A merged mapping: its pairs go into this object once it is complete. */
       mergeInto?: JsonObject;
       /** Where this node's strict complaints begin, and the one to add when it is complete (its key was set). */
@@ -378,6 +382,8 @@ type Frame =
       errorAfter?: string;
     }
   | { kind: "merge-list"; depth: number; into: JsonObject; seen: Set<GoIdentity>; children: number[] };
+
+type MappingFrame = Extract<Frame, { kind: "mapping" }>;
 
 /** What a node decoded to: a JSON value, and for a scalar its resolved form (keys are made from it). */
 interface Decoded {
@@ -453,7 +459,22 @@ function decode(structure: Structure, empty: JsonValue, strictErrors: string[] =
       seen.add(identity);
       return undefined;
     }
-    return `line ${lineOf(valueIndex)}: key ${goKey(key)} already set in map`;
+    return alreadySet(key, valueIndex);
+  };
+  const alreadySet = (key: Resolved, valueIndex: number): string =>
+    `line ${lineOf(valueIndex)}: key ${goKey(key)} already set in map`;
+  /** A mapping frame's set of Go keys, made from its object's keys while it has none (see Frame). */
+  const seenOf = (frame: MappingFrame): Set<GoIdentity> => {
+    frame.seen ??= new Set(Object.keys(frame.object));
+    return frame.seen;
+  };
+  /** setKey for the pair of a mapping frame whose value is at `valueIndex`; `key` is the JSON key. */
+  const setFrameKey = (frame: MappingFrame, key: string, scalar: Resolved, valueIndex: number): string | undefined => {
+    // A string's Go key is the string itself, which the object already holds when it was set.
+    if (frame.seen === undefined && (scalar.tag === STR || scalar.tag === TIMESTAMP)) {
+      return Object.hasOwn(frame.object, key) ? alreadySet(scalar, valueIndex) : undefined;
+    }
+    return setKey(seenOf(frame), scalar, valueIndex);
   };
   /**
    * The strict side of merging the mapping at `index` (the target of a merged alias) into a map whose keys
@@ -564,7 +585,7 @@ function decode(structure: Structure, empty: JsonValue, strictErrors: string[] =
           depth,
           object,
           key: undefined,
-          seen: mergeInto?.seen ?? new Set(),
+          seen: mergeInto?.seen,
           errorsFrom: strictErrors.length,
           ...(mergeInto === undefined ? {} : { mergeInto: mergeInto.object }),
         });
@@ -662,12 +683,12 @@ function decode(structure: Structure, empty: JsonValue, strictErrors: string[] =
     }
     if (frame.key === MERGE) {
       frame.key = undefined;
-      merge(index, frame.object, frame.seen, frame.depth);
+      merge(index, frame.object, seenOf(frame), frame.depth);
       continue;
     }
     const key = frame.key;
     frame.key = undefined;
-    const complaint = frame.keyScalar === undefined ? undefined : setKey(frame.seen, frame.keyScalar, index);
+    const complaint = frame.keyScalar === undefined ? undefined : setFrameKey(frame, key, frame.keyScalar, index);
     const framesBefore = frames.length;
     setMember(frame.object, key, jsonValueOf(visit(index, frame.depth + 1)));
     // go-yaml complains once the value is decoded: after the complaints inside it.
