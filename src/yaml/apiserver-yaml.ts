@@ -389,6 +389,8 @@ type MappingFrame = Extract<Frame, { kind: "mapping" }>;
 interface Decoded {
   value: JsonValue;
   scalar: Resolved | undefined;
+  /** A scalar's JSON value, once it was needed (jsonValueOf). */
+  json?: JsonValue;
 }
 
 /** Go's %#v of a map key as strict decoding prints it. */
@@ -498,7 +500,7 @@ function decode(structure: Structure, empty: JsonValue, strictErrors: string[] =
       if (isMergeKey(source, events[key] as Event)) mergeAgain(value, seen);
       else if (events[key]?.type === EVENT_ID.SCALAR) {
         replay(events[value]?.type === EVENT_ID.ALIAS ? (target[value] as number) : value);
-        const resolved = scalarAt(key);
+        const resolved = scalarAt(key).scalar as Resolved;
         const complaint = setKey(seen, resolved, value);
         if (complaint !== undefined) complain(complaint);
       }
@@ -514,20 +516,24 @@ function decode(structure: Structure, empty: JsonValue, strictErrors: string[] =
   };
   const anchored = new Map<number, Decoded>();
   const isOpen = new Uint8Array(events.length);
-  const resolvedPlain = new Map<string, Resolved>();
+  /**
+   * Plain scalars without a tag decoded so far, by their text (which alone decides what they decode to):
+   * the many repeats of a few values (a flow list of 1.5 million zeros) share one, their JSON value made once.
+   */
+  const plainScalars = new Map<string, Decoded>();
   const frames: Frame[] = [];
 
-  const scalarAt = (index: number): Resolved => {
+  const scalarAt = (index: number): Decoded => {
     const event = events[index] as Extract<Event, { type: typeof EVENT_ID.SCALAR }>;
     const text = getScalarValue(source, event);
     const tag = longTag(slice(source, event.tagStart, event.tagEnd));
-    if (tag !== "" || event.style !== SCALAR_STYLE.PLAIN) return scalarValue(text, tag, false);
-    let resolved = resolvedPlain.get(text);
-    if (resolved === undefined) {
-      resolved = scalarValue(text, "", true);
-      if (resolvedPlain.size < 4096) resolvedPlain.set(text, resolved);
+    if (tag !== "" || event.style !== SCALAR_STYLE.PLAIN) return { value: null, scalar: scalarValue(text, tag, false) };
+    let decoded = plainScalars.get(text);
+    if (decoded === undefined) {
+      decoded = { value: null, scalar: scalarValue(text, "", true) };
+      if (plainScalars.size < 4096) plainScalars.set(text, decoded);
     }
-    return resolved;
+    return decoded;
   };
 
   /**
@@ -542,7 +548,7 @@ function decode(structure: Structure, empty: JsonValue, strictErrors: string[] =
     check();
     switch (event.type) {
       case EVENT_ID.SCALAR: {
-        const decoded = { value: null, scalar: scalarAt(index) };
+        const decoded = scalarAt(index);
         if (event.anchorStart >= 0) anchored.set(index, decoded);
         return decoded;
       }
@@ -555,7 +561,7 @@ function decode(structure: Structure, empty: JsonValue, strictErrors: string[] =
         check();
         replay(named);
         // A merge key's own anchor is never decoded as a node; its value is the string "<<".
-        const decoded = anchored.get(named) ?? { value: null, scalar: scalarAt(named) };
+        const decoded = anchored.get(named) ?? scalarAt(named);
         return decoded.scalar === undefined ? { value: copyAt(decoded.value, depth), scalar: undefined } : decoded;
       }
       case EVENT_ID.SEQUENCE: {
@@ -597,8 +603,11 @@ function decode(structure: Structure, empty: JsonValue, strictErrors: string[] =
   };
 
   /** The value of a node for its parent: scalars become JSON here (so NaN fails as a value, not as a key). */
-  const jsonValueOf = (decoded: Decoded): JsonValue =>
-    decoded.scalar === undefined ? decoded.value : jsonScalar(decoded.scalar);
+  const jsonValueOf = (decoded: Decoded): JsonValue => {
+    if (decoded.scalar === undefined) return decoded.value;
+    decoded.json ??= jsonScalar(decoded.scalar);
+    return decoded.json;
+  };
 
   /** decoder.merge(): the value of a `<<` key, merged into `into` (a mapping decoded at `depth`). */
   const merge = (index: number, into: JsonObject, seen: Set<GoIdentity>, depth: number): void => {
