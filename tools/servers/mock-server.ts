@@ -74,6 +74,7 @@ import { asStored } from "../../src/engine/index.js";
 import { createStoreAnswers, type FinishedReply, finishAnswer, type StoreQuestion, type StoreReply } from "./store-answers.js";
 import { MAX_BODY_BYTES as MAX_MEMO_BODY_BYTES } from "./answer-memo.js";
 import { VerdictMemo } from "./verdict-memo.js";
+import { warmValidators } from "./warm-validators.js";
 import { toViolation, isError } from "./violations.js";
 
 export interface MockServerOptions {
@@ -231,6 +232,8 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   const validators = loadValidators();
   const { document, operations } = await loadSpec(options.specPath, options.profile);
   const routes = operations.map(toRoute);
+  // Every schema compiled now, before the port is announced, not during some user's first request.
+  warmValidators(operations, validators);
   const prism = createInstance(BASE_CONFIG, { logger: createLogger("mock", { level: "silent" }) });
   const owner: StoreOwner =
     options.storeOwner ??

@@ -30,6 +30,7 @@ import { installSuffixAwareMediaTypeMatch, loadValidators, type PrismValidator }
 import { SHOWN_VIOLATIONS, type Violation } from "./send-status.js";
 import { loadSpec, type PrismOperation, type Profile } from "./spec.js";
 import { isError, toViolation } from "./violations.js";
+import { warmValidators } from "./warm-validators.js";
 import type { IHttpResponse } from "@stoplight/prism-http";
 import { asStored } from "../../src/engine/index.js";
 
@@ -228,5 +229,7 @@ export async function loadStoreAnswers(options: { specPath: string; profile?: Pr
   installSuffixAwareMediaTypeMatch();
   const { output } = loadValidators();
   const { document, operations } = await loadSpec(options.specPath, options.profile);
+  // The answers' schemas compiled before the workers announce the port (tools/servers/warm-validators.ts).
+  warmValidators(operations, { output });
   return createStoreAnswers(operations, new PodStore([...examplePods(document), ...(options.pods ?? [])], asStored), output);
 }
