@@ -160,6 +160,7 @@ function unknownFields(value: unknown, node: ObjectNode, prefix: UnknownField, d
   const found: UnknownField[] = [];
   const stack: Step[] = [{ value, node, at: { start: prefix } }];
   const next: Step[] = [];
+  const keys: string[] = [];
   while (stack.length > 0) {
     const step = stack.pop() as Step;
     if ("report" in step) {
@@ -169,8 +170,15 @@ function unknownFields(value: unknown, node: ObjectNode, prefix: UnknownField, d
     if (!isObject(step.value) || step.node.kind === "opaque") continue;
     // A map of scalars (labels, annotations) has every key and nothing below: 100,000 keys need no sorting.
     if (step.node.kind === "map" && step.node.values === "scalar") continue;
-    for (const key of Object.keys(step.value).sort()) {
+    // Go's order (keys sorted) matters only among the members that are reported or walked: only those are
+    // sorted, in one array for the whole walk (sorting each of 30,000 env vars' keys was a third of it).
+    keys.length = 0;
+    for (const key in step.value) {
       if (directives && isDirective(key)) continue;
+      const shape = fieldShape(step.node, key);
+      if (shape === undefined || shape.kind === "object" || shape.kind === "map" || shape.kind === "list") keys.push(key);
+    }
+    for (const key of keys.sort()) {
       const member = step.value[key];
       const shape = fieldShape(step.node, key);
       if (shape === undefined) next.push({ report: { up: step.at, key } });
@@ -345,7 +353,8 @@ function directiveProblem(value: unknown): string | undefined {
       if (inList && directive === "merge") return "merging lists cannot yet be specified in the patch";
       return `unknown patch type: ${goValue(directive)} in map: ${goValue(current)}`;
     }
-    for (const [key, member] of Object.entries(current)) {
+    for (const key of Object.keys(current)) {
+      const member = current[key];
       if (key.startsWith("$setElementOrder/") && node.kind === "schema") {
         const field = key.slice("$setElementOrder/".length);
         if (fieldShape(node, field) === undefined)
@@ -355,7 +364,9 @@ function directiveProblem(value: unknown): string | undefined {
       const shape = node.kind === "opaque" ? undefined : fieldShape(node, key);
       if (shape === undefined) continue;
       if (shape.kind === "list" && Array.isArray(member)) {
-        for (const item of member) pending.push({ value: item, node: objectNode(shape), inList: true });
+        // One node for all the items, and only the items that are objects: 30,000 env vars made 30,000 nodes.
+        const itemNode = objectNode(shape);
+        for (const item of member) if (isObject(item)) pending.push({ value: item, node: itemNode, inList: true });
       } else if (shape.kind === "object" || shape.kind === "map") {
         pending.push({ value: member, node: objectNode(shape), inList: false });
       }
