@@ -48,8 +48,8 @@ const MOCK_HEAP_MIB = 1024;
 let mock: RunningMock;
 beforeAll(async () => {
   mock = await startMock({ maxHeapMiB: MOCK_HEAP_MIB });
-  // Warm up: Prism compiles each body schema on first use, and the schemas of the innocent GET and its answer
-  // (compiled during the first case otherwise, under load more than a second that counted as that case's delay).
+  // Warm up the code each patch type runs (V8 compiles it on first use) and the answer memo's innocent GET;
+  // the mock compiles Prism's validators itself before it listens (tools/servers/warm-validators.ts).
   await send(mock.url, innocentRequest());
   for (const contentType of [
     "application/merge-patch+json",
