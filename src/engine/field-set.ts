@@ -158,33 +158,53 @@ export function pathString(path: FieldPath): string {
 
 /**
  * A trie node. Nodes are shared between sets (a set is a value once built), so nothing may change a node
- * that a finished set holds; a leaf has no `children` map at all (sets of 100,000 labels are mostly leaves).
+ * that a finished set holds (but for making its pending fields children, which changes no set it is in);
+ * a leaf has no `children` map at all (sets of 100,000 labels are mostly leaves).
  */
 interface TrieNode {
   /** The path to this node is itself in the set. */
   member: boolean;
   children: Map<PathElement, TrieNode> | undefined;
+  /**
+   * Names of fields whose paths below this node are members, each a leaf, not made children yet
+   * (insertFieldLeaves): childrenOf makes them children when the node is first read, which for the 100,000
+   * annotations of an apply that validation refuses is never. Only on a node without `children`.
+   */
+  pendingFields: readonly string[] | undefined;
 }
 
-const emptyNode = (): TrieNode => ({ member: false, children: undefined });
+const emptyNode = (): TrieNode => ({ member: false, children: undefined, pendingFields: undefined });
 
 /**
  * The node of every path insertChildren adds as a leaf: one frozen node shared by all of them, not one
  * each. 100,000 young objects held by one map cost more to collect than to make; nothing changes it
  * (nodeAt gives a path that goes on below it a node of its own).
  */
-const MEMBER_LEAF: TrieNode = Object.freeze({ member: true, children: undefined });
+const MEMBER_LEAF: TrieNode = Object.freeze({ member: true, children: undefined, pendingFields: undefined });
 
 /** The fieldsV1 value of every leaf, shared and frozen for the same reason (a stored Pod is frozen anyway). */
 const EMPTY_FIELDS: JsonObject = Object.freeze({}) as JsonObject;
 const NO_CHILDREN: ReadonlyMap<PathElement, TrieNode> = new Map();
 
 function childrenOf(node: TrieNode): ReadonlyMap<PathElement, TrieNode> {
+  if (node.pendingFields !== undefined) {
+    const children = new Map<PathElement, TrieNode>();
+    for (const name of node.pendingFields) children.set(fieldElement(name), MEMBER_LEAF);
+    node.children = children;
+    node.pendingFields = undefined;
+  }
   return node.children ?? NO_CHILDREN;
 }
 
+/** The node's children, to add to (only while its set is being built). */
+function ownChildren(node: TrieNode): Map<PathElement, TrieNode> {
+  childrenOf(node);
+  node.children ??= new Map();
+  return node.children;
+}
+
 function isEmptyNode(node: TrieNode): boolean {
-  return !node.member && (node.children === undefined || node.children.size === 0);
+  return !node.member && (node.pendingFields?.length ?? 0) === 0 && (node.children === undefined || node.children.size === 0);
 }
 
 /** a ∪ b, a − b or a ∩ b, node by node (`undefined` for an empty result); unchanged subtrees are shared. */
@@ -214,7 +234,7 @@ function combine(
     for (const element of aChildren.keys()) visit(element);
     if (operation === "union") for (const element of bChildren.keys()) if (!aChildren.has(element)) visit(element);
   }
-  const out: TrieNode = { member, children: children.size > 0 ? children : undefined };
+  const out: TrieNode = { member, children: children.size > 0 ? children : undefined, pendingFields: undefined };
   return isEmptyNode(out) ? undefined : out;
 }
 
@@ -237,11 +257,11 @@ export class FieldSet {
   private nodeAt(path: FieldPath): TrieNode {
     let node = this.root;
     for (const element of path) {
-      if (node.children === undefined) node.children = new Map();
-      let child = node.children.get(element);
+      const children = ownChildren(node);
+      let child = children.get(element);
       if (child === undefined || child === MEMBER_LEAF) {
-        child = { member: child === MEMBER_LEAF, children: undefined };
-        node.children.set(element, child);
+        child = { member: child === MEMBER_LEAF, children: undefined, pendingFields: undefined };
+        children.set(element, child);
       }
       node = child;
     }
@@ -254,19 +274,29 @@ export class FieldSet {
    */
   insertChildren(path: FieldPath, elements: readonly PathElement[]): void {
     if (elements.length === 0) return;
-    const node = this.nodeAt(path);
+    const children = ownChildren(this.nodeAt(path));
     for (const element of elements) {
-      if (node.children === undefined) node.children = new Map();
-      const child = node.children.get(element);
-      if (child === undefined) node.children.set(element, MEMBER_LEAF);
+      const child = children.get(element);
+      if (child === undefined) children.set(element, MEMBER_LEAF);
       else if (child !== MEMBER_LEAF) child.member = true;
     }
+  }
+
+  /**
+   * insertChildren of the fields `names` (the entries of a map of leaves; the array becomes the set's):
+   * their path elements and nodes are made only when the set is read there.
+   */
+  insertFieldLeaves(path: FieldPath, names: readonly string[]): void {
+    if (names.length === 0) return;
+    const node = this.nodeAt(path);
+    if (node.children === undefined && node.pendingFields === undefined) node.pendingFields = names;
+    else this.insertChildren(path, names.map(fieldElement));
   }
 
   has(path: FieldPath): boolean {
     let node: TrieNode | undefined = this.root;
     for (const element of path) {
-      node = node.children?.get(element);
+      node = childrenOf(node).get(element);
       if (node === undefined) return false;
     }
     return node.member;
@@ -300,15 +330,19 @@ export class FieldSet {
 
   /** The paths below `element`, without it (Set.WithPrefix); shares the trie, so only for reading. */
   withPrefix(element: PathElement): FieldSet {
-    return new FieldSet(this.root.children?.get(element) ?? emptyNode());
+    return new FieldSet(childrenOf(this.root).get(element) ?? emptyNode());
   }
 
   /** The set without the paths that start with `element` (shares the rest). */
   withoutPrefix(element: PathElement): FieldSet {
-    if (this.root.children?.has(element) !== true) return this;
-    const children = new Map(this.root.children);
+    if (!childrenOf(this.root).has(element)) return this;
+    const children = new Map(childrenOf(this.root));
     children.delete(element);
-    return new FieldSet({ member: this.root.member, children: children.size > 0 ? children : undefined });
+    return new FieldSet({
+      member: this.root.member,
+      children: children.size > 0 ? children : undefined,
+      pendingFields: undefined,
+    });
   }
 
   /**
@@ -323,7 +357,7 @@ export class FieldSet {
       for (const element of elements) if (children.get(element)?.member === true) out.push([...prefix, element]);
       for (const element of elements) {
         const child = children.get(element) as TrieNode;
-        if (childrenOf(child).size > 0) walk({ member: false, children: child.children }, [...prefix, element]);
+        if (childrenOf(child).size > 0) walk(child, [...prefix, element]);
       }
     };
     if (this.root.member) out.push([]);
@@ -333,13 +367,19 @@ export class FieldSet {
 
   /** The `fieldsV1` object of a managedFields entry, keys sorted as the apiserver writes them. */
   toFieldsV1(): JsonObject {
+    const hasChildren = (node: TrieNode): boolean => (node.pendingFields?.length ?? 0) > 0 || (node.children?.size ?? 0) > 0;
     const build = (node: TrieNode, includeSelf: boolean): JsonObject => {
       const out: JsonObject = {};
+      if (includeSelf && node.member && hasChildren(node)) out["."] = EMPTY_FIELDS;
+      if (node.pendingFields !== undefined) {
+        // Leaves only: written out from their names, not made children first (300,000 labels).
+        for (const element of sortElements(node.pendingFields.map(fieldElement))) out[element] = EMPTY_FIELDS;
+        return out;
+      }
       const children = childrenOf(node);
-      if (includeSelf && node.member && children.size > 0) out["."] = EMPTY_FIELDS;
       for (const element of sortElements(children.keys())) {
         const child = children.get(element) as TrieNode;
-        out[element] = childrenOf(child).size > 0 ? build(child, true) : EMPTY_FIELDS;
+        out[element] = hasChildren(child) ? build(child, true) : EMPTY_FIELDS;
       }
       return out;
     };

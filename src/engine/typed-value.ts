@@ -151,7 +151,7 @@ export function toFieldSet(value: JsonValue, type: TypeRef): FieldSet {
     if (!isJsonObject(node) || keys === undefined) return;
     if (nodeType.kind === "map" && memberType(nodeType, "")?.kind === "leaf") {
       // Every entry of a map of leaves is a path of its own, inserted together (100,000 annotations).
-      set.insertChildren(path, keys.map(fieldElement));
+      set.insertFieldLeaves(path, keys);
       return;
     }
     const childType = childTypeOf(nodeType);
@@ -335,17 +335,17 @@ export function compare(before: JsonValue, after: JsonValue, type: TypeRef): Com
       const childType = childTypeOf(nodeType);
       if (nodeType.kind === "map" && memberType(nodeType, "")?.kind === "leaf") {
         // The entries of a map of leaves (100,000 annotations) are compared here, each set's paths inserted together.
-        const changed: Record<keyof Comparison, PathElement[]> = { added: [], removed: [], modified: [] };
+        const changed: Record<keyof Comparison, string[]> = { added: [], removed: [], modified: [] };
         for (const key of leftKeys) {
           const change = leafChange(member(left, key), member(right, key));
-          if (change !== undefined) changed[change].push(fieldElement(key));
+          if (change !== undefined) changed[change].push(key);
         }
         for (const key of rightKeys) {
-          if (!Object.hasOwn(left, key)) changed.added.push(fieldElement(key));
+          if (!Object.hasOwn(left, key)) changed.added.push(key);
         }
-        result.added.insertChildren(path, changed.added);
-        result.removed.insertChildren(path, changed.removed);
-        result.modified.insertChildren(path, changed.modified);
+        result.added.insertFieldLeaves(path, changed.added);
+        result.removed.insertFieldLeaves(path, changed.removed);
+        result.modified.insertFieldLeaves(path, changed.modified);
       } else {
         // A leaf child (each of 100,000 annotations) is compared here, without a walk of its own.
         const visit = (key: string, l: JsonValue | undefined, r: JsonValue | undefined): void => {
