@@ -176,7 +176,7 @@ interface TrieNode {
 const emptyNode = (): TrieNode => ({ member: false, children: undefined, pendingFields: undefined });
 
 /**
- * The node of every path insertChildren adds as a leaf: one frozen node shared by all of them, not one
+ * The node of every path inserted as a leaf (insert, insertChildren): one frozen node shared by all of them, not one
  * each. 100,000 young objects held by one map cost more to collect than to make; nothing changes it
  * (nodeAt gives a path that goes on below it a node of its own).
  */
@@ -250,13 +250,23 @@ export class FieldSet {
 
   /** Adds a path (only while the set is being built: sets are otherwise treated as values). */
   insert(path: FieldPath): void {
-    this.nodeAt(path).member = true;
+    const last = path[path.length - 1];
+    if (last === undefined) {
+      this.root.member = true;
+      return;
+    }
+    // A new path ends in the shared leaf until a longer one goes on below it (the fields of 30,000 list elements).
+    const children = ownChildren(this.nodeAt(path, path.length - 1));
+    const node = children.get(last);
+    if (node === undefined) children.set(last, MEMBER_LEAF);
+    else if (node !== MEMBER_LEAF) node.member = true;
   }
 
-  /** The node of `path`, made with its missing ancestors (only while the set is being built). */
-  private nodeAt(path: FieldPath): TrieNode {
+  /** The node of `path`'s first `length` elements, made with its missing ancestors (only while the set is being built). */
+  private nodeAt(path: FieldPath, length = path.length): TrieNode {
     let node = this.root;
-    for (const element of path) {
+    for (let depth = 0; depth < length; depth++) {
+      const element = path[depth] as PathElement;
       const children = ownChildren(node);
       let child = children.get(element);
       if (child === undefined || child === MEMBER_LEAF) {
