@@ -51,11 +51,14 @@ export function indexPath(parent: string, index: number): string {
   return `${parent}[${index}]`;
 }
 
-/** The rebuild of one level of a document: scalars, then arrays and objects from their children's results. */
+/**
+ * The rebuild of one level of a document: scalars, then arrays and objects from their children's results
+ * (an object's as two lists, its keys and their results at the same positions: no pair is made per member).
+ */
 export interface JsonFold<R> {
   leaf(value: JsonValue | undefined, depth: number): R;
   array(children: R[], depth: number): R;
-  object(entries: [key: string, result: R][], depth: number): R;
+  object(keys: string[], results: R[], depth: number): R;
 }
 
 /**
@@ -91,13 +94,7 @@ export function foldJson<R>(root: JsonValue | undefined, fold: JsonFold<R>): R {
       continue;
     }
     stack.pop();
-    const result =
-      keys === undefined
-        ? fold.array(frame.results, frame.depth)
-        : fold.object(
-            keys.map((key, index) => [key, frame.results[index] as R]),
-            frame.depth,
-          );
+    const result = keys === undefined ? fold.array(frame.results, frame.depth) : fold.object(keys, frame.results, frame.depth);
     const parent = stack[stack.length - 1];
     if (parent === undefined) return result;
     parent.results.push(result);
@@ -239,8 +236,12 @@ export function jsonText(value: JsonValue, options: { indent?: number; sortKeys?
         "[",
         "]",
       ),
-    object: (entries, depth) => {
-      const kept = entries.filter((entry): entry is [string, string] => entry[1] !== undefined);
+    object: (keys, results, depth) => {
+      const kept: [string, string][] = [];
+      keys.forEach((key, index) => {
+        const text = results[index];
+        if (text !== undefined) kept.push([key, text]);
+      });
       if (options.sortKeys === true) kept.sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
       return lines(
         kept.map(([key, text]) => `${JSON.stringify(key)}${separator}${text}`),

@@ -33,6 +33,7 @@ import {
   member,
   type JsonObject,
   type JsonValue,
+  setMember,
   utf8Length,
 } from "./json.js";
 
@@ -78,9 +79,16 @@ function normalized(value: JsonValue | undefined): JsonValue | undefined {
   return foldJson<JsonValue | undefined>(value, {
     leaf: (scalar) => scalar ?? undefined,
     array: (children) => (children.length === 0 ? undefined : children.map((child) => child ?? null)),
-    object: (entries) => {
-      const kept = entries.filter((entry): entry is [string, JsonValue] => entry[1] !== undefined);
-      return kept.length === 0 ? undefined : Object.fromEntries(kept);
+    object: (keys, results) => {
+      const out: JsonObject = {};
+      let kept = 0;
+      keys.forEach((key, index) => {
+        const result = results[index];
+        if (result === undefined) return;
+        setMember(out, key, result);
+        kept += 1;
+      });
+      return kept === 0 ? undefined : out;
     },
   });
 }
