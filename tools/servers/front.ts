@@ -308,9 +308,13 @@ export function violationStatus(
         ),
       );
     }
-    if (decoding.length > 0) {
+    const [firstDecoding] = decoding;
+    if (firstDecoding !== undefined) {
+      // The decoder names the first value of the wrong type only: Go's encoding/json "returns an
+      // UnmarshalTypeError describing the earliest such error", and apimachinery's unstructured
+      // converter (strategic merge) stops at it.
       const dump = essence === "application/strategic-merge-patch+json" ? goValue(body) : JSON.stringify(body);
-      return patchInvalidStatus(dump, decoding.map((diagnostic) => decodingDetail(diagnostic, body)).join(", "));
+      return patchInvalidStatus(dump, decodingDetail(firstDecoding, body));
     }
   }
   const gvk = operation.extensions?.["x-kubernetes-group-version-kind"] as { group?: string; kind?: string } | undefined;

@@ -65,7 +65,7 @@ import { HOST, listen, type ListeningServer, SERVER_LIMITS, type ServerLimits, s
 import { kubectlOpenApi } from "./kubectl-openapi.js";
 import { CONTROL_PATH, type PodAnswer } from "./pod-api.js";
 import { examplePods, PodStore } from "./pod-store.js";
-import { installSuffixAwareMediaTypeMatch, loadSecurityValidator, loadValidators } from "./prism-internals.js";
+import { installPrismAdjustments, loadSecurityValidator, loadValidators } from "./prism-internals.js";
 import { readBody, type BodyRead } from "./request-body.js";
 import { sendStatus, setViolationsHeader } from "./send-status.js";
 import { loadSpec, type PrismOperation, type Profile } from "./spec.js";
@@ -227,7 +227,7 @@ async function acceptBody(
 }
 
 export async function startMockServer(options: MockServerOptions): Promise<MockServer> {
-  installSuffixAwareMediaTypeMatch();
+  installPrismAdjustments();
   const validateSecurity = loadSecurityValidator();
   const validators = loadValidators();
   const { document, operations } = await loadSpec(options.specPath, options.profile);

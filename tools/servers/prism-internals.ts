@@ -7,6 +7,13 @@
  *   reads the body (the apiserver authenticates first), with exactly Prism's rules.
  * - loadValidators(): Prism's request and response validators (the ones its pipeline runs), so the
  *   stateful mock validates every request, and every answer it computes itself, against the contract.
+ * - installBoundedErrorConversion(): replaces prism-http's exported `convertAjvErrors` with one that turns
+ *   at most MAX_LISTED_ERRORS of ajv's errors into diagnostics and counts the rest in one more diagnostic.
+ *   Prism runs ajv with `allErrors`, and a 3 MiB body can break the contract in 1.5 million places: ajv
+ *   finds them in a third of a second, but converting each into a diagnostic (and each diagnostic into a
+ *   Kubernetes cause) took ten seconds and a gigabyte. No answer shows more than the first few thousand
+ *   (tools/servers/send-status.ts cuts a Status to 256 KiB), so the rest are counted, not converted.
+ *   It can go when Prism lets a caller bound the errors it converts.
  *
  * Inputs: the installed Prism package. Outputs: the patched module / the validator function.
  * Both throw a PrismInternalsError when the module cannot be loaded or the export is missing or no
@@ -21,6 +28,16 @@ import { mediaTypeMatches } from "./media-type.js";
 
 export const MEDIA_TYPE_MATCH_MODULE = "@stoplight/prism-http/dist/validator/utils/wildcardMediaTypeMatch.js";
 export const MEDIA_TYPE_MATCH_EXPORT = "wildcardMediaTypeMatch";
+export const ERROR_CONVERSION_MODULE = "@stoplight/prism-http/dist/validator/validators/utils.js";
+export const ERROR_CONVERSION_EXPORT = "convertAjvErrors";
+/**
+ * The most ajv errors of one validated part (the body, the query, the headers) that become diagnostics:
+ * enough that the causes they make never fit in a Status the mock sends (each cause's JSON is over 60
+ * bytes, so at most about 4,400 fit in 256 KiB), so the cut changes no answer's body.
+ */
+export const MAX_LISTED_ERRORS = 10_000;
+/** The `code` of the diagnostic that counts the errors past MAX_LISTED_ERRORS. */
+export const UNLISTED_ERRORS_CODE = "unlistedErrors";
 const SECURITY_MODULE = "@stoplight/prism-http/dist/validator/index.js";
 const SECURITY_EXPORT = "validateSecurity";
 
@@ -71,6 +88,47 @@ export function installSuffixAwareMediaTypeMatch(moduleId: string = MEDIA_TYPE_M
   if (holder[MEDIA_TYPE_MATCH_EXPORT] !== mediaTypeMatches) {
     throw new PrismInternalsError(`Prism's ${MEDIA_TYPE_MATCH_EXPORT} in ${moduleId} could not be replaced`);
   }
+}
+
+type ConvertAjvErrors = (errors: unknown[], severity: number, context: string, prefix?: string) => IPrismDiagnostic[];
+
+/** The bounded conversion once installed: installing again must not wrap it a second time. */
+let boundedConversion: ConvertAjvErrors | undefined;
+
+/**
+ * Installs the bounded conversion into Prism (see the header). Prism's `validateAgainstSchema` looks
+ * the export up on every call (`(0, exports.convertAjvErrors)(...)`), so replacing the property takes
+ * effect everywhere. `moduleId` exists so tests can prove the loud failure.
+ */
+export function installBoundedErrorConversion(moduleId: string = ERROR_CONVERSION_MODULE): void {
+  const holder = loadFunctionHolder(moduleId, ERROR_CONVERSION_EXPORT);
+  if (boundedConversion !== undefined && holder[ERROR_CONVERSION_EXPORT] === boundedConversion) return;
+  const convert = holder[ERROR_CONVERSION_EXPORT] as ConvertAjvErrors;
+  const bounded: ConvertAjvErrors = (errors, severity, context, prefix) => {
+    if (errors.length <= MAX_LISTED_ERRORS) return convert(errors, severity, context, prefix);
+    const unlisted = errors.length - MAX_LISTED_ERRORS;
+    const where = prefix === undefined ? "" : ` in the ${prefix}`;
+    return [
+      ...convert(errors.slice(0, MAX_LISTED_ERRORS), severity, context, prefix),
+      {
+        path: prefix === undefined ? [] : [prefix],
+        code: UNLISTED_ERRORS_CODE,
+        severity,
+        message: `${unlisted} more errors${where} not listed (only the first ${MAX_LISTED_ERRORS} are)`,
+      } as IPrismDiagnostic,
+    ];
+  };
+  holder[ERROR_CONVERSION_EXPORT] = bounded;
+  if (holder[ERROR_CONVERSION_EXPORT] !== bounded) {
+    throw new PrismInternalsError(`Prism's ${ERROR_CONVERSION_EXPORT} in ${moduleId} could not be replaced`);
+  }
+  boundedConversion = bounded;
+}
+
+/** Every adjustment of Prism the mock and the proxy run with: the media-type match and the bounded error conversion. */
+export function installPrismAdjustments(): void {
+  installSuffixAwareMediaTypeMatch();
+  installBoundedErrorConversion();
 }
 
 /** Returns Prism's security validator (the one its own pipeline runs when `checkSecurity` is on). */

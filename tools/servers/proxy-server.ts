@@ -51,7 +51,7 @@ import {
 } from "./front.js";
 import { HOST, listen, type ListeningServer, SERVER_LIMITS, type ServerLimits, serverOptions } from "./listen.js";
 import { mediaTypeEssence } from "./media-type.js";
-import { installSuffixAwareMediaTypeMatch } from "./prism-internals.js";
+import { installPrismAdjustments } from "./prism-internals.js";
 import { readBody, type BodyRead } from "./request-body.js";
 import { loadOperations, type PrismOperation, type Profile } from "./spec.js";
 import { sendStatus, setViolationsHeader, type Violation } from "./send-status.js";
@@ -213,7 +213,7 @@ function isUndeclaredStatus(diagnostic: IPrismDiagnostic): boolean {
 }
 
 export async function startProxyServer(options: ProxyServerOptions): Promise<ProxyServer> {
-  installSuffixAwareMediaTypeMatch();
+  installPrismAdjustments();
   const operations = await loadOperations(options.specPath, options.profile);
   const routes = operations.map(toRoute);
   const upstream = createUpstream(options.upstream, options.upstreamTls);

@@ -26,7 +26,7 @@ import { AnswerMemo } from "./answer-memo.js";
 import { violationStatus, warningHeaders } from "./front.js";
 import { controlRequest, type PodAnswer, patchPod, readPod } from "./pod-api.js";
 import { examplePods, PodStore, StoreLimitError } from "./pod-store.js";
-import { installSuffixAwareMediaTypeMatch, loadValidators, type PrismValidator } from "./prism-internals.js";
+import { installPrismAdjustments, loadValidators, type PrismValidator } from "./prism-internals.js";
 import { SHOWN_VIOLATIONS, type Violation } from "./send-status.js";
 import { loadSpec, type PrismOperation, type Profile } from "./spec.js";
 import { isError, toViolation } from "./violations.js";
@@ -226,7 +226,7 @@ export function createStoreAnswers(
  * store seeded with the Pods of the contract's examples plus `pods` (the primary of `--workers`).
  */
 export async function loadStoreAnswers(options: { specPath: string; profile?: Profile; pods?: Pod[] }): Promise<StoreAnswers> {
-  installSuffixAwareMediaTypeMatch();
+  installPrismAdjustments();
   const { output } = loadValidators();
   const { document, operations } = await loadSpec(options.specPath, options.profile);
   // The answers' schemas compiled before the workers announce the port (tools/servers/warm-validators.ts).
