@@ -299,15 +299,22 @@ export function compare(before: JsonValue, after: JsonValue, type: TypeRef): Com
       const leftValues = new Map<PathElement, JsonValue[]>();
       const rightValues = new Map<PathElement, JsonValue[]>();
       const order: PathElement[] = [];
+      // Appended in place: a list of 1.5 million elements with one key (numbers where maps belong) would
+      // copy a growing array per element.
+      const add = (values: Map<PathElement, JsonValue[]>, element: PathElement, item: JsonValue): void => {
+        const known = values.get(element);
+        if (known === undefined) values.set(element, [item]);
+        else known.push(item);
+      };
       for (const item of left) {
         const element = listElement(nodeType, item);
         if (!leftValues.has(element)) order.push(element);
-        leftValues.set(element, [...(leftValues.get(element) ?? []), item]);
+        add(leftValues, element, item);
       }
       for (const item of right) {
         const element = listElement(nodeType, item);
         if (!rightValues.has(element) && !leftValues.has(element)) order.push(element);
-        rightValues.set(element, [...(rightValues.get(element) ?? []), item]);
+        add(rightValues, element, item);
       }
       for (const element of order) {
         const l = leftValues.get(element) ?? [];
