@@ -400,11 +400,23 @@ function typedPatchObject(body: Record<string, unknown>): string {
   return `(${part("namespace")}/${part("name")}; ${groupVersionKind(body)})`;
 }
 
-/** The structured-merge-diff path of the member at `segments` of an apply body: `.spec.containers[name="web"].image`. */
-export function typedPathOf(body: unknown, segments: string[]): string {
+/** Where a member of an apply body sits for structured-merge-diff (typedPlaceOf). */
+export interface TypedPlace {
+  /** Its path: `.spec.containers[name="web"].image`. */
+  path: string;
+  /** The paths of the associative lists (x-kubernetes-list-type: map) it is inside of, outermost first. */
+  lists: string[];
+  /** When it is itself an element of an associative list and not a map: that list's path and its index. */
+  nonMapElementOf?: { list: string; index: number };
+}
+
+/** The structured-merge-diff place of the member at `segments` of an apply body. */
+export function typedPlaceOf(body: unknown, segments: string[]): TypedPlace {
   let node: ObjectNode = podNode;
   let value = body;
   let path = "";
+  const lists: string[] = [];
+  let nonMapElementOf: TypedPlace["nonMapElementOf"];
   for (let index = 0; index < segments.length; index += 1) {
     const key = segments[index] as string;
     const shape = fieldShape(node, key);
@@ -413,13 +425,17 @@ export function typedPathOf(body: unknown, segments: string[]): string {
     if (shape?.kind === "list" && index + 1 < segments.length) {
       const position = Number(segments[index + 1]);
       const item = Array.isArray(value) ? value[position] : undefined;
+      if (shape.listType === "map") {
+        lists.push(path);
+        if (index + 2 === segments.length && !isObject(item)) nonMapElementOf = { list: path, index: position };
+      }
       path += typedListElement(shape, item, position);
       value = item;
       index += 1;
     }
     if (shape !== undefined) node = objectNode(shape);
   }
-  return path;
+  return { path, lists, ...(nonMapElementOf === undefined ? {} : { nonMapElementOf }) };
 }
 
 /** The 500 server-side apply answers for a body the Pod's schema does not describe. */

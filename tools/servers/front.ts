@@ -20,7 +20,7 @@ import {
   fieldValidationOf,
   patchInvalidStatus,
   typedPatchStatus,
-  typedPathOf,
+  typedPlaceOf,
   undecodableStatus,
 } from "./apiserver-decoding.js";
 import { acceptForPrism, checkPatchContentType, normalizedAuthorization, notFoundStatus } from "./apiserver-rules.js";
@@ -274,6 +274,30 @@ function typeMismatch(diagnostic: IPrismDiagnostic, body: unknown): string {
 }
 
 /**
+ * Server-side apply's complaints about the values of the wrong type Prism found, as structured-merge-diff
+ * v6.4.2 words them (typed/validate.go): `<path>: expected …, got …` each, except in an associative list
+ * (x-kubernetes-list-type: map), which is read only up to its first element that is not a map: that
+ * element ends the list with one complaint, `element <i>: associative list with keys may not have non-map
+ * elements`, and nothing after it in the list is looked at (validatingObjectWalker.visitListItems).
+ * Prism lists a list's elements in order, so the first such diagnostic is the first such element.
+ */
+function typedPatchProblems(decoding: IPrismDiagnostic[], body: unknown): string[] {
+  const problems: string[] = [];
+  const endedLists = new Set<string>();
+  for (const diagnostic of decoding) {
+    const place = typedPlaceOf(body, (diagnostic.path ?? []).slice(1).map(String));
+    if (place.lists.some((list) => endedLists.has(list))) continue;
+    const element = place.nonMapElementOf;
+    if (element === undefined) problems.push(`${place.path}: ${typeMismatch(diagnostic, body)}`);
+    else {
+      endedLists.add(element.list);
+      problems.push(`${element.list}: element ${element.index}: associative list with keys may not have non-map elements`);
+    }
+  }
+  return problems;
+}
+
+/**
  * The Status for Prism's violations of a request, shaped as the apiserver answers the same mistake:
  * query violations are about the patch options (422 PatchOptions, one cause each); in a JSON Patch,
  * any violation is an operation that cannot be applied (422, generic); a value of the wrong type in a
@@ -300,14 +324,7 @@ export function violationStatus(
       return failureStatus(422, "the server rejected our request due to an error in our request", {});
     const keywords = isApply(essence) ? TYPED_PATCH_KEYWORDS : DECODING_KEYWORDS;
     const decoding = inBody.filter((diagnostic) => keywords.has(String(diagnostic.code)));
-    if (decoding.length > 0 && isApply(essence)) {
-      return typedPatchStatus(
-        body,
-        decoding.map(
-          (diagnostic) => `${typedPathOf(body, (diagnostic.path ?? []).slice(1).map(String))}: ${typeMismatch(diagnostic, body)}`,
-        ),
-      );
-    }
+    if (decoding.length > 0 && isApply(essence)) return typedPatchStatus(body, typedPatchProblems(decoding, body));
     const [firstDecoding] = decoding;
     if (firstDecoding !== undefined) {
       // The decoder names the first value of the wrong type only: Go's encoding/json "returns an
