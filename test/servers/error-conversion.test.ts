@@ -6,10 +6,8 @@
  * twice wraps once; a moved Prism internal fails loudly.
  */
 import { createRequire } from "node:module";
-import { join } from "node:path";
 import type { IHttpRequest } from "@stoplight/prism-http";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { generatedDir } from "../../tools/pipeline/common.js";
 import {
   ERROR_CONVERSION_EXPORT,
   ERROR_CONVERSION_MODULE,
@@ -20,7 +18,8 @@ import {
   PrismInternalsError,
   UNLISTED_ERRORS_CODE,
 } from "../../tools/servers/prism-internals.js";
-import { loadSpec, type PrismOperation } from "../../tools/servers/spec.js";
+import type { PrismOperation } from "../../tools/servers/spec.js";
+import { loadPatchOperation } from "../support/patch-operation.js";
 
 const requireFromTest = createRequire(import.meta.url);
 const utils = requireFromTest(ERROR_CONVERSION_MODULE) as Record<string, unknown>;
@@ -48,10 +47,7 @@ describe("installBoundedErrorConversion", () => {
   beforeAll(async () => {
     installSuffixAwareMediaTypeMatch();
     validateInput = loadValidators().input;
-    const { operations } = await loadSpec(join(generatedDir, "openapi.json"));
-    const found = operations.find((operation) => operation.method === "patch");
-    if (found === undefined) throw new Error("the bundle has no PATCH operation");
-    patch = found;
+    patch = await loadPatchOperation();
   });
   afterEach(() => {
     utils[ERROR_CONVERSION_EXPORT] = prismOriginal;

@@ -8,10 +8,9 @@
 import type { IHttpRequest } from "@stoplight/prism-http";
 import { beforeAll, describe, expect, it } from "vitest";
 import { installSuffixAwareMediaTypeMatch, loadValidators } from "../../tools/servers/prism-internals.js";
-import { loadSpec, type PrismOperation } from "../../tools/servers/spec.js";
+import type { PrismOperation } from "../../tools/servers/spec.js";
+import { loadPatchOperation } from "../support/patch-operation.js";
 import { VerdictMemo } from "../../tools/servers/verdict-memo.js";
-import { join } from "node:path";
-import { generatedDir } from "../../tools/pipeline/common.js";
 
 const JSON_PATCH = "application/json-patch+json";
 
@@ -50,10 +49,7 @@ describe("VerdictMemo", () => {
   beforeAll(async () => {
     installSuffixAwareMediaTypeMatch();
     validateInput = loadValidators().input;
-    const { operations } = await loadSpec(join(generatedDir, "openapi.json"));
-    const found = operations.find((operation) => operation.method === "patch");
-    if (found === undefined) throw new Error("the bundle has no PATCH operation");
-    patch = found;
+    patch = await loadPatchOperation();
   });
 
   it("gives a repeated request Prism's own verdict, valid or not, validating it once", () => {
