@@ -1,0 +1,80 @@
+/**
+ * writePod's `skipValidation` (the mock's, for a request the contract refuses anyway): the write stops
+ * before validation, keeps the refusals that come before it, and leaves out the managedFields bookkeeping
+ * no refusal comes from. What writePod answers otherwise is asked of the real apiserver by
+ * test/differential/engine.test.ts and apply.test.ts.
+ */
+import { describe, expect, it } from "vitest";
+import { asStored, type ManagedFieldsEntry, PatchError, writePod } from "../../src/engine/index.js";
+import type { Pod } from "../../src/operation/patch-pod.js";
+
+const TIME = "2026-12-05T10:00:00Z";
+const options = { namespace: "default", name: "web", time: TIME };
+const STRATEGIC = "application/strategic-merge-patch+json";
+const APPLY = "application/apply-patch+yaml";
+
+/** A stored Pod with managedFields: a first apply by "alice" on a Pod that had none. */
+function podWithManagers(): Pod {
+  const stored = asStored({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "web", namespace: "default", uid: "u-1", resourceVersion: "7" },
+    spec: { containers: [{ name: "web", image: "nginx:1.27" }] },
+  } as Pod);
+  const config = { apiVersion: "v1", kind: "Pod", metadata: { name: "web", labels: { tier: "front" } } };
+  return writePod(stored, config, APPLY, { ...options, fieldManager: "alice" }).pod;
+}
+
+/** A patch the update rules refuse (a port added to a container), with a label they allow. */
+const refusedPatch = {
+  metadata: { labels: { team: "a" } },
+  spec: { containers: [{ name: "web", ports: [{ containerPort: 80 }] }] },
+};
+
+function statusCode(write: () => unknown): number | undefined {
+  try {
+    write();
+  } catch (error) {
+    if (error instanceof PatchError) return error.status.code;
+    throw error;
+  }
+  return undefined;
+}
+
+const managedFieldsOf = (pod: Pod): ManagedFieldsEntry[] =>
+  (pod.metadata?.managedFields ?? []) as unknown as ManagedFieldsEntry[];
+
+describe("writePod with skipValidation", () => {
+  const live = podWithManagers();
+
+  it("returns the patched Pod where validation refuses it, the update's managedFields not tracked", () => {
+    expect(statusCode(() => writePod(live, refusedPatch, STRATEGIC, { ...options, fieldManager: "bob" }))).toBe(422);
+    const { pod } = writePod(live, refusedPatch, STRATEGIC, { ...options, fieldManager: "bob", skipValidation: true });
+    expect(pod.metadata?.labels).toEqual({ tier: "front", team: "a" });
+    expect(pod.spec?.containers[0]?.ports).toEqual([{ containerPort: 80, protocol: "TCP" }]);
+    expect(managedFieldsOf(pod)).toEqual(managedFieldsOf(live));
+  });
+
+  it("still refuses what comes before validation: a stale resourceVersion is a 409", () => {
+    const stale = { metadata: { resourceVersion: "6" } };
+    expect(statusCode(() => writePod(live, stale, STRATEGIC, { ...options, fieldManager: "bob", skipValidation: true }))).toBe(
+      409,
+    );
+  });
+
+  it("still finds an apply's conflicts, and leaves its entries' fieldsV1 unwritten", () => {
+    const config = { apiVersion: "v1", kind: "Pod", metadata: { name: "web", labels: { tier: "back" } } };
+    expect(statusCode(() => writePod(live, config, APPLY, { ...options, fieldManager: "carol", skipValidation: true }))).toBe(
+      409,
+    );
+    const { pod } = writePod(live, config, APPLY, { ...options, fieldManager: "alice", skipValidation: true });
+    expect(pod.metadata?.labels).toEqual({ tier: "back" });
+    const entries = managedFieldsOf(pod);
+    expect(entries.map((entry) => entry.manager)).toEqual(managedFieldsOf(live).map((entry) => entry.manager));
+    for (const entry of entries) expect(entry.fieldsV1).toEqual({});
+    const validated = writePod(live, config, APPLY, { ...options, fieldManager: "alice" }).pod;
+    expect(managedFieldsOf(validated).find((entry) => entry.manager === "alice")?.fieldsV1).toEqual({
+      "f:metadata": { "f:labels": { "f:tier": {} } },
+    });
+  });
+});
