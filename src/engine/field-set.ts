@@ -207,6 +207,24 @@ function isEmptyNode(node: TrieNode): boolean {
   return !node.member && (node.pendingFields?.length ?? 0) === 0 && (node.children === undefined || node.children.size === 0);
 }
 
+/** How many children a node has, its pending fields counted without making them children. */
+function childCount(node: TrieNode): number {
+  return node.pendingFields?.length ?? node.children?.size ?? 0;
+}
+
+/**
+ * The child lookup of a node asked `lookups` times: a few are answered from its pending fields as they
+ * are (a manager's one label against 300,000 new ones), more from its children, made once.
+ */
+function finder(node: TrieNode, lookups: number): (element: PathElement) => TrieNode | undefined {
+  const names = node.pendingFields;
+  if (names !== undefined && lookups <= 16) {
+    return (element) => (element.startsWith("f:") && names.includes(element.slice(2)) ? MEMBER_LEAF : undefined);
+  }
+  const children = childrenOf(node);
+  return (element) => children.get(element);
+}
+
 /** a ∪ b, a − b or a ∩ b, node by node (`undefined` for an empty result); unchanged subtrees are shared. */
 function combine(
   a: TrieNode | undefined,
@@ -217,22 +235,25 @@ function combine(
   if (b === undefined) return operation === "intersection" || isEmptyNode(a) ? undefined : a;
   const member =
     operation === "union" ? a.member || b.member : operation === "difference" ? a.member && !b.member : a.member && b.member;
-  const aChildren = childrenOf(a);
-  const bChildren = childrenOf(b);
+  const aCount = childCount(a);
+  const bCount = childCount(b);
+  // Walk the smaller side of an intersection: it stays small whatever the other holds.
+  const walked = operation === "intersection" ? Math.min(aCount, bCount) : operation === "union" ? aCount + bCount : aCount;
+  const aChild = finder(a, walked);
+  const bChild = finder(b, walked);
   const children = new Map<PathElement, TrieNode>();
   const visit = (element: PathElement): void => {
-    const child = combine(aChildren.get(element), bChildren.get(element), operation);
+    const child = combine(aChild(element), bChild(element), operation);
     if (child !== undefined) children.set(element, child);
   };
   if (operation === "intersection") {
-    // Walk the smaller side: an intersection with a small set stays small whatever the other holds.
-    for (const element of (aChildren.size <= bChildren.size ? aChildren : bChildren).keys()) visit(element);
-  } else if (operation === "difference" && bChildren.size === 0) {
+    for (const element of childrenOf(aCount <= bCount ? a : b).keys()) visit(element);
+  } else if (operation === "difference" && bCount === 0) {
     if (member === a.member) return a;
-    for (const element of aChildren.keys()) visit(element);
+    for (const element of childrenOf(a).keys()) visit(element);
   } else {
-    for (const element of aChildren.keys()) visit(element);
-    if (operation === "union") for (const element of bChildren.keys()) if (!aChildren.has(element)) visit(element);
+    for (const element of childrenOf(a).keys()) visit(element);
+    if (operation === "union") for (const element of childrenOf(b).keys()) if (aChild(element) === undefined) visit(element);
   }
   const out: TrieNode = { member, children: children.size > 0 ? children : undefined, pendingFields: undefined };
   return isEmptyNode(out) ? undefined : out;
