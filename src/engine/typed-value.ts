@@ -353,6 +353,14 @@ export function compare(before: JsonValue, after: JsonValue, type: TypeRef): Com
         result.added.insertFieldLeaves(path, changed.added);
         result.removed.insertFieldLeaves(path, changed.removed);
         result.modified.insertFieldLeaves(path, changed.modified);
+      } else if (
+        (lhs === undefined) !== (rhs === undefined) &&
+        (lhs === undefined ? rightKeys : leftKeys).every((key) => childType(key).kind === "leaf")
+      ) {
+        // On one side only, with leaves for fields (each of 30,000 added env vars): every field is added or
+        // removed, and the set keeps their names until it is read there.
+        if (lhs === undefined) result.added.insertFieldLeaves(path, rightKeys);
+        else result.removed.insertFieldLeaves(path, leftKeys);
       } else {
         // A leaf child (each of 100,000 annotations) is compared here, without a walk of its own.
         const visit = (key: string, l: JsonValue | undefined, r: JsonValue | undefined): void => {
