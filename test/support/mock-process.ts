@@ -4,7 +4,7 @@
  *
  * `startMock(options?)` spawns `node tools/pipeline/stage.mjs mock --port 0` (plus `--tls`,
  * `--kubeconfig <path>`, `--client-ca <path>`, `--spec <path>`, `--workers N` when asked; Node's
- * `--max-old-space-size` with `maxHeapMiB`) in the project root and resolves once the mock
+ * `--max-old-space-size` with `maxHeapMiB`, and any `nodeFlags`) in the project root and resolves once the mock
  * prints `mock listening on http(s)://127.0.0.1:<port>`, with `{ url, pid, stop(), stderr() }`.
  * `startProxy(options)` does the same for `proxy --port 0 --upstream <url> ...` and its
  * `proxy listening on http://127.0.0.1:<port> -> <upstream>` line.
@@ -15,6 +15,9 @@
  * `stop()` sends SIGTERM to that PID (SIGKILL after 5 s) and resolves with the exit code
  * (0 = clean shutdown; null when it had to be killed). Calling it again returns the same promise.
  * `stderr()` returns everything the child wrote to stderr so far (the proxy's violation lines).
+ * `nextLine(pattern)` resolves with the next stdout line after the listening one that matches (lines no one
+ * waits for are dropped), and rejects when the process exits or `timeoutMs` passes first: for test tooling
+ * preloaded with `nodeFlags` that answers on stdout (test/support/heap-probe.mjs).
  *
  * Usage:
  *   let mock: RunningMock;
@@ -40,6 +43,8 @@ export interface StartMockOptions {
   workers?: number;
   /** Node's `--max-old-space-size` (MiB) for the mock's process; default: Node's own limit. */
   maxHeapMiB?: number;
+  /** More Node flags for the mock's process, before the script (e.g. test/support/heap-probe.ts's preload). */
+  nodeFlags?: string[];
   /** How long to wait for the listening line; default 30 s (Prism loads slowly on a busy machine). */
   timeoutMs?: number;
 }
@@ -61,6 +66,8 @@ export interface RunningProcess {
   stop(): Promise<number | null>;
   /** Everything the process wrote to stderr so far. */
   stderr(): string;
+  /** The next stdout line that matches, once it comes; rejects when the process exits or after `timeoutMs` (default 60 s). */
+  nextLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
 }
 
 export type RunningMock = RunningProcess;
@@ -69,6 +76,7 @@ export type RunningProxy = RunningProcess;
 const MOCK_LISTENING = /^mock listening on (https?:\/\/127\.0\.0\.1:\d+)$/;
 const PROXY_LISTENING = /^proxy listening on (http:\/\/127\.0\.0\.1:\d+) -> /;
 const STOP_GRACE_MS = 5_000;
+const NEXT_LINE_MS = 60_000;
 
 export function startListening(nodeArgs: string[], listening: RegExp, timeoutMs = 30_000): Promise<RunningProcess> {
   const command = `node ${nodeArgs.join(" ")}`;
@@ -95,6 +103,28 @@ export function startListening(nodeArgs: string[], listening: RegExp, timeoutMs 
     return stopping;
   };
 
+  const waiting: { pattern: RegExp; found: (line: string) => void }[] = [];
+  const nextLine = (pattern: RegExp, timeoutMs = NEXT_LINE_MS): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const waiter = {
+        pattern,
+        found: (line: string): void => {
+          clearTimeout(timer);
+          resolve(line);
+        },
+      };
+      // A waiter that timed out leaves, so that the line, should it come later, goes to the next one.
+      const timer = setTimeout(() => {
+        waiting.splice(waiting.indexOf(waiter), 1);
+        reject(new Error(`${command}: no line matching ${pattern} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      waiting.push(waiter);
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`${command} exited (code ${code}) before a line matching ${pattern}\n--- stderr ---\n${stderr}`));
+      });
+    });
+
   return new Promise((resolve, reject) => {
     let settled = false;
     const fail = (reason: string): void => {
@@ -107,11 +137,16 @@ export function startListening(nodeArgs: string[], listening: RegExp, timeoutMs 
     const timer = setTimeout(() => fail(`no listening line within ${timeoutMs} ms`), timeoutMs);
     child.once("close", (code, signal) => fail(`process exited early (code ${code}, signal ${signal})`));
     createInterface({ input: child.stdout }).on("line", (line) => {
+      if (settled) {
+        const index = waiting.findIndex(({ pattern }) => pattern.test(line));
+        if (index >= 0) waiting.splice(index, 1)[0]?.found(line);
+        return;
+      }
       const match = listening.exec(line);
-      if (settled || match?.[1] === undefined) return;
+      if (match?.[1] === undefined) return;
       settled = true;
       clearTimeout(timer);
-      resolve({ url: match[1], pid, stop, stderr: () => stderr });
+      resolve({ url: match[1], pid, stop, stderr: () => stderr, nextLine });
     });
   });
 }
@@ -124,7 +159,10 @@ export function startMock(options: StartMockOptions = {}): Promise<RunningMock> 
   if (options.profile !== undefined) args.push("--profile", options.profile);
   if (options.clientCa !== undefined) args.push("--client-ca", options.clientCa);
   if (options.workers !== undefined) args.push("--workers", String(options.workers));
-  const nodeFlags = options.maxHeapMiB === undefined ? [] : [`--max-old-space-size=${options.maxHeapMiB}`];
+  const nodeFlags = [
+    ...(options.maxHeapMiB === undefined ? [] : [`--max-old-space-size=${options.maxHeapMiB}`]),
+    ...(options.nodeFlags ?? []),
+  ];
   return startListening([...nodeFlags, "tools/pipeline/stage.mjs", "mock", ...args], MOCK_LISTENING, options.timeoutMs);
 }
 
