@@ -42,10 +42,11 @@ export interface PodWriteOptions {
   /**
    * Stop before validation (the update rules, and a created Pod's checks): the write is carried out up to
    * the refusals that come before it (400, 404, 409, 500) and then returned as if accepted, without the
-   * managedFields bookkeeping no refusal comes from — a patch's managedFields are left as the patch left
-   * them, an apply's entries have `fieldsV1: {}`. For a caller to whom any later outcome is the same — the
-   * mock, when the contract already refuses the request — so that validation's costliest part, the spec
-   * diff of a long list, and the field sets of 40,000 list elements are not computed for nothing.
+   * work no refusal comes from — a JSON, merge or strategic patch's result is returned as the patch left it
+   * (not decoded, defaulted or tracked in managedFields), an apply's entries have `fieldsV1: {}`. For a
+   * caller to whom any later outcome is the same — the mock, when the contract already refuses the request —
+   * so that validation's costliest part, the spec diff of a long list, the field sets of 40,000 list
+   * elements and the defaults of a million containers are not computed for nothing.
    */
   skipValidation?: boolean;
 }
@@ -219,6 +220,17 @@ function checkNameAndNamespace(metadata: JsonObject, live: JsonObject): void {
 }
 
 /**
+ * The refusals of an update between the patch and validation: the object must name the Pod of the URL
+ * (checkNameAndNamespace; server-side apply checks its configuration's name as it reads it) and, when it states a
+ * resourceVersion (a null is none: decoding drops it), the live one (409).
+ */
+function checkUpdateTarget(metadata: JsonObject, liveMetadata: JsonObject, mediaType: PatchMediaType, name: string): void {
+  if (mediaType !== APPLY) checkNameAndNamespace(metadata, liveMetadata);
+  const requestedVersion = metadata.resourceVersion ?? undefined;
+  if (requestedVersion !== undefined && requestedVersion !== liveMetadata.resourceVersion) throw modifiedConflict(name);
+}
+
+/**
  * The Pod without managedFields times, for the apiserver's "nothing but timestamps changed" test. Shallow:
  * only what it changes is new, the rest is the Pod's own (it is only compared).
  */
@@ -297,19 +309,21 @@ export function writePod(
     deferred = applied.fieldsV1;
   } else {
     const applied = patchOrRefuse(live as Pod, patch, mediaType);
+    if (options.skipValidation === true) {
+      // After the patch, only the name, the namespace and the resourceVersion can refuse an update before
+      // validation (decoding, defaulting and managedFields never do): the patched document is checked as it
+      // is, not decoded and defaulted for nothing (a million containers, say).
+      checkUpdateTarget(metadataOf(applied), metadataOf(liveObject as JsonObject), mediaType, options.name);
+      return { pod: applied as Pod, created: false, changed: true, warnings };
+    }
     undecoded = applied;
     // applyPatch's result is a new document (it copies its inputs): decoding may take what it keeps as it is.
     const decoded = decodeAndDefault(applied as Pod, true);
     for (const field of decoded.unknownFields) warnings.push(`unknown field "${field}"`);
-    if (options.skipValidation === true) {
-      // An update's managedFields never refuse it (it takes over what it changed): not tracked.
-      pod = decoded.pod as JsonObject;
-    } else {
-      const tracked = trackUpdateDeferred(liveObject as JsonObject, decoded.pod as JsonObject, { fieldManager, time });
-      // Not decoded again: tracking added only managedFields entries, which decoding would give back as they are.
-      pod = tracked.object;
-      deferred = tracked.fieldsV1;
-    }
+    const tracked = trackUpdateDeferred(liveObject as JsonObject, decoded.pod as JsonObject, { fieldManager, time });
+    // Not decoded again: tracking added only managedFields entries, which decoding would give back as they are.
+    pod = tracked.object;
+    deferred = tracked.fieldsV1;
   }
 
   if (liveObject === undefined) {
@@ -326,9 +340,7 @@ export function writePod(
     return { pod: pod as Pod, created: true, changed: true, warnings };
   }
   const liveMetadata = metadataOf(liveObject);
-  if (mediaType !== APPLY) checkNameAndNamespace(metadataOf(pod), liveMetadata);
-  const requestedVersion = metadataOf(pod).resourceVersion;
-  if (requestedVersion !== undefined && requestedVersion !== liveMetadata.resourceVersion) throw modifiedConflict(options.name);
+  checkUpdateTarget(metadataOf(pod), liveMetadata, mediaType, options.name);
   metadataOf(pod).resourceVersion = liveMetadata.resourceVersion ?? "";
   // Mutating admission runs before rest.BeforeUpdate, whose PrepareForUpdate counts the generation.
   if (isJsonObject(pod.spec)) defaultTolerationSeconds(pod.spec);

@@ -47,12 +47,21 @@ const managedFieldsOf = (pod: Pod): ManagedFieldsEntry[] =>
 describe("writePod with skipValidation", () => {
   const live = podWithManagers();
 
-  it("returns the patched Pod where validation refuses it, the update's managedFields not tracked", () => {
+  it("returns the patched document where validation refuses it: not decoded, defaulted or tracked in managedFields", () => {
     expect(statusCode(() => writePod(live, refusedPatch, STRATEGIC, { ...options, fieldManager: "bob" }))).toBe(422);
     const { pod } = writePod(live, refusedPatch, STRATEGIC, { ...options, fieldManager: "bob", skipValidation: true });
     expect(pod.metadata?.labels).toEqual({ tier: "front", team: "a" });
-    expect(pod.spec?.containers[0]?.ports).toEqual([{ containerPort: 80, protocol: "TCP" }]);
+    // The port as the patch wrote it: decoding and defaulting would have added its protocol, TCP.
+    expect(pod.spec?.containers[0]?.ports).toEqual([{ containerPort: 80 }]);
     expect(managedFieldsOf(pod)).toEqual(managedFieldsOf(live));
+  });
+
+  it("still refuses what comes before validation: another name or namespace is a 400", () => {
+    for (const metadata of [{ name: "other" }, { namespace: "elsewhere" }]) {
+      expect(
+        statusCode(() => writePod(live, { metadata }, STRATEGIC, { ...options, fieldManager: "bob", skipValidation: true })),
+      ).toBe(400);
+    }
   });
 
   it("still refuses what comes before validation: a stale resourceVersion is a 409", () => {
