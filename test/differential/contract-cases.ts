@@ -4,14 +4,21 @@
  * operations, unknown fields and `status`, query spellings, list-valued `dryRun`, field-manager bytes,
  * times) — and the few the contract refuses on purpose though the server accepts them, each naming its
  * `restriction` (one of `restrictions`, whose reasons docs/ground-truth.md gives). All target the Pod of
- * error-cases.ts, which the live suite creates afresh before each case.
+ * error-cases.ts in a namespace of their own (NAMESPACE), which the live suite creates afresh before each case.
  *
  * Two cases need more than one request: `throttled` (API Priority and Fairness rejecting a second
  * request while a first holds the only seat, the apiserver's own 429) and `restart-all-containers`
  * (an alpha value that a server with its feature gate accepts); contract.test.ts asks them specially.
  */
-import { NAMESPACE, POD_NAME, POD_PATH } from "./error-cases.js";
+import { POD_NAME } from "./error-cases.js";
 import type { ApiRequest } from "./support/server.js";
+
+/**
+ * The namespace of this suite's Pod (error-cases.ts's Pod, created afresh before each case): its own, for
+ * suite 3 patches its Pod while this suite runs, and in one namespace the two saw each other's labels.
+ */
+export const NAMESPACE = "gt-contract";
+export const POD_PATH = `/api/v1/namespaces/${NAMESPACE}/pods/${POD_NAME}`;
 
 /** Why the contract refuses a request the apiserver accepts. */
 export const restrictions = {

@@ -21,9 +21,9 @@ import { loadBundledContract, type OpenApiNode } from "../../src/contract/bundle
 import { startControlPlane } from "../../tools/apiserver/control-plane.js";
 import { loadRecording as loadVerifyRecording } from "../../tools/verify/verify-matrix.js";
 import { type RunningProxy, startProxy } from "../support/mock-process.js";
-import { type ContractCase, contractCases, restrictions } from "./contract-cases.js";
+import { type ContractCase, contractCases, NAMESPACE, POD_PATH, restrictions } from "./contract-cases.js";
 import { recordedEngineAnswers } from "./engine-doc.js";
-import { type ErrorCase, errorCases, NAMESPACE, POD, POD_PATH } from "./error-cases.js";
+import { type ErrorCase, errorCases, POD } from "./error-cases.js";
 import type { ApiserverConnection } from "./support/live-apiserver.js";
 import { normalizeAnswer } from "./support/normalize.js";
 import { loadRecording, recordedAnswers } from "./support/recording.js";
