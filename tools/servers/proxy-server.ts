@@ -14,7 +14,9 @@
  * of Prism's: Prism's forwarder re-serializes the parsed body (an apply patch would leave as JSON,
  * not YAML) and cannot take a CA, a client certificate or a key. Ours sends the client's bytes and
  * headers as they came (X-Auth-Token, Authorization untouched), and the client gets the upstream's
- * bytes as they came, plus an `sl-violations` header when something was reported.
+ * bytes as they came, plus an `sl-violations` header when something was reported. Like the mock, it compiles
+ * every validator Prism will run before it listens (tools/servers/warm-validators.ts), so that no client's
+ * first request pays for it.
  *
  * Without `errors` traffic is never blocked: violations are only reported (a request the front cannot
  * even read — a bad escape in its path, an Accept header Prism chokes on — still goes to the upstream as
@@ -51,7 +53,7 @@ import {
 } from "./front.js";
 import { HOST, listen, type ListeningServer, SERVER_LIMITS, type ServerLimits, serverOptions } from "./listen.js";
 import { mediaTypeEssence } from "./media-type.js";
-import { installPrismAdjustments } from "./prism-internals.js";
+import { installPrismAdjustments, loadValidators } from "./prism-internals.js";
 import { readBody, type BodyRead } from "./request-body.js";
 import { loadOperations, type PrismOperation, type Profile } from "./spec.js";
 import { sendStatus, setViolationsHeader, type Violation } from "./send-status.js";
@@ -68,6 +70,7 @@ import {
   type UpstreamTls,
 } from "./upstream.js";
 import { isError, toCause, toViolation, violationLine } from "./violations.js";
+import { warmValidators } from "./warm-validators.js";
 
 export interface ProxyServerOptions {
   /** Bundled spec to validate against. */
@@ -216,6 +219,9 @@ export async function startProxyServer(options: ProxyServerOptions): Promise<Pro
   installPrismAdjustments();
   const operations = await loadOperations(options.specPath, options.profile);
   const routes = operations.map(toRoute);
+  // Every schema compiled now, before the port is announced, not during some client's first request: Prism's
+  // pipeline runs these same validators on these same operations, so it finds them compiled.
+  warmValidators(operations, loadValidators());
   const upstream = createUpstream(options.upstream, options.upstreamTls);
   const timeoutMs = options.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
   const logger = createLogger("proxy", { level: "silent" });
