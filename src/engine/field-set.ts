@@ -303,7 +303,7 @@ export class FieldSet {
    * Adds `path` + [element] for each of `elements` (only while the set is being built): one walk down to
    * `path` for all of them (the 100,000 entries of a map).
    */
-  insertChildren(path: FieldPath, elements: readonly PathElement[]): void {
+  private insertChildren(path: FieldPath, elements: readonly PathElement[]): void {
     if (elements.length === 0) return;
     const children = ownChildren(this.nodeAt(path));
     for (const element of elements) {

@@ -68,7 +68,8 @@ function goNumber(value: number): string {
   return `${mantissa}e${sign}${power.replace(/^[-+]/, "").padStart(2, "0")}`;
 }
 
-const HTML_SPECIAL = /[<>&\u2028\u2029]/;
+/** The characters Go's encoder escapes in JSON text; `g`: also for replacing every one. */
+const HTML_SPECIAL = /[<>&\u2028\u2029]/g;
 
 /**
  * JSON text as Go's encoder escapes it: `<`, `>`, `&`, U+2028 and U+2029 as `\u003c` …, which JSON.stringify
@@ -76,8 +77,9 @@ const HTML_SPECIAL = /[<>&\u2028\u2029]/;
  */
 export function goHtmlEscaped(jsonText: string): string {
   // Tested first: most texts have nothing to escape, and a test costs less than a replace that finds nothing.
-  if (!HTML_SPECIAL.test(jsonText)) return jsonText;
-  return jsonText.replace(/[<>&\u2028\u2029]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  // search(), not test(): a global pattern's test() would carry its lastIndex from one call to the next.
+  if (jsonText.search(HTML_SPECIAL) === -1) return jsonText;
+  return jsonText.replace(HTML_SPECIAL, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** JSON as Go's encoder writes it (keys in the given order, HTML characters escaped). */
