@@ -1,8 +1,8 @@
 /**
  * Unit test for the proxy's upstream connection (tools/servers/upstream.ts `send`): a request sent on a
  * kept-alive connection that the upstream resets before answering — what happens when an idle connection
- * is closed by the upstream just as the proxy reuses it — is sent once more on a new connection, and
- * answered; a reset on a new connection is not retried. The upstream is a raw TCP server on 127.0.0.1
+ * is closed by the upstream just as the proxy reuses it — is sent again, and answered, also when the
+ * agent's next kept-alive connection is reset too; a reset on a new connection is not retried. The upstream is a raw TCP server on 127.0.0.1
  * that answers the first request of every connection and resets the connection at the second.
  */
 import { createServer, type Server, type Socket } from "node:net";
@@ -58,6 +58,16 @@ describe("send", () => {
     // The same connection, kept alive by the agent: reset there, answered on a new one.
     expect(await statusOf(upstream)).toBe(200);
     expect(requestsPerConnection).toEqual([2, 1]);
+    upstream.agent.destroy();
+  });
+
+  it("sends it again while the connection it was reset on was a reused one: two idle connections reset in turn", async () => {
+    requestsPerConnection.length = 0;
+    const upstream = createUpstream(url, {});
+    // Two connections at once, both kept alive by the agent afterwards; each resets its second request.
+    expect(await Promise.all([statusOf(upstream), statusOf(upstream)])).toEqual([200, 200]);
+    expect(await statusOf(upstream)).toBe(200);
+    expect(requestsPerConnection).toEqual([2, 2, 1]);
     upstream.agent.destroy();
   });
 

@@ -7,7 +7,7 @@
  * for mutual TLS, and `insecure` to skip verification (only when asked). `send(upstream, request,
  * timeoutMs)` with method, path plus query, headers and body. Output: the upstream's answer once its
  * headers arrived; rejects on connection or TLS failures, and with UpstreamTimeout when no headers came
- * within `timeoutMs`. A request reset on a kept-alive connection before any answer is sent once more. `readBounded` reads an answer's body up to a limit and a deadline;
+ * within `timeoutMs`. A request reset on a kept-alive connection before any answer is sent again (on another). `readBounded` reads an answer's body up to a limit and a deadline;
  * `decodedBody` undoes its Content-Encoding (gzip, deflate, br), up to a limit.
  * Headers pass through untouched (X-Auth-Token, Authorization, Content-Type…) except the hop-by-hop
  * ones (RFC 9110 §7.6.1), `Host` (set to the upstream's) and `Content-Length` (set to the bytes sent).
@@ -117,13 +117,7 @@ export function createUpstream(url: string, tls: UpstreamTls): Upstream {
   return { url: parsed, agent };
 }
 
-/** `retried`: this is the second sending of a request whose kept-alive connection was reset (below). */
-export function send(
-  upstream: Upstream,
-  forwarded: ForwardedRequest,
-  timeoutMs: number,
-  retried = false,
-): Promise<UpstreamAnswer> {
+export function send(upstream: Upstream, forwarded: ForwardedRequest, timeoutMs: number): Promise<UpstreamAnswer> {
   const incoming = new URL(forwarded.pathAndQuery, "http://placeholder");
   const headers: OutgoingHttpHeaders = {
     ...endToEndHeaders(forwarded.headers),
@@ -151,10 +145,12 @@ export function send(
     outgoing.on("error", (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       // A kept-alive connection the upstream closed while it was idle (Node's server after 5 s, Go's after
-      // its IdleTimeout) resets the request sent on it at that moment, before any answer: sent once more, on
-      // a new connection, as Node's documentation of `request.reusedSocket` advises.
-      if (outgoing.reusedSocket && error.code === "ECONNRESET" && !retried) {
-        send(upstream, forwarded, timeoutMs, true).then(resolve, reject);
+      // its IdleTimeout) resets the request sent on it at that moment, before any answer: sent again, as
+      // Node's documentation of `request.reusedSocket` advises. The agent may hand out another idle
+      // connection the upstream closed at the same time (several are kept after concurrent requests), so
+      // again while the connection was a reused one: the agent keeps finitely many, and a new one ends it.
+      if (outgoing.reusedSocket && error.code === "ECONNRESET") {
+        send(upstream, forwarded, timeoutMs).then(resolve, reject);
         return;
       }
       reject(error);
