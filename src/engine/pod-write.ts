@@ -40,15 +40,20 @@ export interface PodWriteOptions {
   /** uid and creationTimestamp of a Pod created by apply. */
   identity?: { uid: string; creationTimestamp: string };
   /**
-   * Stop before validation (the update rules, and a created Pod's checks): the write is carried out up to
-   * the refusals that come before it (400, 404, 409, 500) and then returned as if accepted, without the
-   * work no refusal comes from — a JSON, merge or strategic patch's result is returned as the patch left it
-   * (not decoded, defaulted or tracked in managedFields), an apply's entries have `fieldsV1: {}`. For a
-   * caller to whom any later outcome is the same — the mock, when the contract already refuses the request —
-   * so that validation's costliest part, the spec diff of a long list, the field sets of 40,000 list
-   * elements and the defaults of a million containers are not computed for nothing.
+   * Stop the write before a step, for a caller to whom every later outcome is the same — the mock, when the
+   * contract already refuses the request at that step — so that work no refusal comes from is not done for
+   * nothing (the spec diff of a long list, the field sets of 40,000 list elements, the defaults of a million
+   * containers). The write is carried out up to the refusals that come before the step and then returned as
+   * if accepted:
+   * - `"validation"`: before the update rules (and a created Pod's checks) — after the patch's own refusals
+   *   (404, a patch that cannot be applied), the name and namespace (400) and the resourceVersion (409). A
+   *   JSON, merge or strategic patch's result is returned as the patch left it (not decoded, defaulted or
+   *   tracked in managedFields), an apply's entries have `fieldsV1: {}`.
+   * - `"decoding"`: before the patched object is decoded — after the patch's own refusals only. Server-side
+   *   apply builds its typed patch (what decoding refuses there) before anything else, so an apply stops
+   *   at once, returning the live Pod (or, for a Pod to create, the configuration) unchanged.
    */
-  skipValidation?: boolean;
+  stopBefore?: "decoding" | "validation";
 }
 
 export interface PodWriteResult {
@@ -299,6 +304,8 @@ export function writePod(
   if (mediaType === APPLY) {
     if (!isJsonObject(patch))
       throw new PatchError(failureStatus(400, "error decoding YAML: the apply configuration must be an object"));
+    if (options.stopBefore === "decoding")
+      return { pod: (live ?? patch) as Pod, created: live === undefined, changed: false, warnings };
     const applied = applyWithOwnershipDeferred(liveObject, patch, options.name, {
       fieldManager,
       force: options.force === true,
@@ -309,7 +316,8 @@ export function writePod(
     deferred = applied.fieldsV1;
   } else {
     const applied = patchOrRefuse(live as Pod, patch, mediaType);
-    if (options.skipValidation === true) {
+    if (options.stopBefore === "decoding") return { pod: applied as Pod, created: false, changed: true, warnings };
+    if (options.stopBefore === "validation") {
       // After the patch, only the name, the namespace and the resourceVersion can refuse an update before
       // validation (decoding, defaulting and managedFields never do): the patched document is checked as it
       // is, not decoded and defaulted for nothing (a million containers, say).
@@ -333,7 +341,7 @@ export function writePod(
       );
     }
     prepareCreate(pod, options);
-    if (options.skipValidation !== true) {
+    if (options.stopBefore === undefined) {
       validateCreate(pod, options.name);
       deferred?.fill(pod);
     }
@@ -345,7 +353,7 @@ export function writePod(
   // Mutating admission runs before rest.BeforeUpdate, whose PrepareForUpdate counts the generation.
   if (isJsonObject(pod.spec)) defaultTolerationSeconds(pod.spec);
   prepareUpdate(pod, liveObject);
-  const violations = options.skipValidation === true ? [] : podUpdateViolations(liveObject, pod, undecoded as Pod | undefined);
+  const violations = options.stopBefore !== undefined ? [] : podUpdateViolations(liveObject, pod, undecoded as Pod | undefined);
   if (violations.length > 0) {
     // checkPodUpdate repeats what the apiserver repeats; the message joins the distinct errors only (the
     // aggregate drops repeats), the causes keep them all.
@@ -358,7 +366,7 @@ export function writePod(
         : { ...rejection, message: updateRejection(pod as Pod, distinct).message ?? "" },
     );
   }
-  if (options.skipValidation !== true) deferred?.fill(pod);
+  if (options.stopBefore === undefined) deferred?.fill(pod);
   if (jsonEquals(withoutTimes(pod), withoutTimes(liveObject)))
     return { pod: liveObject as Pod, created: false, changed: false, warnings };
   return { pod: pod as Pod, created: false, changed: true, warnings };

@@ -32,6 +32,7 @@ export const categories = [
   "unknown fields",
   "strategic merge directives",
   "routing and Accept",
+  "order of refusals",
 ] as const;
 export type Category = (typeof categories)[number];
 
@@ -559,6 +560,50 @@ const routing: ErrorCase[] = [
   },
 ];
 
+/**
+ * Requests with two mistakes, each refused at another step of the apiserver's patch: the patch applied
+ * (a strategic list element without its merge key), the patched object decoded (a value of the wrong type),
+ * the update's checks (the name, a stale resourceVersion), validation (a value the contract does not
+ * allow). The first step's refusal is the answer.
+ */
+const invalidPort = { spec: { containers: [{ name: "web", ports: [{ containerPort: 80, protocol: "BOGUS" }] }] } };
+const order: ErrorCase[] = [
+  {
+    id: "order-merge-key-before-validation",
+    category: "order of refusals",
+    request: patch(STRATEGIC, json({ spec: { containers: [{}] } })),
+  },
+  {
+    id: "order-decoding-before-name",
+    category: "order of refusals",
+    request: patch(MERGE, json({ metadata: { name: "other", labels: { a: 5 } } })),
+  },
+  {
+    id: "order-decoding-before-conflict",
+    category: "order of refusals",
+    request: patch(STRATEGIC, json({ metadata: { resourceVersion: "1", labels: { a: 5 } } })),
+  },
+  {
+    id: "order-apply-typed-patch-before-name",
+    category: "order of refusals",
+    request: patch(
+      APPLY,
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: other\nspec:\n  containers:\n  - name: web\n    args: [1]\n",
+      "?fieldManager=order",
+    ),
+  },
+  {
+    id: "order-name-before-validation",
+    category: "order of refusals",
+    request: patch(STRATEGIC, json({ metadata: { name: "other" }, ...invalidPort })),
+  },
+  {
+    id: "order-conflict-before-validation",
+    category: "order of refusals",
+    request: patch(STRATEGIC, json({ metadata: { resourceVersion: "1" }, ...invalidPort })),
+  },
+];
+
 export const errorCases: ErrorCase[] = [
   ...badBodies,
   ...mediaTypes,
@@ -570,4 +615,5 @@ export const errorCases: ErrorCase[] = [
   ...unknownFields,
   ...directives,
   ...routing,
+  ...order,
 ];

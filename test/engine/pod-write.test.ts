@@ -1,7 +1,7 @@
 /**
- * writePod's `skipValidation` (the mock's, for a request the contract refuses anyway): the write stops
- * before validation, keeps the refusals that come before it, and leaves out the managedFields bookkeeping
- * no refusal comes from. What writePod answers otherwise is asked of the real apiserver by
+ * writePod's `stopBefore` (the mock's, for a request the contract refuses anyway at that step): before
+ * validation, the write keeps the refusals that come before it and leaves out the managedFields bookkeeping
+ * no refusal comes from; before decoding, it keeps only the patch's own refusals. What writePod answers otherwise is asked of the real apiserver by
  * test/differential/engine.test.ts and apply.test.ts.
  */
 import { describe, expect, it } from "vitest";
@@ -44,12 +44,12 @@ function statusCode(write: () => unknown): number | undefined {
 const managedFieldsOf = (pod: Pod): ManagedFieldsEntry[] =>
   (pod.metadata?.managedFields ?? []) as unknown as ManagedFieldsEntry[];
 
-describe("writePod with skipValidation", () => {
+describe("writePod stopping before validation", () => {
   const live = podWithManagers();
 
   it("returns the patched document where validation refuses it: not decoded, defaulted or tracked in managedFields", () => {
     expect(statusCode(() => writePod(live, refusedPatch, STRATEGIC, { ...options, fieldManager: "bob" }))).toBe(422);
-    const { pod } = writePod(live, refusedPatch, STRATEGIC, { ...options, fieldManager: "bob", skipValidation: true });
+    const { pod } = writePod(live, refusedPatch, STRATEGIC, { ...options, fieldManager: "bob", stopBefore: "validation" });
     expect(pod.metadata?.labels).toEqual({ tier: "front", team: "a" });
     // The port as the patch wrote it: decoding and defaulting would have added its protocol, TCP.
     expect(pod.spec?.containers[0]?.ports).toEqual([{ containerPort: 80 }]);
@@ -59,24 +59,24 @@ describe("writePod with skipValidation", () => {
   it("still refuses what comes before validation: another name or namespace is a 400", () => {
     for (const metadata of [{ name: "other" }, { namespace: "elsewhere" }]) {
       expect(
-        statusCode(() => writePod(live, { metadata }, STRATEGIC, { ...options, fieldManager: "bob", skipValidation: true })),
+        statusCode(() => writePod(live, { metadata }, STRATEGIC, { ...options, fieldManager: "bob", stopBefore: "validation" })),
       ).toBe(400);
     }
   });
 
   it("still refuses what comes before validation: a stale resourceVersion is a 409", () => {
     const stale = { metadata: { resourceVersion: "6" } };
-    expect(statusCode(() => writePod(live, stale, STRATEGIC, { ...options, fieldManager: "bob", skipValidation: true }))).toBe(
-      409,
-    );
+    expect(
+      statusCode(() => writePod(live, stale, STRATEGIC, { ...options, fieldManager: "bob", stopBefore: "validation" })),
+    ).toBe(409);
   });
 
   it("still finds an apply's conflicts, and leaves its entries' fieldsV1 unwritten", () => {
     const config = { apiVersion: "v1", kind: "Pod", metadata: { name: "web", labels: { tier: "back" } } };
-    expect(statusCode(() => writePod(live, config, APPLY, { ...options, fieldManager: "carol", skipValidation: true }))).toBe(
+    expect(statusCode(() => writePod(live, config, APPLY, { ...options, fieldManager: "carol", stopBefore: "validation" }))).toBe(
       409,
     );
-    const { pod } = writePod(live, config, APPLY, { ...options, fieldManager: "alice", skipValidation: true });
+    const { pod } = writePod(live, config, APPLY, { ...options, fieldManager: "alice", stopBefore: "validation" });
     expect(pod.metadata?.labels).toEqual({ tier: "back" });
     const entries = managedFieldsOf(pod);
     expect(entries.map((entry) => entry.manager)).toEqual(managedFieldsOf(live).map((entry) => entry.manager));
@@ -85,5 +85,38 @@ describe("writePod with skipValidation", () => {
     expect(managedFieldsOf(validated).find((entry) => entry.manager === "alice")?.fieldsV1).toEqual({
       "f:metadata": { "f:labels": { "f:tier": {} } },
     });
+  });
+});
+
+describe("writePod stopping before decoding", () => {
+  const live = podWithManagers();
+  const before = { ...options, fieldManager: "bob", stopBefore: "decoding" } as const;
+
+  it("returns the patched document as the patch left it, without the update's checks: another name, a stale resourceVersion", () => {
+    const { pod } = writePod(
+      live,
+      { metadata: { name: "other", resourceVersion: "6", labels: { team: "a" } } },
+      STRATEGIC,
+      before,
+    );
+    expect(pod.metadata).toMatchObject({ name: "other", resourceVersion: "6", labels: { tier: "front", team: "a" } });
+    expect(managedFieldsOf(pod)).toEqual(managedFieldsOf(live));
+  });
+
+  it("still refuses a patch that cannot be applied: a list element without its merge key is the apiserver's 500", () => {
+    let refusal: PatchError | undefined;
+    try {
+      writePod(live, { spec: { containers: [{}] } }, STRATEGIC, before);
+    } catch (error) {
+      if (error instanceof PatchError) refusal = error;
+    }
+    expect(refusal?.status).toMatchObject({ code: 500, message: "map: map[] does not contain declared merge key: name" });
+  });
+
+  it("stops an apply before anything: no conflict is looked for, the live Pod comes back unchanged", () => {
+    const config = { apiVersion: "v1", kind: "Pod", metadata: { name: "web", labels: { tier: "back" } } };
+    const result = writePod(live, config, APPLY, { ...before, fieldManager: "carol" });
+    expect(result).toMatchObject({ created: false, changed: false });
+    expect(result.pod).toEqual(live);
   });
 });

@@ -298,12 +298,37 @@ function typedPatchProblems(decoding: IPrismDiagnostic[], body: unknown): string
 }
 
 /**
- * The Status for Prism's violations of a request, shaped as the apiserver answers the same mistake:
- * query violations are about the patch options (422 PatchOptions, one cause each); in a JSON Patch,
- * any violation is an operation that cannot be applied (422, generic); a value of the wrong type in a
- * merge or strategic patch fails the decoding of the patched object (422 on the field `patch`), and in
- * an apply patch the typed patch (500); anything else is a validation failure of the Pod (422 Invalid,
- * kind Pod, one cause per violation).
+ * Where the apiserver meets the mistakes Prism found in a request, in the order it handles a patch:
+ * - `options`: only the query breaks the contract (the patch options);
+ * - `patch`: a JSON Patch breaks it — an operation that cannot be applied (applyJSPatch);
+ * - `decoding`: a value of the wrong type in the body — the patched object does not decode into a Pod
+ *   (merge, strategic), the typed patch cannot be built (apply): after the patch is applied, before the
+ *   update's checks of the name and the resourceVersion;
+ * - `validation`: anything else — the Pod's validation, after those checks.
+ * `essence` is the request's media type (none for an answer).
+ */
+export type RefusalStage = "options" | "patch" | "decoding" | "validation";
+
+/** The diagnostics of the body that are decoding failures for a patch of type `essence`, in Prism's order. */
+function decodingDiagnostics(errors: IPrismDiagnostic[], essence: string): IPrismDiagnostic[] {
+  const keywords = isApply(essence) ? TYPED_PATCH_KEYWORDS : DECODING_KEYWORDS;
+  return errors.filter((diagnostic) => diagnostic.path?.[0] === "body" && keywords.has(String(diagnostic.code)));
+}
+
+export function refusalStage(errors: IPrismDiagnostic[], essence?: string): RefusalStage {
+  if (errors.every((diagnostic) => diagnostic.path?.[0] === "query")) return "options";
+  if (essence === undefined || !errors.some((diagnostic) => diagnostic.path?.[0] === "body")) return "validation";
+  if (essence === "application/json-patch+json") return "patch";
+  return decodingDiagnostics(errors, essence).length > 0 ? "decoding" : "validation";
+}
+
+/**
+ * The Status for Prism's violations of a request, shaped as the apiserver answers the same mistake at its
+ * stage (refusalStage): the patch options are refused with one cause each (422 PatchOptions); a JSON Patch
+ * operation that cannot be applied with applyJSPatch's generic 422; a value of the wrong type in a merge or
+ * strategic patch fails the decoding of the patched object (422 on the field `patch`), and in an apply
+ * patch the typed patch (500); anything else is a validation failure of the Pod (422 Invalid, kind Pod,
+ * one cause per violation).
  */
 export function violationStatus(
   operation: PrismOperation,
@@ -314,17 +339,13 @@ export function violationStatus(
 ): Status {
   const queryNames = (operation.request?.query ?? []).map((parameter) => parameter.name);
   const causes = errors.map((diagnostic) => toCause(diagnostic, body, queryNames));
-  if (errors.every((diagnostic) => diagnostic.path?.[0] === "query")) {
-    return invalidStatus({ kind: "PatchOptions", group: "meta.k8s.io", name: "" }, causes);
-  }
-  const inBody = errors.filter((diagnostic) => diagnostic.path?.[0] === "body");
-  if (essence !== undefined && inBody.length > 0) {
-    // errors.NewGenericServerResponse(422, …), applyJSPatch's answer to any operation that fails to apply.
-    if (essence === "application/json-patch+json")
-      return failureStatus(422, "the server rejected our request due to an error in our request", {});
-    const keywords = isApply(essence) ? TYPED_PATCH_KEYWORDS : DECODING_KEYWORDS;
-    const decoding = inBody.filter((diagnostic) => keywords.has(String(diagnostic.code)));
-    if (decoding.length > 0 && isApply(essence)) return typedPatchStatus(body, typedPatchProblems(decoding, body));
+  const stage = refusalStage(errors, essence);
+  if (stage === "options") return invalidStatus({ kind: "PatchOptions", group: "meta.k8s.io", name: "" }, causes);
+  // errors.NewGenericServerResponse(422, …), applyJSPatch's answer to any operation that fails to apply.
+  if (stage === "patch") return failureStatus(422, "the server rejected our request due to an error in our request", {});
+  if (stage === "decoding" && essence !== undefined) {
+    const decoding = decodingDiagnostics(errors, essence);
+    if (isApply(essence)) return typedPatchStatus(body, typedPatchProblems(decoding, body));
     const [firstDecoding] = decoding;
     if (firstDecoding !== undefined) {
       // The decoder names the first value of the wrong type only: Go's encoding/json "returns an

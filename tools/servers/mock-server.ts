@@ -311,12 +311,18 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     }
     // A namespace or name that breaks the contract's DNS rules names no Pod: the apiserver answers 404.
     const missing = missingObject(operation, parameters);
+    const preferences = mockPreferences(prismRequest.headers?.prefer, operation);
+    const forced = typeof preferences === "object" && (preferences.code !== undefined || preferences.exampleKey !== undefined);
+    // The Pod's GET and PATCH are answered from the store, unless an answer is forced (Prefer): then Prism's.
+    const stateful = !forced && operation.path === POD_PATH && (method === "get" || method === "patch");
     let warnings: string[] = [];
     let essence: string | undefined;
     let bytes: Buffer | undefined;
     if (takesBody(operation)) {
       const body = await acceptBody(operation, request, response, url, {
-        ...(parameters.name === undefined ? {} : { name: parameters.name }),
+        // The engine checks the body's name where the apiserver does, after the patched object is decoded
+        // (a value of the wrong type is refused first); a forced answer has no engine, so the front does.
+        ...(parameters.name === undefined || stateful ? {} : { name: parameters.name }),
         ...(missing === undefined ? {} : { missing }),
       });
       if (body === undefined) return;
@@ -333,13 +339,11 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
         return;
       }
     }
-    const preferences = mockPreferences(prismRequest.headers?.prefer, operation);
     if (typeof preferences === "string") {
       sendStatus(response, failureStatus(400, preferences));
       return;
     }
-    const forced = preferences.code !== undefined || preferences.exampleKey !== undefined;
-    if (!forced && operation.path === POD_PATH && (method === "get" || method === "patch")) {
+    if (stateful) {
       const checked = requestVerdicts.verdict(operation.id, prismRequest, essence ?? "", bytes, () =>
         validators.input({ resource: operation, element: prismRequest }),
       );

@@ -67,8 +67,8 @@ export function patchPod(
   mediaType: string,
   query: URLSearchParams,
   userAgent: string | undefined,
-  /** `skipValidation` of writePod: the caller refuses the request whatever validation would say. */
-  options: { skipValidation?: boolean } = {},
+  /** `stopBefore` of writePod: the caller refuses the request at that step whatever comes after it. */
+  options: { stopBefore?: "decoding" | "validation" } = {},
 ): PodAnswer {
   const namespace = parameters.namespace ?? "";
   const name = parameters.name ?? "";
@@ -85,7 +85,7 @@ export function patchPod(
       force: parseGoBool(query.get("force")) === true,
       time,
       identity: { uid, creationTimestamp: time },
-      ...(options.skipValidation === true ? { skipValidation: true } : {}),
+      ...(options.stopBefore === undefined ? {} : { stopBefore: options.stopBefore }),
     });
     // Stored by the caller once the answer passes the contract; never for a dry run or a no-op.
     return {

@@ -23,7 +23,7 @@ import type { Pod } from "../../src/operation/patch-pod.js";
 import type { Status } from "../../src/status/status.js";
 import { plainErrorStatus } from "./apiserver-decoding.js";
 import { AnswerMemo } from "./answer-memo.js";
-import { violationStatus, warningHeaders } from "./front.js";
+import { refusalStage, violationStatus, warningHeaders } from "./front.js";
 import { controlRequest, type PodAnswer, patchPod, readPod } from "./pod-api.js";
 import { examplePods, PodStore, StoreLimitError } from "./pod-store.js";
 import { installPrismAdjustments, loadValidators, type PrismValidator } from "./prism-internals.js";
@@ -178,13 +178,17 @@ export function createStoreAnswers(
         .map((diagnostic) => toViolation(diagnostic, "request"));
       const errors = question.diagnostics.filter(isError);
       // Nothing is stored before the contract and the engine both accept the request. A request the contract
-      // refuses is answered with the engine's 404 or 400 or else with the contract's refusal: validation's
-      // verdict (a 422 or none) cannot change that answer, so the engine stops before it.
+      // refuses is answered with the engine's refusals that come before the contract's in the apiserver's
+      // order (front.ts refusalStage) or else with the contract's refusal: what comes after cannot change
+      // that answer, so the engine stops before it — before decoding for a decoding mistake (or a JSON Patch
+      // the contract refuses), before validation for any other.
+      const stage = errors.length === 0 ? undefined : refusalStage(errors, question.essence);
+      const stopBefore = stage === undefined ? undefined : stage === "decoding" || stage === "patch" ? "decoding" : "validation";
       const planned =
         question.method === "get"
           ? readPod(store, question.parameters)
           : patchPod(store, question.parameters, question.body, question.essence ?? "", query, question.userAgent, {
-              skipValidation: errors.length > 0,
+              ...(stopBefore === undefined ? {} : { stopBefore }),
             });
       // The front's decoding words the unknown-field warnings as the apiserver does; the engine's are for what a patch adds.
       const { warnings } = question;
@@ -193,10 +197,16 @@ export function createStoreAnswers(
       const { warnings: _engine, varying = [], ...plannedAnswer } = planned;
       const allWarnings = [...warnings, ...engineWarnings];
       const answer = { ...plannedAnswer, ...(allWarnings.length === 0 ? {} : { warnings: allWarnings }) };
-      // The apiserver finds the Pod (404) and checks what the body names (400: kind, version, name) before it
-      // decodes the patch: what Prism finds is answered as the apiserver answers those decoding mistakes
-      // (violationStatus), before the engine's later refusals (conflicts, the update rules).
-      if (planned.status !== 404 && planned.status !== 400 && errors.length > 0) {
+      // The engine's refusals before the contract's: the Pod's lookup (404) and the front's 400s always; for a
+      // decoding or validation mistake, every refusal the engine made before stopping (a patch that cannot be
+      // applied — a strategic list element without its merge key is a 500 —, then for validation the name
+      // and namespace, 400, and the resourceVersion, 409). A JSON Patch the contract refuses keeps the
+      // contract's generic 422 over the engine's own words for the operation that fails.
+      const engineFirst =
+        planned.status === 404 ||
+        planned.status === 400 ||
+        ((stage === "decoding" || stage === "validation") && planned.status >= 400);
+      if (errors.length > 0 && !engineFirst) {
         const refusal: FinishedReply = {
           kind: "status",
           status: violationStatus(operation, question.parameters, errors, question.body, question.essence),
