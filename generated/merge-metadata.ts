@@ -17,66 +17,83 @@ export const podMergeMetadata = {
   },
   "AppArmorProfile": {
     "localhostProfile": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "type": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "AWSElasticBlockStoreVolumeSource": {
     "fsType": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "partition": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "readOnly": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "volumeID": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "AzureDiskVolumeSource": {
     "cachingMode": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "diskName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "diskURI": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "fsType": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "kind": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "readOnly": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     }
   },
   "AzureFileVolumeSource": {
     "readOnly": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "secretName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "shareName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "Capabilities": {
     "add": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "listType": "atomic"
     },
     "drop": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "listType": "atomic"
     }
   },
@@ -84,38 +101,46 @@ export const podMergeMetadata = {
     "monitors": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "listType": "atomic"
     },
     "path": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "readOnly": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "secretFile": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "secretRef": {
       "kind": "object",
       "schema": "LocalObjectReference"
     },
     "user": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "CinderVolumeSource": {
     "fsType": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "readOnly": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "secretRef": {
       "kind": "object",
       "schema": "LocalObjectReference"
     },
     "volumeID": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "ClusterTrustBundleProjection": {
@@ -124,35 +149,44 @@ export const podMergeMetadata = {
       "schema": "LabelSelector"
     },
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "optional": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "path": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "signerName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "ConfigMapEnvSource": {
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "optional": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     }
   },
   "ConfigMapKeySelector": {
     "key": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "optional": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     }
   },
   "ConfigMapProjection": {
@@ -162,15 +196,18 @@ export const podMergeMetadata = {
       "listType": "atomic"
     },
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "optional": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     }
   },
   "ConfigMapVolumeSource": {
     "defaultMode": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "items": {
       "kind": "list",
@@ -178,21 +215,25 @@ export const podMergeMetadata = {
       "listType": "atomic"
     },
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "optional": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     }
   },
   "Container": {
     "args": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "listType": "atomic"
     },
     "command": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "listType": "atomic"
     },
     "env": {
@@ -214,10 +255,12 @@ export const podMergeMetadata = {
       "listType": "atomic"
     },
     "image": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "imagePullPolicy": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "lifecycle": {
       "kind": "object",
@@ -228,7 +271,8 @@ export const podMergeMetadata = {
       "schema": "Probe"
     },
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "ports": {
       "kind": "list",
@@ -259,7 +303,8 @@ export const podMergeMetadata = {
       "schema": "ResourceRequirements"
     },
     "restartPolicy": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "restartPolicyRules": {
       "kind": "list",
@@ -275,19 +320,24 @@ export const podMergeMetadata = {
       "schema": "Probe"
     },
     "stdin": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "stdinOnce": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "terminationMessagePath": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "terminationMessagePolicy": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "tty": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "volumeDevices": {
       "kind": "list",
@@ -316,48 +366,60 @@ export const podMergeMetadata = {
       }
     },
     "workingDir": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "ContainerExtendedResourceRequest": {
     "containerName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "requestName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "resourceName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "ContainerPort": {
     "containerPort": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "hostIP": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "hostPort": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "protocol": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "ContainerResizePolicy": {
     "resourceName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "restartPolicy": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "ContainerRestartRule": {
     "action": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "exitCodes": {
       "kind": "object",
@@ -366,11 +428,13 @@ export const podMergeMetadata = {
   },
   "ContainerRestartRuleOnExitCodes": {
     "operator": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "values": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "int32",
       "listType": "set"
     }
   },
@@ -390,44 +454,55 @@ export const podMergeMetadata = {
   },
   "ContainerStateRunning": {
     "startedAt": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "time"
     }
   },
   "ContainerStateTerminated": {
     "containerID": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "exitCode": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "finishedAt": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "time"
     },
     "message": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "reason": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "signal": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "startedAt": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "time"
     }
   },
   "ContainerStateWaiting": {
     "message": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "reason": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "ContainerStatus": {
     "allocatedResources": {
       "kind": "map",
-      "values": "scalar"
+      "values": "scalar",
+      "valueType": "quantity"
     },
     "allocatedResourcesStatus": {
       "kind": "list",
@@ -443,40 +518,48 @@ export const podMergeMetadata = {
       }
     },
     "containerID": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "image": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "imageID": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "lastState": {
       "kind": "object",
       "schema": "ContainerState"
     },
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "ready": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "resources": {
       "kind": "object",
       "schema": "ResourceRequirements"
     },
     "restartCount": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "started": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "state": {
       "kind": "object",
       "schema": "ContainerState"
     },
     "stopSignal": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "user": {
       "kind": "object",
@@ -504,21 +587,25 @@ export const podMergeMetadata = {
   },
   "CSIVolumeSource": {
     "driver": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "fsType": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "nodePublishSecretRef": {
       "kind": "object",
       "schema": "LocalObjectReference"
     },
     "readOnly": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "volumeAttributes": {
       "kind": "map",
-      "values": "scalar"
+      "values": "scalar",
+      "valueType": "string"
     }
   },
   "DownwardAPIProjection": {
@@ -534,10 +621,12 @@ export const podMergeMetadata = {
       "schema": "ObjectFieldSelector"
     },
     "mode": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "path": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "resourceFieldRef": {
       "kind": "object",
@@ -546,7 +635,8 @@ export const podMergeMetadata = {
   },
   "DownwardAPIVolumeSource": {
     "defaultMode": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "items": {
       "kind": "list",
@@ -556,10 +646,12 @@ export const podMergeMetadata = {
   },
   "EmptyDirVolumeSource": {
     "medium": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "sizeLimit": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "quantity"
     }
   },
   "EnvFromSource": {
@@ -568,7 +660,8 @@ export const podMergeMetadata = {
       "schema": "ConfigMapEnvSource"
     },
     "prefix": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "secretRef": {
       "kind": "object",
@@ -577,10 +670,12 @@ export const podMergeMetadata = {
   },
   "EnvVar": {
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "value": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "valueFrom": {
       "kind": "object",
@@ -613,11 +708,13 @@ export const podMergeMetadata = {
     "args": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "listType": "atomic"
     },
     "command": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "listType": "atomic"
     },
     "env": {
@@ -639,10 +736,12 @@ export const podMergeMetadata = {
       "listType": "atomic"
     },
     "image": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "imagePullPolicy": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "lifecycle": {
       "kind": "object",
@@ -653,7 +752,8 @@ export const podMergeMetadata = {
       "schema": "Probe"
     },
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "ports": {
       "kind": "list",
@@ -684,7 +784,8 @@ export const podMergeMetadata = {
       "schema": "ResourceRequirements"
     },
     "restartPolicy": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "restartPolicyRules": {
       "kind": "list",
@@ -700,22 +801,28 @@ export const podMergeMetadata = {
       "schema": "Probe"
     },
     "stdin": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "stdinOnce": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "targetContainerName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "terminationMessagePath": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "terminationMessagePolicy": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "tty": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "volumeDevices": {
       "kind": "list",
@@ -744,7 +851,8 @@ export const podMergeMetadata = {
       }
     },
     "workingDir": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "EphemeralVolumeSource": {
@@ -757,57 +865,71 @@ export const podMergeMetadata = {
     "command": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "listType": "atomic"
     }
   },
   "FCVolumeSource": {
     "fsType": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "lun": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "readOnly": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "targetWWNs": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "listType": "atomic"
     },
     "wwids": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "listType": "atomic"
     }
   },
   "FileKeySelector": {
     "key": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "optional": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "path": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "volumeName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "FlexVolumeSource": {
     "driver": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "fsType": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "options": {
       "kind": "map",
-      "values": "scalar"
+      "values": "scalar",
+      "valueType": "string"
     },
     "readOnly": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "secretRef": {
       "kind": "object",
@@ -816,82 +938,102 @@ export const podMergeMetadata = {
   },
   "FlockerVolumeSource": {
     "datasetName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "datasetUUID": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "GCEPersistentDiskVolumeSource": {
     "fsType": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "partition": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "pdName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "readOnly": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     }
   },
   "GitRepoVolumeSource": {
     "directory": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "repository": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "revision": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "GlusterfsVolumeSource": {
     "endpoints": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "path": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "readOnly": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     }
   },
   "GRPCAction": {
     "port": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "service": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "HostAlias": {
     "hostnames": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "listType": "atomic"
     },
     "ip": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "HostIP": {
     "ip": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "HostPathVolumeSource": {
     "path": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "type": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "HTTPGetAction": {
     "host": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "httpHeaders": {
       "kind": "list",
@@ -899,78 +1041,98 @@ export const podMergeMetadata = {
       "listType": "atomic"
     },
     "path": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "port": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int-or-string"
     },
     "scheme": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "HTTPHeader": {
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "value": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "ImageVolumeSource": {
     "pullPolicy": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "reference": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "ISCSIVolumeSource": {
     "chapAuthDiscovery": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "chapAuthSession": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "fsType": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "initiatorName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "iqn": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "iscsiInterface": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "lun": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "portals": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "listType": "atomic"
     },
     "readOnly": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "secretRef": {
       "kind": "object",
       "schema": "LocalObjectReference"
     },
     "targetPortal": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "KeyToPath": {
     "key": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "mode": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "path": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "LabelSelector": {
@@ -981,19 +1143,23 @@ export const podMergeMetadata = {
     },
     "matchLabels": {
       "kind": "map",
-      "values": "scalar"
+      "values": "scalar",
+      "valueType": "string"
     }
   },
   "LabelSelectorRequirement": {
     "key": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "operator": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "values": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "listType": "atomic"
     }
   },
@@ -1007,7 +1173,8 @@ export const podMergeMetadata = {
       "schema": "LifecycleHandler"
     },
     "stopSignal": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "LifecycleHandler": {
@@ -1030,54 +1197,67 @@ export const podMergeMetadata = {
   },
   "LinuxContainerUser": {
     "gid": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int64"
     },
     "supplementalGroups": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "int64",
       "listType": "atomic"
     },
     "uid": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int64"
     }
   },
   "LocalObjectReference": {
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "ManagedFieldsEntry": {
     "apiVersion": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "fieldsType": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "fieldsV1": {
       "kind": "opaque"
     },
     "manager": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "operation": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "subresource": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "time": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "time"
     }
   },
   "NFSVolumeSource": {
     "path": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "readOnly": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "server": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "NodeAffinity": {
@@ -1100,14 +1280,17 @@ export const podMergeMetadata = {
   },
   "NodeSelectorRequirement": {
     "key": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "operator": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "values": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "listType": "atomic"
     }
   },
@@ -1125,41 +1308,51 @@ export const podMergeMetadata = {
   },
   "ObjectFieldSelector": {
     "apiVersion": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "fieldPath": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "ObjectMeta": {
     "annotations": {
       "kind": "map",
-      "values": "scalar"
+      "values": "scalar",
+      "valueType": "string"
     },
     "creationTimestamp": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "time"
     },
     "deletionGracePeriodSeconds": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int64"
     },
     "deletionTimestamp": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "time"
     },
     "finalizers": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "strategy": "merge",
       "listType": "set"
     },
     "generateName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "generation": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int64"
     },
     "labels": {
       "kind": "map",
-      "values": "scalar"
+      "values": "scalar",
+      "valueType": "string"
     },
     "managedFields": {
       "kind": "list",
@@ -1167,10 +1360,12 @@ export const podMergeMetadata = {
       "listType": "atomic"
     },
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "namespace": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "ownerReferences": {
       "kind": "list",
@@ -1186,39 +1381,49 @@ export const podMergeMetadata = {
       }
     },
     "resourceVersion": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "selfLink": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "uid": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "OwnerReference": {
     "apiVersion": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "blockOwnerDeletion": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "controller": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "kind": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "uid": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "PersistentVolumeClaimSpec": {
     "accessModes": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "listType": "atomic"
     },
     "dataSource": {
@@ -1238,16 +1443,20 @@ export const podMergeMetadata = {
       "schema": "LabelSelector"
     },
     "storageClassName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "volumeAttributesClassName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "volumeMode": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "volumeName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "PersistentVolumeClaimTemplate": {
@@ -1262,26 +1471,32 @@ export const podMergeMetadata = {
   },
   "PersistentVolumeClaimVolumeSource": {
     "claimName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "readOnly": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     }
   },
   "PhotonPersistentDiskVolumeSource": {
     "fsType": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "pdID": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "Pod": {
     "apiVersion": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "kind": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "metadata": {
       "kind": "object",
@@ -1316,11 +1531,13 @@ export const podMergeMetadata = {
     "matchLabelKeys": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "listType": "atomic"
     },
     "mismatchLabelKeys": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "listType": "atomic"
     },
     "namespaceSelector": {
@@ -1330,10 +1547,12 @@ export const podMergeMetadata = {
     "namespaces": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "listType": "atomic"
     },
     "topologyKey": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "PodAntiAffinity": {
@@ -1350,55 +1569,70 @@ export const podMergeMetadata = {
   },
   "PodCertificateProjection": {
     "certificateChainPath": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "credentialBundlePath": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "keyPath": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "keyType": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "maxExpirationSeconds": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "signerName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "userAnnotations": {
       "kind": "map",
-      "values": "scalar"
+      "values": "scalar",
+      "valueType": "string"
     }
   },
   "PodCondition": {
     "lastProbeTime": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "time"
     },
     "lastTransitionTime": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "time"
     },
     "message": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "observedGeneration": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int64"
     },
     "reason": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "status": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "type": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "PodDNSConfig": {
     "nameservers": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "listType": "atomic"
     },
     "options": {
@@ -1409,15 +1643,18 @@ export const podMergeMetadata = {
     "searches": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "listType": "atomic"
     }
   },
   "PodDNSConfigOption": {
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "value": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "PodExtendedResourceClaimStatus": {
@@ -1427,46 +1664,56 @@ export const podMergeMetadata = {
       "listType": "atomic"
     },
     "resourceClaimName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "PodIP": {
     "ip": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "PodOS": {
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "PodReadinessGate": {
     "conditionType": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "PodResourceClaim": {
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "resourceClaimName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "resourceClaimTemplateName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "PodResourceClaimStatus": {
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "resourceClaimName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "PodSchedulingGate": {
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "PodSecurityContext": {
@@ -1475,22 +1722,28 @@ export const podMergeMetadata = {
       "schema": "AppArmorProfile"
     },
     "fsGroup": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int64"
     },
     "fsGroupChangePolicy": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "runAsGroup": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int64"
     },
     "runAsNonRoot": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "runAsUser": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int64"
     },
     "seLinuxChangePolicy": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "seLinuxOptions": {
       "kind": "object",
@@ -1503,10 +1756,12 @@ export const podMergeMetadata = {
     "supplementalGroups": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "int64",
       "listType": "atomic"
     },
     "supplementalGroupsPolicy": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "sysctls": {
       "kind": "list",
@@ -1520,14 +1775,16 @@ export const podMergeMetadata = {
   },
   "PodSpec": {
     "activeDeadlineSeconds": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int64"
     },
     "affinity": {
       "kind": "object",
       "schema": "Affinity"
     },
     "automountServiceAccountToken": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "containers": {
       "kind": "list",
@@ -1547,10 +1804,12 @@ export const podMergeMetadata = {
       "schema": "PodDNSConfig"
     },
     "dnsPolicy": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "enableServiceLinks": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "ephemeralContainers": {
       "kind": "list",
@@ -1579,22 +1838,28 @@ export const podMergeMetadata = {
       }
     },
     "hostIPC": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "hostNetwork": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "hostPID": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "hostUsers": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "hostname": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "hostnameOverride": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "imagePullSecrets": {
       "kind": "list",
@@ -1623,11 +1888,13 @@ export const podMergeMetadata = {
       }
     },
     "nodeName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "nodeSelector": {
       "kind": "map",
       "values": "scalar",
+      "valueType": "string",
       "mapType": "atomic"
     },
     "os": {
@@ -1636,16 +1903,20 @@ export const podMergeMetadata = {
     },
     "overhead": {
       "kind": "map",
-      "values": "scalar"
+      "values": "scalar",
+      "valueType": "quantity"
     },
     "preemptionPolicy": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "priority": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "priorityClassName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "readinessGates": {
       "kind": "list",
@@ -1670,13 +1941,16 @@ export const podMergeMetadata = {
       "schema": "ResourceRequirements"
     },
     "restartPolicy": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "runtimeClassName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "schedulerName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "schedulingGates": {
       "kind": "list",
@@ -1696,22 +1970,28 @@ export const podMergeMetadata = {
       "schema": "PodSecurityContext"
     },
     "serviceAccount": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "serviceAccountName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "setHostnameAsFQDN": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "shareProcessNamespace": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "subdomain": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "terminationGracePeriodSeconds": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int64"
     },
     "tolerations": {
       "kind": "list",
@@ -1753,7 +2033,8 @@ export const podMergeMetadata = {
   "PodStatus": {
     "allocatedResources": {
       "kind": "map",
-      "values": "scalar"
+      "values": "scalar",
+      "valueType": "quantity"
     },
     "conditions": {
       "kind": "list",
@@ -1783,7 +2064,8 @@ export const podMergeMetadata = {
       "schema": "PodExtendedResourceClaimStatus"
     },
     "hostIP": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "hostIPs": {
       "kind": "list",
@@ -1798,19 +2080,24 @@ export const podMergeMetadata = {
       "listType": "atomic"
     },
     "message": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "nominatedNodeName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "observedGeneration": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int64"
     },
     "phase": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "podIP": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "podIPs": {
       "kind": "list",
@@ -1826,13 +2113,16 @@ export const podMergeMetadata = {
       }
     },
     "qosClass": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "reason": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "resize": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "resourceClaimStatuses": {
       "kind": "list",
@@ -1852,18 +2142,22 @@ export const podMergeMetadata = {
       "schema": "ResourceRequirements"
     },
     "startTime": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "time"
     }
   },
   "PortworxVolumeSource": {
     "fsType": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "readOnly": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "volumeID": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "PreferredSchedulingTerm": {
@@ -1872,7 +2166,8 @@ export const podMergeMetadata = {
       "schema": "NodeSelectorTerm"
     },
     "weight": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     }
   },
   "Probe": {
@@ -1881,7 +2176,8 @@ export const podMergeMetadata = {
       "schema": "ExecAction"
     },
     "failureThreshold": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "grpc": {
       "kind": "object",
@@ -1892,28 +2188,34 @@ export const podMergeMetadata = {
       "schema": "HTTPGetAction"
     },
     "initialDelaySeconds": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "periodSeconds": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "successThreshold": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "tcpSocket": {
       "kind": "object",
       "schema": "TCPSocketAction"
     },
     "terminationGracePeriodSeconds": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int64"
     },
     "timeoutSeconds": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     }
   },
   "ProjectedVolumeSource": {
     "defaultMode": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "sources": {
       "kind": "list",
@@ -1923,78 +2225,98 @@ export const podMergeMetadata = {
   },
   "QuobyteVolumeSource": {
     "group": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "readOnly": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "registry": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "tenant": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "user": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "volume": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "RBDVolumeSource": {
     "fsType": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "image": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "keyring": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "monitors": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "listType": "atomic"
     },
     "pool": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "readOnly": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "secretRef": {
       "kind": "object",
       "schema": "LocalObjectReference"
     },
     "user": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "ResourceClaim": {
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "request": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "ResourceFieldSelector": {
     "containerName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "divisor": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "quantity"
     },
     "resource": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "ResourceHealth": {
     "health": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "resourceID": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "ResourceRequirements": {
@@ -2011,16 +2333,19 @@ export const podMergeMetadata = {
     },
     "limits": {
       "kind": "map",
-      "values": "scalar"
+      "values": "scalar",
+      "valueType": "quantity"
     },
     "requests": {
       "kind": "map",
-      "values": "scalar"
+      "values": "scalar",
+      "valueType": "quantity"
     }
   },
   "ResourceStatus": {
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "resources": {
       "kind": "list",
@@ -2036,62 +2361,78 @@ export const podMergeMetadata = {
   },
   "ScaleIOVolumeSource": {
     "fsType": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "gateway": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "protectionDomain": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "readOnly": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "secretRef": {
       "kind": "object",
       "schema": "LocalObjectReference"
     },
     "sslEnabled": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "storageMode": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "storagePool": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "system": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "volumeName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "SeccompProfile": {
     "localhostProfile": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "type": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "SecretEnvSource": {
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "optional": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     }
   },
   "SecretKeySelector": {
     "key": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "optional": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     }
   },
   "SecretProjection": {
@@ -2101,15 +2442,18 @@ export const podMergeMetadata = {
       "listType": "atomic"
     },
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "optional": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     }
   },
   "SecretVolumeSource": {
     "defaultMode": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "items": {
       "kind": "list",
@@ -2117,15 +2461,18 @@ export const podMergeMetadata = {
       "listType": "atomic"
     },
     "optional": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "secretName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "SecurityContext": {
     "allowPrivilegeEscalation": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "appArmorProfile": {
       "kind": "object",
@@ -2136,22 +2483,28 @@ export const podMergeMetadata = {
       "schema": "Capabilities"
     },
     "privileged": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "procMount": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "readOnlyRootFilesystem": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "runAsGroup": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int64"
     },
     "runAsNonRoot": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "runAsUser": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int64"
     },
     "seLinuxOptions": {
       "kind": "object",
@@ -2168,83 +2521,104 @@ export const podMergeMetadata = {
   },
   "SELinuxOptions": {
     "level": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "role": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "type": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "user": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "ServiceAccountTokenProjection": {
     "audience": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "expirationSeconds": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int64"
     },
     "path": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "SleepAction": {
     "seconds": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int64"
     }
   },
   "StorageOSVolumeSource": {
     "fsType": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "readOnly": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "secretRef": {
       "kind": "object",
       "schema": "LocalObjectReference"
     },
     "volumeName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "volumeNamespace": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "Sysctl": {
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "value": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "TCPSocketAction": {
     "host": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "port": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int-or-string"
     }
   },
   "Toleration": {
     "effect": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "key": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "operator": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "tolerationSeconds": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int64"
     },
     "value": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "TopologySpreadConstraint": {
@@ -2255,50 +2629,64 @@ export const podMergeMetadata = {
     "matchLabelKeys": {
       "kind": "list",
       "items": "scalar",
+      "itemType": "string",
       "listType": "atomic"
     },
     "maxSkew": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "minDomains": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     },
     "nodeAffinityPolicy": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "nodeTaintsPolicy": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "topologyKey": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "whenUnsatisfiable": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "TypedLocalObjectReference": {
     "apiGroup": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "kind": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "TypedObjectReference": {
     "apiGroup": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "kind": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "namespace": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "Volume": {
@@ -2379,7 +2767,8 @@ export const podMergeMetadata = {
       "schema": "ISCSIVolumeSource"
     },
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "nfs": {
       "kind": "object",
@@ -2428,47 +2817,60 @@ export const podMergeMetadata = {
   },
   "VolumeDevice": {
     "devicePath": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "VolumeMount": {
     "mountPath": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "mountPropagation": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "readOnly": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "recursiveReadOnly": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "subPath": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "subPathExpr": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "VolumeMountStatus": {
     "mountPath": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "readOnly": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "recursiveReadOnly": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "VolumeProjection": {
@@ -2500,25 +2902,31 @@ export const podMergeMetadata = {
   "VolumeResourceRequirements": {
     "limits": {
       "kind": "map",
-      "values": "scalar"
+      "values": "scalar",
+      "valueType": "quantity"
     },
     "requests": {
       "kind": "map",
-      "values": "scalar"
+      "values": "scalar",
+      "valueType": "quantity"
     }
   },
   "VsphereVirtualDiskVolumeSource": {
     "fsType": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "storagePolicyID": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "storagePolicyName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "volumePath": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "WeightedPodAffinityTerm": {
@@ -2527,32 +2935,40 @@ export const podMergeMetadata = {
       "schema": "PodAffinityTerm"
     },
     "weight": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "int32"
     }
   },
   "WindowsSecurityContextOptions": {
     "gmsaCredentialSpec": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "gmsaCredentialSpecName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "hostProcess": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "boolean"
     },
     "runAsUserName": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   },
   "WorkloadReference": {
     "name": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "podGroup": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     },
     "podGroupReplicaKey": {
-      "kind": "scalar"
+      "kind": "scalar",
+      "type": "string"
     }
   }
 } as const;

@@ -4,7 +4,9 @@
 // Output: a new Pod; the inputs are never mutated. Throws PatchError carrying the Kubernetes Status:
 // 400 for a body of the wrong shape or one that is not JSON (NaN, a class instance, nesting deeper than the
 // apiserver's 10,000 levels: src/engine/json.ts jsonInput), 415 for an unknown media type, and for a
-// patch that cannot apply what the apiserver answers (json-patch.ts, strategic-merge.ts). Nothing else is thrown for any input.
+// patch that cannot apply what the apiserver answers (json-patch.ts, strategic-merge.ts). A JSON Patch's
+// result is then decoded as the apiserver decodes it: a value of the wrong type for its field is its 422
+// on `patch` (typed-decode.ts). Nothing else is thrown for any input.
 import type { PatchMediaType, Pod } from "../operation/patch-pod.js";
 import { invalidStatus } from "../status/status.js";
 import { badPatch, PatchError, podFailure, unprocessable } from "./errors.js";
@@ -14,6 +16,7 @@ import { applyMergePatch } from "./merge-patch.js";
 import { podNode } from "./metadata.js";
 import { applyWithOwnership } from "./server-side-apply.js";
 import { strategicMergePatch } from "./strategic-merge.js";
+import { decodePatchedPod } from "./typed-decode.js";
 
 function asObject(value: JsonValue, what: string): JsonObject {
   if (!isJsonObject(value)) throw badPatch("", `${what} must be a JSON object`);
@@ -53,8 +56,13 @@ function serverSideApply(pod: JsonObject, patch: JsonValue, options: ApplyPatchO
 
 function patchDocument(pod: JsonObject, patch: JsonValue, mediaType: PatchMediaType, options: ApplyPatchOptions): JsonValue {
   switch (mediaType) {
-    case "application/json-patch+json":
-      return applyJsonPatch(pod, patch);
+    case "application/json-patch+json": {
+      // handlers/patch.go applyPatchToCurrentObject: the patched text is decoded into a v1.Pod at once.
+      const decoded = new Set<object>();
+      const patched = applyJsonPatch(pod, patch, decoded);
+      if (isJsonObject(patched)) decodePatchedPod(patched, decoded);
+      return patched;
+    }
     case "application/merge-patch+json":
       return applyMergePatch(pod, asObject(patch, "a merge patch"));
     case "application/strategic-merge-patch+json":

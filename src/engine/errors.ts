@@ -4,6 +4,7 @@
 // `spec.containers[0]`, when the engine knows it) and the Error's message, which explains the refusal.
 // Inputs: HTTP code, message, field path. Output: PatchError.
 import { failureStatus, type Status, type StatusCause } from "../status/status.js";
+import { goQuote } from "./go-text.js";
 
 export class PatchError extends Error {
   readonly status: Status;
@@ -51,4 +52,17 @@ export function unprocessable(field: string, explanation: string): PatchError {
 export function internalError(message: string, field: string): PatchError {
   const { reason: _none, ...status } = failureStatus(500, message);
   return new PatchError(status, { field, message });
+}
+
+/**
+ * The 422 the apiserver answers for a patched object that does not decode into the Go types, and under
+ * fieldValidation=Strict for its unknown fields (handlers/patch.go: errors.NewInvalid with one
+ * field.Invalid on `patch`): the patched object's JSON text quoted in the message (`dump`; the mock's
+ * front, which has no patched object, quotes the body), no kind, no name, one cause on the field `patch`.
+ */
+export function patchInvalidStatus(dump: string, detail: string): Status {
+  const message = `Invalid value: ${goQuote(dump)}: ${detail}`;
+  return failureStatus(422, ` "" is invalid: patch: ${message}`, {
+    causes: [{ reason: "FieldValueInvalid", message, field: "patch" }],
+  });
 }

@@ -12,6 +12,11 @@
 // (documents nest up to 10,000 levels), and only the six operations exist (fast-json-patch also runs its
 // internal `_get`).
 //
+// Which objects the library decodes (it writes their keys sorted: src/engine/typed-decode.ts reads the
+// patched Pod in that order) is recorded in the `decoded` set the caller passes: the root, every object
+// and array an operation's `path` or `from` walks through, the whole target of a `test` that passes (its
+// comparison decodes both sides); a `copy` is new text, with the source's decoded objects written sorted.
+//
 // It follows the apiserver's library (evanphx/json-patch v4, kubernetes v1.35.4 vendors v4.13.0) where it
 // keeps to RFC 6901/6902: `replace` of a member missing from an existing object creates it, like `add`;
 // `replace` and `test` of the whole document ("") work, `add`, `remove`, `move` and `copy` of it do not;
@@ -58,12 +63,19 @@ function isPointer(value: unknown): value is string {
   return typeof value === "string" && (value === "" || value.startsWith("/"));
 }
 
-/** The container holding the last token of `pointer`, and that token; the whole document has none. */
-function parentOf(document: JsonValue, pointer: string): { container: Container; token: string } {
+/** The objects and arrays the JSON Patch library decoded, in the document being patched (see the header). */
+type Decoded = Set<object>;
+
+/**
+ * The container holding the last token of `pointer`, and that token; the whole document has none. The
+ * containers walked through are decoded (evanphx/json-patch findObject).
+ */
+function parentOf(document: JsonValue, pointer: string, decoded: Decoded): { container: Container; token: string } {
   const tokens = pointerSegments(pointer);
   const token = tokens.pop();
   if (token === undefined) throw new OperationFailure("the whole document cannot be the target of this operation");
   let node: JsonValue = document;
+  if (typeof node === "object" && node !== null) decoded.add(node);
   for (const step of tokens) {
     const next: JsonValue | undefined = Array.isArray(node)
       ? node[arrayIndexOrMissing(step, node.length)]
@@ -74,6 +86,7 @@ function parentOf(document: JsonValue, pointer: string): { container: Container;
       throw new OperationFailure("a parent of the path does not exist or is not an object or array");
     }
     node = next;
+    decoded.add(node);
   }
   if (typeof node !== "object" || node === null) throw new OperationFailure("the parent of the path is not an object or array");
   return { container: node, token };
@@ -84,22 +97,22 @@ function arrayIndexOrMissing(token: string, length: number): number {
   return /^\d+$/.test(token) && Number(token) < length ? Number(token) : -1;
 }
 
-function getValue(document: JsonValue, pointer: string): JsonValue {
+function getValue(document: JsonValue, pointer: string, decoded: Decoded): JsonValue {
   if (pointer === "") return document;
-  const { container, token } = parentOf(document, pointer);
+  const { container, token } = parentOf(document, pointer, decoded);
   if (Array.isArray(container)) return container[arrayIndex(token, container.length, false)] as JsonValue;
   if (!Object.hasOwn(container, token)) throw new OperationFailure("the path does not exist");
   return container[token] as JsonValue;
 }
 
-function add(document: JsonValue, pointer: string, value: JsonValue): void {
-  const { container, token } = parentOf(document, pointer);
+function add(document: JsonValue, pointer: string, value: JsonValue, decoded: Decoded): void {
+  const { container, token } = parentOf(document, pointer, decoded);
   if (Array.isArray(container)) container.splice(arrayIndex(token, container.length, true), 0, value);
   else setMember(container, token, value);
 }
 
-function remove(document: JsonValue, pointer: string): JsonValue {
-  const { container, token } = parentOf(document, pointer);
+function remove(document: JsonValue, pointer: string, decoded: Decoded): JsonValue {
+  const { container, token } = parentOf(document, pointer, decoded);
   if (Array.isArray(container)) return container.splice(arrayIndex(token, container.length, false), 1)[0] as JsonValue;
   if (!Object.hasOwn(container, token)) throw new OperationFailure("the path does not exist");
   const removed = container[token] as JsonValue;
@@ -107,48 +120,93 @@ function remove(document: JsonValue, pointer: string): JsonValue {
   return removed;
 }
 
+/** Every object and array of `value`: what comparing it decodes. */
+function decodeAll(value: JsonValue, decoded: Decoded): void {
+  const pending: JsonValue[] = [value];
+  while (pending.length > 0) {
+    const node = pending.pop() as JsonValue;
+    if (typeof node !== "object" || node === null) continue;
+    decoded.add(node);
+    for (const child of Array.isArray(node) ? node : Object.values(node)) pending.push(child as JsonValue);
+  }
+}
+
+/**
+ * A copy of `source` as the library makes one, from the text it writes: the objects it had decoded come
+ * out with their keys sorted (and the copy is text again: not decoded).
+ */
+function copyOf(source: JsonValue, decoded: Decoded): JsonValue {
+  const copy = cloneJson(source);
+  const pending: [JsonValue, JsonValue][] = [[source, copy]];
+  while (pending.length > 0) {
+    const [from, to] = pending.pop() as [JsonValue, JsonValue];
+    if (typeof from !== "object" || from === null || !decoded.has(from)) continue;
+    if (Array.isArray(from)) {
+      from.forEach((item, index) => pending.push([item, (to as JsonValue[])[index] as JsonValue]));
+      continue;
+    }
+    const target = to as JsonObject;
+    for (const key of Object.keys(target).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const child = target[key] as JsonValue;
+      delete target[key];
+      setMember(target, key, child);
+      pending.push([from[key] as JsonValue, child]);
+    }
+  }
+  return copy;
+}
+
 /** Applies one checked operation; returns the document (a new one only for `replace` of "") and the bytes a copy added. */
-function applyOperation(document: JsonValue, operation: JsonObject, copied: number): { document: JsonValue; copied: number } {
+function applyOperation(
+  document: JsonValue,
+  operation: JsonObject,
+  copied: number,
+  decoded: Decoded,
+): { document: JsonValue; copied: number } {
   const path = operation.path as string;
   const from = operation.from as string;
   const value = operation.value as JsonValue;
   switch (operation.op) {
     case "add":
-      add(document, path, value);
+      add(document, path, value, decoded);
       break;
     case "remove":
-      remove(document, path);
+      remove(document, path, decoded);
       break;
     case "replace": {
       if (path === "") {
         if (typeof value !== "object" || value === null)
           throw new OperationFailure("the whole document can only be replaced by an object or an array");
+        decoded.add(value);
         return { document: value, copied };
       }
-      const { container, token } = parentOf(document, path);
+      const { container, token } = parentOf(document, path, decoded);
       if (Array.isArray(container)) container[arrayIndex(token, container.length, false)] = value;
       else setMember(container, token, value);
       break;
     }
     case "move":
       if (from === "") throw new OperationFailure("the whole document cannot be moved");
-      add(document, path, remove(document, from));
+      add(document, path, remove(document, from, decoded), decoded);
       break;
     case "copy": {
       if (from === "") throw new OperationFailure("the whole document cannot be copied");
-      const source = getValue(document, from);
+      const source = getValue(document, from, decoded);
       const total = copied + Buffer.byteLength(jsonText(source));
       if (total > MAX_COPY_BYTES) {
         throw new OperationFailure(
           `Unable to complete the copy, the accumulated size increase of copy is ${total}, exceeding the limit ${MAX_COPY_BYTES}`,
         );
       }
-      add(document, path, cloneJson(source));
+      add(document, path, copyOf(source, decoded), decoded);
       return { document, copied: total };
     }
-    case "test":
-      if (!jsonEqual(getValue(document, path), value)) throw new OperationFailure("Test operation failed");
+    case "test": {
+      const target = getValue(document, path, decoded);
+      if (!jsonEqual(target, value)) throw new OperationFailure("Test operation failed");
+      decodeAll(target, decoded);
       break;
+    }
   }
   return { document, copied };
 }
@@ -179,15 +237,20 @@ function failure(operation: unknown, index: number, reason: string): PatchError 
   );
 }
 
-export function applyJsonPatch(pod: JsonObject, patch: JsonValue): JsonValue {
+/**
+ * The patched document; `decoded` receives the objects and arrays of it the library decoded (see the
+ * header), the root first.
+ */
+export function applyJsonPatch(pod: JsonObject, patch: JsonValue, decoded: Decoded = new Set()): JsonValue {
   if (!Array.isArray(patch)) throw badPatch("", "a JSON Patch body must be an array of operations");
   let document: JsonValue = pod;
+  decoded.add(pod);
   let copied = 0;
   patch.forEach((operation, index) => {
     const problem = malformation(operation);
     if (problem !== undefined) throw failure(operation, index, problem);
     try {
-      ({ document, copied } = applyOperation(document, operation as JsonObject, copied));
+      ({ document, copied } = applyOperation(document, operation as JsonObject, copied, decoded));
     } catch (error) {
       if (error instanceof OperationFailure) throw failure(operation, index, error.message);
       throw error;

@@ -8,13 +8,22 @@ import { podMergeMetadata } from "../../generated/merge-metadata.js";
  * The shape of one property of a schema and its Kubernetes patch extensions: one entry of the table in
  * generated/merge-metadata.ts, which the generate stage (tools/pipeline/merge-metadata.ts) builds with this type.
  */
+/**
+ * Which JSON values a leaf of the Pod decodes from, as the contract types it: a string, a boolean, an
+ * integer of 32 or 64 bits, any number, or one of the types that decode themselves — a quantity (a string
+ * or a number), an int-or-string, an RFC 3339 time. Null decodes into every one (Go's zero value).
+ */
+export type ScalarType = "string" | "boolean" | "int32" | "int64" | "number" | "quantity" | "int-or-string" | "time";
+
 export type PropertyShape =
-  | { readonly kind: "scalar" }
+  | { readonly kind: "scalar"; readonly type?: ScalarType }
   | { readonly kind: "object"; readonly schema: string }
   | { readonly kind: "opaque" }
   | {
       readonly kind: "list";
       readonly items: string;
+      /** The type of the elements when `items` is "scalar". */
+      readonly itemType?: ScalarType;
       readonly mergeKey?: string;
       readonly strategy?: string;
       readonly listType?: string;
@@ -22,7 +31,14 @@ export type PropertyShape =
       /** Defaults of list-map keys: server-side apply identifies an element missing such a key by its default. */
       readonly keyDefaults?: Readonly<Record<string, unknown>>;
     }
-  | { readonly kind: "map"; readonly values: string; readonly mapType?: string; readonly strategy?: string };
+  | {
+      readonly kind: "map";
+      readonly values: string;
+      /** The type of the values when `values` is "scalar". */
+      readonly valueType?: ScalarType;
+      readonly mapType?: string;
+      readonly strategy?: string;
+    };
 
 const schemas: Readonly<Record<string, Readonly<Record<string, PropertyShape>>>> = podMergeMetadata;
 

@@ -266,13 +266,19 @@ export function asStored(pod: Pod): Pod {
 
 /**
  * applyPatch, with the apiserver's wording for a JSON Patch that does not apply: it keeps the reason to
- * itself (a 422 with a generic message and empty details), where applyPatch names the operation.
+ * itself (a 422 with a generic message and empty details), where applyPatch names the operation. A
+ * patched Pod that does not decode keeps its own 422 (with its cause on `patch`).
  */
 function patchOrRefuse(live: Pod, patch: unknown, mediaType: PatchMediaType): JsonObject {
   try {
     return applyPatch(live, patch, mediaType) as JsonObject;
   } catch (error) {
-    if (error instanceof PatchError && mediaType === "application/json-patch+json" && error.status.code === 422) {
+    if (
+      error instanceof PatchError &&
+      mediaType === "application/json-patch+json" &&
+      error.status.code === 422 &&
+      error.status.details?.causes === undefined
+    ) {
       throw new PatchError({
         ...failureStatus(422, "the server rejected our request due to an error in our request"),
         details: {},

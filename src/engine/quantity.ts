@@ -11,7 +11,8 @@
  * values beyond 2^63-1.
  *
  * Input: a quantity as JSON holds it (a string, or a number). Output: its canonical text, or undefined
- * when it does not parse (the apiserver refuses such a Pod before any diff). Pure.
+ * when it does not parse (the apiserver refuses such a Pod before any diff); for one that does not parse,
+ * ParseQuantity's error (quantityError). Pure.
  */
 
 const decimalSuffixes: Record<string, number> = { n: -9, u: -6, m: -3, "": 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
@@ -99,6 +100,20 @@ function parseQuantity(value: unknown): ParsedQuantity | undefined {
   else if (meaning.exponent >= 0) numerator *= 10n ** BigInt(meaning.exponent);
   else denominator *= 10n ** BigInt(-meaning.exponent);
   return { text, sign, whole, fraction, meaning, nanos: (numerator * NANO + denominator - 1n) / denominator };
+}
+
+/** The errors of ParseQuantity (k8s.io/apimachinery v0.35.4 pkg/api/resource/quantity.go). */
+const FORMAT_WRONG = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+const SUFFIX_WRONG = "unable to parse quantity's suffix";
+
+/**
+ * What ParseQuantity says of a text it refuses (the error Quantity's UnmarshalJSON returns): the format,
+ * or a suffix it does not know; undefined when it parses. `text` is the string, or a number's JSON text.
+ */
+export function quantityError(text: string): string | undefined {
+  if (parseQuantity(text) !== undefined) return undefined;
+  const match = QUANTITY.exec(text.trim());
+  return match === null || text.trim() === "" ? FORMAT_WRONG : SUFFIX_WRONG;
 }
 
 /**

@@ -18,7 +18,8 @@ import { failureStatus, type Status } from "../../src/status/status.js";
 import { checkJsonPatchSize } from "./apiserver-rules.js";
 import { isApply } from "../../src/engine/patch-options.js";
 import { goJsonSyntaxError } from "./go-json-syntax.js";
-import { goJsonKind, goQuote, goValue } from "../../src/engine/go-text.js";
+import { goJsonKind, goValue } from "../../src/engine/go-text.js";
+import { patchInvalidStatus } from "../../src/engine/errors.js";
 
 const JSON_PATCH = "application/json-patch+json";
 const MERGE_PATCH = "application/merge-patch+json";
@@ -201,18 +202,6 @@ function unknownFields(value: unknown, node: ObjectNode, prefix: UnknownField, d
 }
 
 const ROOT: UnknownField = { path: "", typedPath: "" };
-
-/**
- * The 422 the apiserver answers under `Strict` (and for a patched object that does not decode): the
- * patched object in the message (`dump`: the mock has none, so it shows what it has), no kind, no name,
- * one cause on the field `patch`.
- */
-export function patchInvalidStatus(dump: string, detail: string): Status {
-  const message = `Invalid value: ${goQuote(dump)}: ${detail}`;
-  return failureStatus(422, ` "" is invalid: patch: ${message}`, {
-    causes: [{ reason: "FieldValueInvalid", message, field: "patch" }],
-  });
-}
 
 /** Warn: one warning per unknown field (and per other strict error); Strict: the 422; Ignore: nothing. */
 function strictOutcome(mode: FieldValidation, strictErrors: string[], dump: () => string): DecodingVerdict {

@@ -11,18 +11,12 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpRequest } from "@stoplight/prism-http";
+import { patchInvalidStatus } from "../../src/engine/errors.js";
 import { goJsonKind, goValue } from "../../src/engine/go-text.js";
 import { checkPatchOptions, isApply } from "../../src/engine/patch-options.js";
 import { failureStatus, invalidStatus, type Status } from "../../src/status/status.js";
 import { strictYamlMessage } from "../../src/yaml/apiserver-yaml.js";
-import {
-  checkDecodedBody,
-  fieldValidationOf,
-  patchInvalidStatus,
-  typedPatchStatus,
-  typedPlaceOf,
-  undecodableStatus,
-} from "./apiserver-decoding.js";
+import { checkDecodedBody, fieldValidationOf, typedPatchStatus, typedPlaceOf, undecodableStatus } from "./apiserver-decoding.js";
 import { acceptForPrism, checkPatchContentType, normalizedAuthorization, notFoundStatus } from "./apiserver-rules.js";
 import { decodeBody } from "./request-body.js";
 import type { PrismOperation } from "./spec.js";
