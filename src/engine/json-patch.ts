@@ -142,7 +142,8 @@ function copyOf(source: JsonValue, decoded: Decoded): JsonValue {
     const [from, to] = pending.pop() as [JsonValue, JsonValue];
     if (typeof from !== "object" || from === null || !decoded.has(from)) continue;
     if (Array.isArray(from)) {
-      from.forEach((item, index) => pending.push([item, (to as JsonValue[])[index] as JsonValue]));
+      for (let index = 0; index < from.length; index++)
+        pending.push([from[index] as JsonValue, (to as JsonValue[])[index] as JsonValue]);
       continue;
     }
     const target = to as JsonObject;
