@@ -81,9 +81,10 @@ class Decoder {
     const properties = schemas[schema] ?? {};
     const names = goPodTypes[schema] ?? {};
     for (const key of keysOf(object, this.decoded)) {
-      const shape = properties[key];
-      const go = names[key];
-      if (shape === undefined || go === undefined) continue;
+      // Own members only: a key such as `__proto__` is data, a field the Pod does not have.
+      if (!Object.hasOwn(properties, key) || !Object.hasOwn(names, key)) continue;
+      const shape = properties[key] as PropertyShape;
+      const go = names[key] as GoField;
       const field = `${path === "" ? "" : `${path}.`}${go.via === undefined ? "" : `${go.via}.`}${key}`;
       this.value(object[key] as JsonValue, shape, go, { struct: schema, path: field });
     }

@@ -21,7 +21,7 @@ import type { Pod } from "../../src/operation/patch-pod.js";
 import type { Status } from "../../src/status/status.js";
 import { type EngineCase, type EnginePatchType, mediaTypes, namespace, podPatch } from "./engine-cases.js";
 import { type Compared, type Divergence, divergences } from "./engine-divergences.js";
-import { normalizeJson, withoutServerSetFields } from "./support/normalize.js";
+import { denormalize, normalizeJson, withoutServerSetFields } from "./support/normalize.js";
 import type { ApiAnswer, Json } from "./support/server.js";
 
 export type JsonMap = { [key: string]: Json };
@@ -99,16 +99,20 @@ export function serverOutcome(replayed: Replayed): Outcome {
   return refusal(replayed.body as JsonMap);
 }
 
-/** What the project predicts for the case on the server's base Pod: writePod, the whole PATCH. */
+/**
+ * What the project predicts for the case on the server's base Pod: writePod, the whole PATCH. The recorded
+ * base holds normalize.ts's placeholders, which are no uid or time (the engine decodes times as the
+ * apiserver does): it is patched with valid values in their place, and the prediction normalized back.
+ */
 export function predictedOutcome(testCase: EngineCase, base: JsonMap): Outcome {
   try {
-    const { pod, warnings } = writePod(base as Pod, podPatch(testCase), mediaTypes[testCase.type], {
+    const { pod, warnings } = writePod(denormalize(base) as unknown as Pod, podPatch(testCase), mediaTypes[testCase.type], {
       namespace,
       name: testCase.pod,
     });
     // As the apiserver sends them: `299 - "<text as Go quotes it>"`; compared in any order (Go walks maps randomly).
     const headers = warnings.map((warning) => `299 - ${JSON.stringify(warning)}`).sort();
-    return { accepted: true, pod: withoutServerSetFields(pod as JsonMap), warnings: headers };
+    return { accepted: true, pod: withoutServerSetFields(normalizeJson(pod as unknown as Json) as JsonMap), warnings: headers };
   } catch (error) {
     // A Status is normalized as the server's is (normalize.ts: identities and times inside its messages).
     if (error instanceof PatchError) return refusal(normalizeJson(error.status as unknown as Json) as JsonMap);

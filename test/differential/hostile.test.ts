@@ -6,7 +6,10 @@
 // - yaml: the JSON src/yaml/apiserver-yaml.ts decodes from an apply body, against the Pod the server
 //   made of it (dry run);
 // - engine: applyPatch (+ checkPodUpdate) on the server's own Pod: accepted where the server accepted,
-//   refused with the same code where it refused.
+//   refused with the same code where it refused;
+// - decoding (a JSON Patch that puts a value of the wrong type into the Pod): applyPatch on the server's own
+//   Pod answers the server's Status word for word, the patched object it quotes included; the mock the same
+//   code, reason and Go error, with the object it quotes masked (it patches its own copy of the Pod).
 // Bodies are generated at test time (the 2 MB alias bomb, 10,000 levels of nesting); only answers are recorded.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,7 +20,7 @@ import type { PatchMediaType, Pod } from "../../src/operation/patch-pod.js";
 import { decodeApiserverYaml } from "../../src/yaml/apiserver-yaml.js";
 import { type RunningMock, startMock } from "../support/mock-process.js";
 import { readMockKubeconfig } from "../support/kubeconfig-files.js";
-import { normalizeAnswer, statusMessageShape } from "./support/normalize.js";
+import { denormalize, normalizeAnswer, statusMessageShape, withoutQuotedObject } from "./support/normalize.js";
 import { recordedAnswers } from "./support/recording.js";
 import {
   type ApiAnswer,
@@ -83,7 +86,9 @@ type Compare =
    * applyPatch alone (where the server's answer turns on what the engine does not model: unknown fields
    * dropped, label syntax).
    */
-  | { with: "engine"; pod: "web" | "env1000"; mediaType: PatchMediaType; patch: () => unknown; patchOnly?: true };
+  | { with: "engine"; pod: "web" | "env1000"; mediaType: PatchMediaType; patch: () => unknown; patchOnly?: true }
+  /** A JSON Patch of the web Pod: the engine word for word, the mock up to the object quoted (see the header). */
+  | { with: "decoding"; patch: unknown[] };
 
 interface HostileCase {
   id: string;
@@ -109,6 +114,13 @@ const wrongTypeItems = (): string => Array(1_500_000).fill("1").join(",");
 const messageHead = (message: string): string => message.replace(/Invalid value: "[\s\S]*$/, 'Invalid value: "…');
 
 const get = (headers: Record<string, string>): ApiRequest => ({ method: "GET", path: POD_PATH, headers });
+
+/** A decoding case: the JSON Patch `operations` asked as a dry run of the web Pod. */
+const decodingCase = (id: string, operations: unknown[]): HostileCase => ({
+  id,
+  request: patch(JSON_PATCH, JSON.stringify(operations)),
+  compare: { with: "decoding", patch: operations },
+});
 
 const cases: HostileCase[] = [
   {
@@ -285,6 +297,50 @@ const cases: HostileCase[] = [
     ),
     compare: { with: "mock", shape: true },
   },
+  decodingCase("json patch: a number among a container's args", [
+    { op: "add", path: "/spec/containers/0/args", value: ["run", 1] },
+  ]),
+  decodingCase("json patch: a string as a port's containerPort", [
+    { op: "add", path: "/spec/containers/0/ports", value: [{ containerPort: "80" }] },
+  ]),
+  decodingCase("json patch: 1.5 as activeDeadlineSeconds (int64)", [
+    { op: "add", path: "/spec/activeDeadlineSeconds", value: 1.5 },
+  ]),
+  decodingCase("json patch: a containerPort beyond int32", [
+    { op: "add", path: "/spec/containers/0/ports", value: [{ containerPort: 2_147_483_648 }] },
+  ]),
+  decodingCase("json patch: a list where nodeSelector's map is", [{ op: "add", path: "/spec/nodeSelector", value: ["ssd"] }]),
+  decodingCase("json patch: a creationTimestamp that is not RFC 3339", [
+    { op: "replace", path: "/metadata/creationTimestamp", value: "2026-12-05" },
+  ]),
+  decodingCase("json patch: a time out of range", [
+    { op: "replace", path: "/metadata/creationTimestamp", value: "2026-02-30T10:00:00Z" },
+  ]),
+  // Both in metadata, which the patch decodes (sorted): the annotation comes first, the time stops decoding.
+  decodingCase("json patch: a bad time after a wrong type stops decoding and wins", [
+    { op: "add", path: "/metadata/annotations", value: { note: 1 } },
+    { op: "replace", path: "/metadata/creationTimestamp", value: "soon" },
+  ]),
+  decodingCase("json patch: the first wrong type in the patched text's order (sorted where decoded)", [
+    { op: "add", path: "/spec/containers/0/args", value: [1] },
+    { op: "add", path: "/spec/activeDeadlineSeconds", value: "600" },
+  ]),
+  decodingCase("json patch: an int-or-string port of 1.5, through an embedded struct", [
+    { op: "add", path: "/spec/containers/0/livenessProbe", value: { tcpSocket: { port: 1.5 } } },
+  ]),
+  decodingCase("json patch: a quantity of the wrong type", [
+    { op: "add", path: "/spec/containers/0/resources/limits", value: { cpu: true } },
+  ]),
+  decodingCase("json patch: null args and an unknown field decode", [
+    { op: "add", path: "/spec/containers/0/args", value: null },
+    { op: "add", path: "/spec/containers/0/bogus", value: 5 },
+  ]),
+  {
+    id: "json patch: 1.5 million args of the wrong type (the first refused)",
+    request: patch(JSON_PATCH, `[{"op":"add","path":"/spec/containers/0/args","value":[${wrongTypeItems()}]}]`),
+    compare: { with: "mock-head" },
+    heavy: true,
+  },
 ];
 
 /** A JSON Patch that doubles the annotations forty times by copying them into themselves. */
@@ -312,7 +368,7 @@ const { serverVersion, answer } = recordedAnswers(
   cases,
   async (live, testCase) => {
     await ensureNamespace(live, NAMESPACE);
-    if (testCase.compare.with === "engine" || testCase.compare.with === "yaml") {
+    if (testCase.compare.with === "engine" || testCase.compare.with === "yaml" || testCase.compare.with === "decoding") {
       const created = await createPod(
         live,
         NAMESPACE,
@@ -435,6 +491,35 @@ describe(`hostile input: the project against ${serverVersion}`, () => {
       return;
     }
     const { pod, answer: real } = recorded as unknown as { pod: Pod; answer: ApiAnswer };
+    if (compare.with === "decoding") {
+      if ("raw" in testCase.request) throw new Error(`${testCase.id}: needs a request`);
+      // The engine, on the server's Pod (valid values in place of the recording's placeholders, normalized
+      // back in its answer): the server's Status, word for word.
+      let predicted: ApiAnswer = { status: 200, body: null };
+      try {
+        applyPatch(denormalize(pod as unknown as Json) as unknown as Pod, compare.patch, JSON_PATCH);
+      } catch (error) {
+        if (!(error instanceof PatchError)) throw error;
+        predicted = normalizeAnswer({
+          status: error.status.code ?? 0,
+          contentType: "application/json",
+          body: error.status as unknown as Json,
+        });
+      }
+      if (real.status >= 400) expect(predicted).toEqual(real);
+      else expect(predicted.status).toBe(200);
+      // The mock, on its own copy of the Pod: the same code, reason and Go error.
+      const mocked = normalizeAnswer(await ask(mockEndpoint(), withToken(testCase.request, "mock-token")));
+      expect(mocked.status, JSON.stringify(mocked.body).slice(0, 300)).toBe(real.status);
+      if (real.status >= 400) {
+        const masked = (answered: ApiAnswer) => ({
+          reason: bodyOf(answered).reason,
+          message: withoutQuotedObject(String(bodyOf(answered).message ?? "")),
+        });
+        expect(masked(mocked)).toEqual(masked(real));
+      }
+      return;
+    }
     if (compare.with === "yaml") {
       if ("raw" in testCase.request) throw new Error(`${testCase.id}: needs a request`);
       expect(real.status, JSON.stringify(real.body).slice(0, 300)).toBe(200);
@@ -450,7 +535,12 @@ describe(`hostile input: the project against ${serverVersion}`, () => {
       }
       return;
     }
-    const verdict = engineCode(pod, compare.mediaType, compare.patch(), compare.patchOnly === true);
+    const verdict = engineCode(
+      denormalize(pod as unknown as Json) as unknown as Pod,
+      compare.mediaType,
+      compare.patch(),
+      compare.patchOnly === true,
+    );
     const accepted = (code: number) => code >= 200 && code < 300;
     if (accepted(real.status)) expect(verdict, JSON.stringify(real.body).slice(0, 200)).toBe(200);
     else expect(verdict, JSON.stringify(real.body).slice(0, 300)).toBe(real.status);

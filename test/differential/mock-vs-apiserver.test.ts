@@ -29,7 +29,7 @@ import { type RunningMock, startMock } from "../support/mock-process.js";
 import { skipsForbidden } from "../support/skips.js";
 import type { ApiserverConnection } from "./support/live-apiserver.js";
 import { type ClientCall, type KubectlCommand, MOCK_NAMESPACE, type MockSession, mockSessions } from "./support/mock-sessions.js";
-import { normalizeJson } from "./support/normalize.js";
+import { denormalize, normalizeJson } from "./support/normalize.js";
 import { recordedAnswers } from "./support/recording.js";
 import { ask, ensureNamespace, type Json, removePod } from "./support/server.js";
 
@@ -287,18 +287,6 @@ afterAll(async () => {
 const { serverVersion, answer } = recordedAnswers("mock-vs-apiserver", mockSessions, askLive, {
   liveSubset: (_, index) => index % 15 === 0,
 });
-
-/** A recorded Pod made storable again: the normalization's placeholders replaced by values of their format. */
-function denormalize(value: Json): Json {
-  if (Array.isArray(value)) return value.map(denormalize);
-  if (value === null || typeof value !== "object") {
-    if (value === "<uid>") return "00000000-0000-4000-8000-000000000001";
-    if (value === "<time>") return "2026-01-01T00:00:00Z";
-    if (value === "<resourceVersion>") return "1";
-    return value;
-  }
-  return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, denormalize(child)]));
-}
 
 async function sendToMock(path: string, method: "POST" | "DELETE", body?: Json): Promise<void> {
   const answered = await ask(mockTarget.connection, {

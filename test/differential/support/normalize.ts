@@ -147,13 +147,39 @@ export function normalizeAnswer(answer: ApiAnswer): ApiAnswer {
  * Everything else — the apiserver's sentences, field paths, values, limits — is compared as it is.
  */
 export function statusMessageShape(message: string): string {
-  return message
-    .replace(/Invalid value: "((?:[^"\\]|\\.)*)"/g, (whole, quoted: string) =>
-      /^(\{|\[|map\[)/.test(quoted) ? "Invalid value: <object>" : whole,
-    )
+  return withoutQuotedObject(message)
     .replace(/(Invalid value: <object>: )(?!strict decoding error: )[^\n]*/g, "$1<decoding error>")
     .replace(/(yaml: )[^\n]*/g, "$1<yaml error>")
     .replace(/(: )expected [^,\n]+, got [^\n]*/g, "$1<type mismatch>");
+}
+
+/**
+ * A Status message with the object it quotes (`Invalid value: "{…}"` or `"map[…]"`) as `<object>` and
+ * nothing else masked: for comparing the words of two implementations that quote different copies of
+ * the patched object (statusMessageShape's first step).
+ */
+export function withoutQuotedObject(message: string): string {
+  return message.replace(/Invalid value: "((?:[^"\\]|\\.)*)"/g, (whole, quoted: string) =>
+    /^(\{|\[|map\[)/.test(quoted) ? "Invalid value: <object>" : whole,
+  );
+}
+
+/** A valid value of each placeholder's format (the engine decodes times: `<time>` is none). */
+const placeholderValues: Record<string, string> = {
+  "<uid>": "00000000-0000-4000-8000-000000000001",
+  "<time>": "2026-01-01T00:00:00Z",
+  "<resourceVersion>": "1",
+};
+
+/**
+ * A recorded object made usable again: every value that is a placeholder of normalizeJson's replaced by a
+ * valid value of its format — for a Pod to be stored, or patched by the engine, which decodes its times
+ * as the apiserver does. normalizeJson of the result gives the placeholders back.
+ */
+export function denormalize(value: Json): Json {
+  if (Array.isArray(value)) return value.map(denormalize);
+  if (value === null || typeof value !== "object") return typeof value === "string" ? (placeholderValues[value] ?? value) : value;
+  return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, denormalize(child)]));
 }
 
 /** A Pod without what the server writes on every request and a suite that does not model it ignores. */
