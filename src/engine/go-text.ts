@@ -23,8 +23,13 @@ const NAMED_ESCAPES: Record<number, string> = { 7: "\\a", 8: "\\b", 12: "\\f", 1
 
 const hex = (value: number, width: number): string => value.toString(16).padStart(width, "0");
 
+/** Printable ASCII only: what strconv.Quote writes as it is, but for `"` and `\`. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** Go's strconv.Quote (the `%q` verb) of a string. */
 export function goQuote(text: string): string {
+  // One native test instead of a pattern per character: a quoted Pod is megabytes of plain ASCII.
+  if (PRINTABLE_ASCII.test(text)) return `"${text.replace(/["\\]/g, "\\$&")}"`;
   let out = '"';
   for (const character of text) {
     const codePoint = character.codePointAt(0) ?? 0;

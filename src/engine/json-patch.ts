@@ -28,7 +28,16 @@
 // indexes (it counts from the end), a missing `value` (it uses null).
 import { pointerSegments } from "../json-pointer/pointer.js";
 import { badPatch, type PatchError, unprocessable } from "./errors.js";
-import { cloneJson, isJsonObject, jsonEqual, jsonText, setMember, type JsonObject, type JsonValue } from "./json.js";
+import {
+  addContainers,
+  cloneJson,
+  isJsonObject,
+  jsonEqual,
+  jsonText,
+  setMember,
+  type JsonObject,
+  type JsonValue,
+} from "./json.js";
 
 /** The apiserver's limit on what the `copy` operations of one patch may add (JSONPatchMaxCopyBytes). */
 export const MAX_COPY_BYTES = 3 * 1024 * 1024;
@@ -120,17 +129,6 @@ function remove(document: JsonValue, pointer: string, decoded: Decoded): JsonVal
   return removed;
 }
 
-/** Every object and array of `value`: what comparing it decodes. */
-function decodeAll(value: JsonValue, decoded: Decoded): void {
-  const pending: JsonValue[] = [value];
-  while (pending.length > 0) {
-    const node = pending.pop() as JsonValue;
-    if (typeof node !== "object" || node === null) continue;
-    decoded.add(node);
-    for (const child of Array.isArray(node) ? node : Object.values(node)) pending.push(child as JsonValue);
-  }
-}
-
 /**
  * A copy of `source` as the library makes one, from the text it writes: the objects it had decoded come
  * out with their keys sorted (and the copy is text again: not decoded).
@@ -205,7 +203,8 @@ function applyOperation(
     case "test": {
       const target = getValue(document, path, decoded);
       if (!jsonEqual(target, value)) throw new OperationFailure("Test operation failed");
-      decodeAll(target, decoded);
+      // Comparing decodes every object and array of the target.
+      addContainers(target, decoded);
       break;
     }
   }

@@ -253,6 +253,17 @@ export function jsonText(value: JsonValue, options: { indent?: number; sortKeys?
   }) as string;
 }
 
+/** Adds every object and array of `value` (itself included) to `into`. */
+export function addContainers(value: JsonValue, into: Set<object>): void {
+  const pending: JsonValue[] = [value];
+  while (pending.length > 0) {
+    const node = pending.pop() as JsonValue;
+    if (typeof node !== "object" || node === null) continue;
+    into.add(node);
+    for (const child of Array.isArray(node) ? node : Object.values(node)) pending.push(child as JsonValue);
+  }
+}
+
 /** Removes `null` members of objects at any depth, in place; `null` array elements are kept (evanphx's pruneNulls). */
 export function pruneNulls(value: JsonValue): void {
   const pending: JsonValue[] = [value];

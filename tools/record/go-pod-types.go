@@ -11,24 +11,32 @@
 // Output: src/engine/go-pod-types.ts (bannered; read by src/engine/typed-decode.ts), on stdout: per v1
 // struct reached from v1.Pod (by its Go name, which is the contract's schema name), per JSON key, the Go
 // type of the field, of its elements (slices and maps) and the embedded structs it is promoted through.
-// Exit codes: 0 written; 2 on a usage error; 1 when two structs share a name, or a type cannot be
-// described (an interface, a map with non-string keys), so a new Kubernetes version cannot be recorded
-// silently wrong.
+// With the argument `times`: for a JSON list of strings on stdin, what time.Parse(time.RFC3339, …) says of
+// each (the error metav1.Time's UnmarshalJSON returns, or nothing when it parses), as JSON on stdout
+// (test/fixtures/engine/go-times.json, the ground truth of src/engine/go-time.ts).
+// Exit codes: 0 written; 2 on a usage error or stdin that is not a list of strings; 1 when two structs share
+// a name, or a type cannot be described (an interface, a map with non-string keys), so a new Kubernetes
+// version cannot be recorded silently wrong.
 //
 // Run (needs the modules of the 1.35 wrapper, already downloaded to build kube-apiserver):
 //
 //	cd tools/apiserver/go/1.35 && go run ../../../record/go-pod-types.go > ../../../../src/engine/go-pod-types.ts
+//
+//	cd tools/apiserver/go/1.35 && go run ../../../record/go-pod-types.go times \
+//	  < ../../../../test/fixtures/engine/time-inputs.json > ../../../../test/fixtures/engine/go-times.json
 //
 // test/engine/typed-decode.test.ts runs it (when Go and the modules are there) and fails when the
 // committed file differs from what it writes.
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"reflect"
 	"sort"
 	"strings"
+	"time"
 
 	v1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -46,12 +54,12 @@ type member struct {
 
 // Types that decode themselves (UnmarshalJSON): their insides are not walked.
 var leaves = map[reflect.Type]bool{
-	reflect.TypeOf(resource.Quantity{}):   true,
-	reflect.TypeOf(intstr.IntOrString{}):  true,
-	reflect.TypeOf(metav1.Time{}):         true,
-	reflect.TypeOf(metav1.FieldsV1{}):     true,
-	reflect.TypeOf(metav1.MicroTime{}):    true,
-	reflect.TypeOf(metav1.Duration{}):     true,
+	reflect.TypeOf(resource.Quantity{}):  true,
+	reflect.TypeOf(intstr.IntOrString{}): true,
+	reflect.TypeOf(metav1.Time{}):        true,
+	reflect.TypeOf(metav1.FieldsV1{}):    true,
+	reflect.TypeOf(metav1.MicroTime{}):   true,
+	reflect.TypeOf(metav1.Duration{}):    true,
 }
 
 type recorder struct {
@@ -147,9 +155,38 @@ func (r *recorder) record(t reflect.Type) {
 	walk(t)
 }
 
+// recordTimes writes, for each string of the JSON list on stdin, time.Parse's error for RFC 3339.
+func recordTimes() {
+	var inputs []string
+	if err := json.NewDecoder(os.Stdin).Decode(&inputs); err != nil {
+		fmt.Fprintln(os.Stderr, "go-pod-types times: stdin is not a JSON list of strings:", err)
+		os.Exit(2)
+	}
+	type recorded struct {
+		Input string `json:"input"`
+		Error string `json:"error,omitempty"`
+	}
+	out := make([]recorded, 0, len(inputs))
+	for _, input := range inputs {
+		entry := recorded{Input: input}
+		if _, err := time.Parse(time.RFC3339, input); err != nil {
+			entry.Error = err.Error()
+		}
+		out = append(out, entry)
+	}
+	encoder := json.NewEncoder(os.Stdout)
+	encoder.SetIndent("", " ")
+	encoder.SetEscapeHTML(false)
+	_ = encoder.Encode(out)
+}
+
 func main() {
-	if len(os.Args) != 1 {
-		fmt.Fprintln(os.Stderr, "usage: go-pod-types  (no argument: the record on stdout)")
+	switch {
+	case len(os.Args) == 2 && os.Args[1] == "times":
+		recordTimes()
+		return
+	case len(os.Args) != 1:
+		fmt.Fprintln(os.Stderr, "usage: go-pod-types [times]  (no argument: the record on stdout; times: a JSON list on stdin)")
 		os.Exit(2)
 	}
 	r := &recorder{structs: map[string][]member{}, typeOf: map[string]reflect.Type{}}
