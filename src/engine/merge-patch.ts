@@ -6,18 +6,13 @@
 // Inputs: the Pod and the patch, copies the caller owns (both are changed). Output: the patched Pod.
 // Keys are plain data (`__proto__` is a member like any other) and nothing recurses, so a patch may nest
 // as deeply as the apiserver allows.
-// Which objects the library decodes (it writes their keys sorted; src/engine/typed-decode.ts reads the
-// patched Pod in that order) goes into `decoded`: the root, every object a patch object merges into, and
-// every object and array of a value that is pruned (pruneNulls decodes all of it); a value replacing an
-// object keeps its text.
-import { addContainers, isJsonObject, member, pruneNulls, setMember, type JsonObject } from "./json.js";
+import { isJsonObject, member, pruneNulls, setMember, type JsonObject } from "./json.js";
 
 /** mergeDocs: merges `patch` into `target` in place, objects pairwise through a work list. */
-export function applyMergePatch(pod: JsonObject, patch: JsonObject, decoded: Set<object> = new Set()): JsonObject {
+export function applyMergePatch(pod: JsonObject, patch: JsonObject): JsonObject {
   const pending: [target: JsonObject, patch: JsonObject][] = [[pod, patch]];
   while (pending.length > 0) {
     const [target, changes] = pending.pop() as [JsonObject, JsonObject];
-    decoded.add(target);
     for (const key of Object.keys(changes)) {
       const value = changes[key] ?? null;
       if (value === null) {
@@ -30,10 +25,7 @@ export function applyMergePatch(pod: JsonObject, patch: JsonObject, decoded: Set
         continue;
       }
       // merge(): a value replacing nothing or a non-object is pruned; one replacing an object is not.
-      if (!isJsonObject(current)) {
-        pruneNulls(value);
-        addContainers(value, decoded);
-      }
+      if (!isJsonObject(current)) pruneNulls(value);
       setMember(target, key, value);
     }
   }

@@ -1,6 +1,6 @@
 /**
- * The apiserver's decoding of a patched Pod into the Go types, for what it refuses: after a JSON Patch or a
- * merge patch, kube-apiserver decodes the patched JSON text into a v1.Pod (kubernetes v1.35.4
+ * The apiserver's decoding of a patched Pod into the Go types, for what it refuses: after a JSON Patch
+ * (and a merge patch, which the engine does not decode yet), kube-apiserver decodes the patched JSON text into a v1.Pod (kubernetes v1.35.4
  * staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go, jsonPatcher.applyPatchToCurrentObject:
  * runtime.DecodeInto), and a value of the wrong type fails it: 422 Invalid on the field `patch`, quoting
  * the patched object and Go's error (`json: cannot unmarshal number into Go struct field
@@ -16,9 +16,9 @@
  * RFC 3339 string. Which values each field takes comes from the contract (generated/merge-metadata.ts);
  * the Go names in the message from src/engine/go-pod-types.ts (recorded from the Go types).
  *
- * The order is the patched text's: evanphx/json-patch v4 (the apiserver's JSON Patch and merge patch
- * library) decodes into Go maps only the objects a patch walks through (json-patch.ts and merge-patch.ts
- * say which) and writes those with their keys sorted; every other object keeps the text it had. The caller
+ * The order is the patched text's: evanphx/json-patch v4 (the apiserver's JSON Patch library) decodes
+ * into Go maps only the objects a patch walks through (json-patch.ts says which) and writes those with
+ * their keys sorted; every other object keeps the text it had. The caller
  * passes those objects (`decoded`); the rest of the Pod is read in its own key order, which for a Pod read
  * from the apiserver is the Go types' order. Numbers are written as
  * JSON.stringify writes them (the patch's own spelling, `1.50` or `1E2`, is gone once parsed).
@@ -228,7 +228,7 @@ export function patchedText(document: JsonValue, decoded: ReadonlySet<object>): 
 }
 
 /**
- * Decodes the patched Pod as the apiserver does after a JSON Patch or merge patch (see the header); throws the PatchError
+ * Decodes the patched Pod as the apiserver does after a JSON Patch (see the header); throws the PatchError
  * with its 422 when a value does not decode.
  */
 export function decodePatchedPod(document: JsonObject, decoded: ReadonlySet<object>): void {

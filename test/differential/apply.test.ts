@@ -24,7 +24,7 @@ import {
   USER_AGENT,
 } from "./support/apply-sequences.js";
 import type { ApiserverConnection } from "./support/live-apiserver.js";
-import { normalizeJson } from "./support/normalize.js";
+import { denormalize, normalizeJson } from "./support/normalize.js";
 import { recordedAnswers } from "./support/recording.js";
 import { ask, ensureNamespace, type Json, removePod } from "./support/server.js";
 
@@ -66,7 +66,10 @@ function mediaTypeOf(step: Extract<Step, { kind: "apply" | "patch" }>): PatchMed
 function predict(step: Extract<Step, { kind: "apply" | "patch" }>, stored: Pod | undefined, name: string): Recorded {
   const body: unknown = typeof step.body === "string" ? parseYaml(step.body) : step.body;
   try {
-    const result = writePod(stored, body, mediaTypeOf(step), {
+    // Valid values in place of the recording's placeholders (the engine decodes a JSON-patched Pod's
+    // times); normalizeJson puts them back in the answer.
+    const live = stored === undefined ? undefined : (denormalize(stored as unknown as Json) as unknown as Pod);
+    const result = writePod(live, body, mediaTypeOf(step), {
       namespace: APPLY_NAMESPACE,
       name,
       ...(step.manager === undefined ? {} : { fieldManager: step.manager }),

@@ -103,7 +103,7 @@ export const divergences: Divergence[] = [
   {
     id: "values of the wrong type",
     reason:
-      "A value of the wrong type for its field (a string where an object is, a `$patch` key a merge patch leaves in a map of quantities) makes the server's decoding of the patched object fail: 422 with one cause on the field `patch` quoting the whole object as Go prints it. The engine decodes the result of a JSON or merge patch as the server does (src/engine/typed-decode.ts) and words the refusal as the server does, but the object it quotes differs here: the recorded base Pod has its ownerReferences' uid last (normalize.ts puts it there). A strategic patch's result it does not decode, so it refuses that patch for another reason.",
+      "A value of the wrong type for its field (a string where an object is, a `$patch` key a merge patch leaves in a map of quantities) makes the server's decoding of the patched object fail: 422 with one cause on the field `patch` quoting the whole object as Go prints it. The engine decodes a JSON Patch's result as the server does (src/engine/typed-decode.ts), not yet a merge or strategic patch's, so it refuses such a patch for another reason.",
     explains: ({ server, predicted }) => {
       const causes = causesOf(server);
       return isInvalid(server) && causes.length === 1 && causes[0]?.field === "patch" && !predicted.accepted;

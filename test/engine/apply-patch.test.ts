@@ -47,7 +47,7 @@ describe("CCE's patch example (strategic merges containers by name, merge replac
 
 describe("inputs are never mutated", () => {
   it.each([
-    [json, [{ op: "add", path: "/metadata/labels/x", value: { nested: true } }]],
+    [json, [{ op: "add", path: "/spec/securityContext", value: { seLinuxOptions: { level: "s0" } } }]],
     [merge, { metadata: { labels: { app: null, x: "1" } }, spec: { containers: [{ name: "app", image: null }] } }],
     [
       strategic,
@@ -70,10 +70,10 @@ describe("inputs are never mutated", () => {
   });
 
   it("does not alias values of the patch into the result", () => {
-    const value = { nested: "a" };
-    const result = applyPatch(rich, [{ op: "add", path: "/metadata/annotations/x", value }], json);
-    value.nested = "b";
-    expect(result.metadata?.annotations?.x).toEqual({ nested: "a" });
+    const value = { seLinuxOptions: { level: "s0" } };
+    const result = applyPatch(rich, [{ op: "add", path: "/spec/securityContext", value }], json);
+    value.seLinuxOptions.level = "s1";
+    expect(result.spec?.securityContext).toEqual({ seLinuxOptions: { level: "s0" } });
   });
 });
 

@@ -2,7 +2,7 @@
  * The engine's decoding of a patched Pod into the Go types (src/engine/typed-decode.ts), below the
  * differential suite that compares whole refusals with the apiserver's (test/differential/hostile.test.ts,
  * "json patch: …"):
- * - applyPatch and writePod refuse a JSON Patch or merge patch that leaves a value of the wrong type in the
+ * - applyPatch and writePod refuse a JSON Patch that leaves a value of the wrong type in the
  *   Pod with the apiserver's 422 on `patch` and Go's words, and accept what Go decodes (null, unknown
  *   fields, either form of an int-or-string or a quantity, RFC 3339 times);
  * - which value Go names when there are several (the first in the patched text's order; a self-decoding
@@ -30,7 +30,6 @@ import { goRecorderMissing } from "../support/go-recorder.js";
 import { describeNeeding } from "../support/skips.js";
 
 const JSON_PATCH: PatchMediaType = "application/json-patch+json";
-const MERGE: PatchMediaType = "application/merge-patch+json";
 
 /** A Pod as the apiserver writes one (the Go types' order), with a port, a probe and a time. */
 const pod = (): Pod =>
@@ -252,12 +251,6 @@ describe("a value of the wrong type refuses the patch as the apiserver's decoder
     ]);
     expect(goError(copied)).toBe(
       "json: cannot unmarshal number into Go struct field Container.spec.initContainers.name of type string",
-    );
-  });
-
-  it("refuses a merge patch's result the same way", () => {
-    expect(goError(refusal({ metadata: { labels: { tier: 1 } } }, MERGE))).toBe(
-      "json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string",
     );
   });
 

@@ -164,11 +164,14 @@ export function withoutQuotedObject(message: string): string {
   );
 }
 
-/** A valid value of each placeholder's format (the engine decodes times: `<time>` is none). */
+/**
+ * A valid value of each placeholder's format (the engine decodes times: `<time>` is none). The
+ * resourceVersion is one no case sends: the suites send "1" as a stale one.
+ */
 const placeholderValues: Record<string, string> = {
   "<uid>": "00000000-0000-4000-8000-000000000001",
   "<time>": "2026-01-01T00:00:00Z",
-  "<resourceVersion>": "1",
+  "<resourceVersion>": "999999999",
 };
 
 /**
