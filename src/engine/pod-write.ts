@@ -26,6 +26,11 @@ import { applyWithOwnershipDeferred, type DeferredFieldsV1, nowRfc3339, trackUpd
 import { jsonEquals } from "./typed-value.js";
 
 const APPLY: PatchMediaType = "application/apply-patch+yaml";
+const MERGE: PatchMediaType = "application/merge-patch+json";
+
+/** The part of a merge patch that patches the metadata (a `null` included, which deletes it). */
+const metadataPatchOf = (patch: JsonObject): JsonObject =>
+  Object.hasOwn(patch, "metadata") ? { metadata: patch.metadata ?? null } : {};
 
 export interface PodWriteOptions {
   namespace: string;
@@ -47,9 +52,11 @@ export interface PodWriteOptions {
    * if accepted:
    * - `"validation"`: before the update rules (and a created Pod's checks) — after the patch's own refusals
    *   (404, a patch that cannot be applied), the name and namespace (400) and the resourceVersion (409). A
-   *   JSON, merge or strategic patch's result is returned as the patch left it (not decoded, defaulted or
-   *   tracked in managedFields), an apply's entries have `fieldsV1: {}`.
-   * - `"decoding"`: before the patched object is decoded — after the patch's own refusals only. Server-side
+   *   JSON or strategic patch's result is returned as the patch left it (not decoded, defaulted or
+   *   tracked in managedFields), a merge patch's as its metadata left it (a merge patch cannot fail to
+   *   apply: the rest is not merged), an apply's entries have `fieldsV1: {}`.
+   * - `"decoding"`: before the patched object is decoded — after the patch's own refusals only (for a merge
+   *   patch, as above, only its metadata is merged). Server-side
    *   apply builds its typed patch (what decoding refuses there) before anything else, so an apply stops
    *   at once, returning the live Pod (or, for a Pod to create, the configuration) unchanged.
    */
@@ -321,7 +328,11 @@ export function writePod(
     pod = decodeAndDefault(applied.object as Pod, true).pod as JsonObject;
     deferred = applied.fieldsV1;
   } else {
-    const applied = patchOrRefuse(live as Pod, patch, mediaType);
+    // A merge patch of an object cannot fail to apply, and what comes before validation reads only the
+    // metadata (name, namespace, resourceVersion): when the write stops before decoding or validation, only
+    // the patch's metadata is merged (a million containers in the rest are not copied for nothing).
+    const stopsEarly = options.stopBefore !== undefined && mediaType === MERGE && isJsonObject(patch);
+    const applied = patchOrRefuse(live as Pod, stopsEarly ? metadataPatchOf(patch) : patch, mediaType);
     if (options.stopBefore === "decoding") return { pod: applied as Pod, created: false, changed: true, warnings };
     if (options.stopBefore === "validation") {
       // After the patch, only the name, the namespace and the resourceVersion can refuse an update before

@@ -11,6 +11,7 @@ import type { Pod } from "../../src/operation/patch-pod.js";
 const TIME = "2026-12-05T10:00:00Z";
 const options = { namespace: "default", name: "web", time: TIME };
 const STRATEGIC = "application/strategic-merge-patch+json";
+const MERGE = "application/merge-patch+json";
 const APPLY = "application/apply-patch+yaml";
 
 /** A stored Pod with managedFields: a first apply by "alice" on a Pod that had none. */
@@ -101,6 +102,19 @@ describe("writePod stopping before decoding", () => {
     );
     expect(pod.metadata).toMatchObject({ name: "other", resourceVersion: "6", labels: { tier: "front", team: "a" } });
     expect(managedFieldsOf(pod)).toEqual(managedFieldsOf(live));
+  });
+
+  it("merges only a merge patch's metadata, which is all the checks before validation read", () => {
+    const patch = { metadata: { name: "other", labels: { team: "a" } }, spec: { containers: [{}, {}] } };
+    const { pod } = writePod(live, patch, MERGE, before);
+    expect(pod.metadata).toMatchObject({ name: "other", labels: { tier: "front", team: "a" } });
+    expect(pod.spec).toEqual(live.spec);
+    expect(statusCode(() => writePod(live, patch, MERGE, { ...before, stopBefore: "validation" }))).toBe(400);
+    // A null metadata deletes it, as the whole patch would: the name is then missing (400).
+    expect(statusCode(() => writePod(live, { metadata: null }, MERGE, { ...before, stopBefore: "validation" }))).toBe(400);
+    expect(statusCode(() => writePod(live, { spec: { containers: [{}] } }, MERGE, { ...before, stopBefore: "validation" }))).toBe(
+      undefined,
+    );
   });
 
   it("still refuses a patch that cannot be applied: a list element without its merge key is the apiserver's 500", () => {
