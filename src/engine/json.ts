@@ -30,6 +30,13 @@ function isContainer(value: unknown): value is Container {
   return typeof value === "object" && value !== null;
 }
 
+/** True for an object or array without members or elements (a for-in, not a list of its keys, for objects). */
+export function isEmptyContainer(value: object): boolean {
+  if (Array.isArray(value)) return value.length === 0;
+  for (const _key in value) return false;
+  return true;
+}
+
 /** Sets `object[key]` as an own data property, so a key such as `__proto__` stays plain data. */
 export function setMember(object: JsonObject, key: string, value: JsonValue): void {
   if (key === "__proto__") Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
@@ -339,7 +346,10 @@ export function jsonInput(value: unknown, what: string): JsonValue {
       const copied = isContainer(child) ? copy(child) : (child as JsonValue);
       if (typeof key === "number") (target as JsonValue[])[key] = copied;
       else setMember(target as JsonObject, key, copied);
-      if (isContainer(child)) pending.push([child, copied as Container, fieldOf(field, key), depth + 1]);
+      // An empty one is copied whole already (a list of a million empty objects is not walked again),
+      // unless it is one level too deep: the walk refuses it below.
+      const walked = isContainer(child) && (!isEmptyContainer(child) || depth + 1 > MAX_NESTING_DEPTH);
+      if (walked) pending.push([child, copied as Container, fieldOf(field, key), depth + 1]);
     }
   }
   return root;

@@ -126,6 +126,16 @@ describe("nesting up to the apiserver's 10,000 levels", () => {
     expect(status.message).toMatch(/nests deeper than 10000 levels/);
   });
 
+  it.each([
+    ["an empty object", {}],
+    ["an empty list", []],
+  ])("a merge patch whose 10,001st level is %s is a 400 too (empty containers count)", (_name, leaf) => {
+    const { status } = refusal({ spec: { bogus: nested(9_998, leaf) } }, merge);
+    expect(status).toMatchObject({ code: 400, reason: "BadRequest" });
+    expect(status.message).toMatch(/nests deeper than 10000 levels/);
+    expect(applyPatch(pod, { spec: { bogus: nested(9_997, leaf) } }, merge, options).spec).toHaveProperty("bogus");
+  });
+
   it("a Pod of 10,000 levels can be patched and checked", () => {
     const deepPod = { ...pod, metadata: { ...pod.metadata, bogus: nested(9_998) } } as Pod;
     const patched = applyPatch(deepPod, { metadata: { labels: { deep: "yes" } } }, strategic);

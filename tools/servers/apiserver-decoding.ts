@@ -13,6 +13,7 @@
  * Inputs: the patch type, `fieldValidation`, the body (bytes or decoded value), the Pod's name.
  * Outputs: a Status to refuse with, or the warnings to send with a success. Pure functions.
  */
+import { isEmptyContainer } from "../../src/engine/json.js";
 import { fieldShape, objectNode, type ObjectNode, podNode } from "../../src/engine/metadata.js";
 import { failureStatus, type Status } from "../../src/status/status.js";
 import { checkJsonPatchSize } from "./apiserver-rules.js";
@@ -189,8 +190,9 @@ function unknownFields(value: unknown, node: ObjectNode, prefix: UnknownField, d
         const list: Place = { up: step.at, key };
         const itemNode = objectNode(shape);
         member.forEach((item, index) => {
-          // Only objects can hold members; the rest is neither walked nor kept.
-          if (isObject(item)) next.push({ value: item, node: itemNode, at: { up: list, index, item, shape } });
+          // Only objects with members can hold unknown ones; the rest is neither walked nor kept.
+          if (isObject(item) && !isEmptyContainer(item))
+            next.push({ value: item, node: itemNode, at: { up: list, index, item, shape } });
         });
       }
     }
