@@ -185,11 +185,31 @@ class Decoder {
 
 const fitsInteger = (value: number, bound: number): boolean => Number.isInteger(value) && value >= -bound && value < bound;
 
+/**
+ * The codec's first pass: it reads `apiVersion` and `kind` into a struct of two strings to find the type
+ * (apimachinery's json serializer, SimpleMetaFactory.Interpret) before it decodes anything else, so a
+ * value there that is not a string (null is none) is refused first, in words of its own.
+ */
+function versionKindError(document: JsonObject, decoded: ReadonlySet<object>): { text: string; field: string } | undefined {
+  for (const key of keysOf(document, decoded)) {
+    const value = document[key];
+    if ((key === "apiVersion" || key === "kind") && value !== null && typeof value !== "string") {
+      return {
+        text: `couldn't get version/kind; json parse error: json: cannot unmarshal ${goJsonKind(value)} into Go struct field .${key} of type string`,
+        field: key,
+      };
+    }
+  }
+  return undefined;
+}
+
 /** Go's error for the patched Pod, and the field it is about; undefined when the Pod decodes. */
 export function podDecodingError(
   document: JsonObject,
   decoded: ReadonlySet<object>,
 ): { text: string; field: string } | undefined {
+  const versionKind = versionKindError(document, decoded);
+  if (versionKind !== undefined) return versionKind;
   const decoder = new Decoder(decoded);
   try {
     decoder.struct(document, "Pod", "");

@@ -331,6 +331,10 @@ const cases: HostileCase[] = [
   decodingCase("json patch: a quantity of the wrong type", [
     { op: "add", path: "/spec/containers/0/resources/limits", value: { cpu: true } },
   ]),
+  decodingCase("json patch: an apiVersion that is not a string, before a wrong type in the spec", [
+    { op: "add", path: "/spec/containers/0/args", value: [1] },
+    { op: "replace", path: "/apiVersion", value: 1 },
+  ]),
   decodingCase("json patch: null args and an unknown field decode", [
     { op: "add", path: "/spec/containers/0/args", value: null },
     { op: "add", path: "/spec/containers/0/bogus", value: 5 },

@@ -176,6 +176,14 @@ describe("a value of the wrong type refuses the patch as the apiserver's decoder
       'parsing time "2026-12-05" as "2006-01-02T15:04:05Z07:00": cannot parse "" as "T"',
     ],
     [
+      "a kind that is not a string (the codec's first pass, before the Pod is decoded)",
+      [
+        { op: "add", path: "/spec/containers/0/args", value: [1] },
+        { op: "replace", path: "/kind", value: [] },
+      ],
+      "couldn't get version/kind; json parse error: json: cannot unmarshal array into Go struct field .kind of type string",
+    ],
+    [
       "a time that is a number",
       [{ op: "replace", path: "/status/startTime", value: 5 }],
       "json: cannot unmarshal number into Go struct field PodStatus.status.startTime of type string",
