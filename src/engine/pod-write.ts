@@ -56,7 +56,8 @@ export interface PodWriteOptions {
    *   tracked in managedFields), a merge patch's as its metadata left it (a merge patch cannot fail to
    *   apply: the rest is not merged), an apply's entries have `fieldsV1: {}`.
    * - `"decoding"`: before the patched object is decoded — after the patch's own refusals only (for a merge
-   *   patch, as above, only its metadata is merged). Server-side
+   *   patch, as above, only its metadata is merged; a JSON Patch's result is decoded by applyPatch itself,
+   *   as applyPatchToCurrentObject decodes it, so a value of the wrong type is one of its refusals). Server-side
    *   apply builds its typed patch (what decoding refuses there) before anything else, so an apply stops
    *   at once, returning the live Pod (or, for a Pod to create, the configuration) unchanged.
    */
