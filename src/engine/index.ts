@@ -9,6 +9,7 @@ export {
   type ManagedFieldsEntry,
   type ApplyOptions,
   type UpdateOptions,
+  type DeferredFieldsV1,
 } from "./server-side-apply.js";
 export { decodePod, defaultPod, type DecodedPod } from "./pod-defaults.js";
 export { writePod, asStored, defaultFieldManager, type PodWriteOptions, type PodWriteResult } from "./pod-write.js";

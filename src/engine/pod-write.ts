@@ -6,7 +6,8 @@
 //
 // Inputs: the stored Pod (undefined when there is none: only apply creates, with 201), the parsed patch,
 // its media type and the PATCH options. Output: `{ pod, created, changed, warnings }` — `changed` false
-// when the write is a no-op (the apiserver then keeps the stored object and its resourceVersion). The
+// when the write is a no-op (the apiserver then keeps the stored object and its resourceVersion); with the
+// `deferFieldsV1` option, `fieldsV1` too, what writes out the managedFields' fieldsV1 the Pod leaves open. The
 // caller owns storage: `pod` carries the stored Pod's uid, creationTimestamp and resourceVersion
 // (`identity` for a new Pod); bumping the resourceVersion of a changed Pod is the store's job.
 //
@@ -62,6 +63,14 @@ export interface PodWriteOptions {
    *   at once, returning the live Pod (or, for a Pod to create, the configuration) unchanged.
    */
   stopBefore?: "decoding" | "validation";
+  /**
+   * Leave the `fieldsV1` of a changed Pod's managedFields to the caller: the Pod's entries hold empty
+   * placeholder objects, and the result's `fieldsV1` writes them out (`fill(pod)`) or tells how many bytes of
+   * JSON they add (`addedBytes(pod)`). For a caller that may still refuse the Pod on its size — the mock's
+   * store, as etcd refuses a write over its limit after the apiserver's whole update path: it learns the size
+   * without the field sets of 300,000 labels written out, and writes them only for a Pod it keeps.
+   */
+  deferFieldsV1?: boolean;
 }
 
 export interface PodWriteResult {
@@ -71,6 +80,8 @@ export interface PodWriteResult {
   changed: boolean;
   /** `Warning` header texts (unknown fields under fieldValidation=Warn). */
   warnings: string[];
+  /** With `deferFieldsV1`: what writes out the placeholders of `pod`'s managedFields, when it holds any. */
+  fieldsV1?: DeferredFieldsV1;
 }
 
 /** The manager the apiserver records without `fieldManager`: the User-Agent up to the first "/", at most 128 bytes. */
@@ -244,19 +255,25 @@ function checkUpdateTarget(metadata: JsonObject, liveMetadata: JsonObject, media
 }
 
 /**
- * The Pod without managedFields times, for the apiserver's "nothing but timestamps changed" test. Shallow:
+ * The Pod without its managedFields, for the apiserver's "nothing but timestamps changed" test. Shallow:
  * only what it changes is new, the rest is the Pod's own (it is only compared).
  */
-function withoutTimes(pod: JsonObject): JsonObject {
+function withoutManagedFields(pod: JsonObject): JsonObject {
   const metadata = isJsonObject(pod.metadata) ? pod.metadata : undefined;
-  const managed = metadata?.managedFields;
-  if (metadata === undefined || !Array.isArray(managed)) return pod;
-  const untimed = managed.map((entry) => {
+  if (metadata === undefined || !Object.hasOwn(metadata, "managedFields")) return pod;
+  const { managedFields: _managed, ...rest } = metadata;
+  return { ...pod, metadata: rest };
+}
+
+/** The Pod's managedFields without their times, for the same test. */
+function untimedManagedFields(pod: JsonObject): JsonValue | undefined {
+  const managed = isJsonObject(pod.metadata) ? pod.metadata.managedFields : undefined;
+  if (!Array.isArray(managed)) return managed;
+  return managed.map((entry) => {
     if (!isJsonObject(entry)) return entry;
     const { time: _time, ...rest } = entry;
     return rest;
   });
-  return { ...pod, metadata: { ...metadata, managedFields: untimed } };
 }
 
 /**
@@ -352,6 +369,14 @@ export function writePod(
     deferred = tracked.fieldsV1;
   }
 
+  /** The result for a changed Pod: its fieldsV1 written out, or left to the caller (deferFieldsV1); not under stopBefore. */
+  const changedPod = (created: boolean): PodWriteResult => {
+    if (options.stopBefore !== undefined || deferred === undefined) return { pod: pod as Pod, created, changed: true, warnings };
+    if (options.deferFieldsV1 === true) return { pod: pod as Pod, created, changed: true, warnings, fieldsV1: deferred };
+    deferred.fill(pod);
+    return { pod: pod as Pod, created, changed: true, warnings };
+  };
+
   if (liveObject === undefined) {
     if (typeof metadataOf(pod).name !== "string" || metadataOf(pod).name === "") {
       throw new PatchError(
@@ -359,11 +384,8 @@ export function writePod(
       );
     }
     prepareCreate(pod, options);
-    if (options.stopBefore === undefined) {
-      validateCreate(pod, options.name);
-      deferred?.fill(pod);
-    }
-    return { pod: pod as Pod, created: true, changed: true, warnings };
+    if (options.stopBefore === undefined) validateCreate(pod, options.name);
+    return changedPod(true);
   }
   const liveMetadata = metadataOf(liveObject);
   checkUpdateTarget(metadataOf(pod), liveMetadata, mediaType, options.name);
@@ -384,8 +406,12 @@ export function writePod(
         : { ...rejection, message: updateRejection(pod as Pod, distinct).message ?? "" },
     );
   }
-  if (options.stopBefore === undefined) deferred?.fill(pod);
-  if (jsonEquals(withoutTimes(pod), withoutTimes(liveObject)))
-    return { pod: liveObject as Pod, created: false, changed: false, warnings };
-  return { pod: pod as Pod, created: false, changed: true, warnings };
+  // Nothing but managedFields times changed: the apiserver keeps the stored object. The managedFields are
+  // compared last, and only they need the fieldsV1 written out.
+  if (jsonEquals(withoutManagedFields(pod), withoutManagedFields(liveObject))) {
+    if (options.stopBefore === undefined) deferred?.fill(pod);
+    if (jsonEquals(untimedManagedFields(pod), untimedManagedFields(liveObject)))
+      return { pod: liveObject as Pod, created: false, changed: false, warnings };
+  }
+  return changedPod(false);
 }

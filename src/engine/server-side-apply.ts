@@ -177,14 +177,31 @@ export class DeferredFieldsV1 {
    * fieldsV1 are kept as they are). Changes `object` in place.
    */
   fill(object: JsonObject): void {
+    for (const [entry, set] of this.waiting(object)) entry.fieldsV1 = set.toFieldsV1();
+  }
+
+  /**
+   * How many bytes fill(object) would add to `object`'s JSON (JSON.stringify, UTF-8), without writing the
+   * fieldsV1 out: each placeholder's `{}` becomes its set's fieldsV1 (FieldSet.fieldsV1Bytes).
+   */
+  addedBytes(object: JsonObject): number {
+    let bytes = 0;
+    for (const [, set] of this.waiting(object)) bytes += set.fieldsV1Bytes() - 2;
+    return bytes;
+  }
+
+  /** The entries of `object.metadata.managedFields` that hold one of the placeholders, with its set. */
+  private waiting(object: JsonObject): [JsonObject, FieldSet][] {
     const metadata = member(object, "metadata");
     const entries = isJsonObject(metadata) ? member(metadata, "managedFields") : undefined;
-    if (!Array.isArray(entries)) return;
+    if (!Array.isArray(entries)) return [];
+    const found: [JsonObject, FieldSet][] = [];
     for (const entry of entries) {
       const fields = isJsonObject(entry) ? member(entry, "fieldsV1") : undefined;
       const set = isJsonObject(fields) ? this.sets.get(fields) : undefined;
-      if (set !== undefined) (entry as JsonObject).fieldsV1 = set.toFieldsV1();
+      if (set !== undefined) found.push([entry as JsonObject, set]);
     }
+    return found;
   }
 }
 

@@ -1,11 +1,15 @@
 /**
  * writePod's `stopBefore` (the mock's, for a request the contract refuses anyway at that step): before
  * validation, the write keeps the refusals that come before it and leaves out the managedFields bookkeeping
- * no refusal comes from; before decoding, it keeps only the patch's own refusals. What writePod answers otherwise is asked of the real apiserver by
+ * no refusal comes from; before decoding, it keeps only the patch's own refusals. Its `deferFieldsV1` (the
+ * mock's, whose store may refuse a Pod on its size): the managedFields' fieldsV1 left as placeholders, whose
+ * size is told exactly and which, written out, give the Pod writePod answers without it. What writePod
+ * answers otherwise is asked of the real apiserver by
  * test/differential/engine.test.ts and apply.test.ts.
  */
 import { describe, expect, it } from "vitest";
 import { asStored, type ManagedFieldsEntry, PatchError, writePod } from "../../src/engine/index.js";
+import type { JsonObject } from "../../src/engine/json.js";
 import type { Pod } from "../../src/operation/patch-pod.js";
 
 const TIME = "2026-12-05T10:00:00Z";
@@ -132,5 +136,74 @@ describe("writePod stopping before decoding", () => {
     const result = writePod(live, config, APPLY, { ...before, fieldManager: "carol" });
     expect(result).toMatchObject({ created: false, changed: false });
     expect(result.pod).toEqual(live);
+  });
+});
+
+describe("writePod with deferFieldsV1", () => {
+  const live = podWithManagers();
+  /** Label keys and list keys whose JSON escapes or UTF-8 bytes differ from their length. */
+  const odd = ['q"uote', "back\\slash", "ü", "日本", "\u{1f600}", "\ud800lone", "tab\tnew\nline", "\u2028"];
+  const container = (name: string) => ({ name, image: "nginx", env: odd.map((key) => ({ name: key, value: "x" })) });
+  const writes: [string, Pod | undefined, unknown, string][] = [
+    [
+      "a merge patch of labels",
+      live,
+      { metadata: { labels: Object.fromEntries(odd.map((key, index) => [key, `v${index}`])) } },
+      MERGE,
+    ],
+    [
+      "a strategic patch of an image and tolerations",
+      live,
+      {
+        spec: {
+          containers: [{ name: "web", image: "nginx:1.28" }],
+          tolerations: odd.map((key) => ({ key, operator: "Exists" })),
+        },
+      },
+      STRATEGIC,
+    ],
+    [
+      "an apply",
+      live,
+      { apiVersion: "v1", kind: "Pod", metadata: { name: "web", annotations: Object.fromEntries(odd.map((key) => [key, "x"])) } },
+      APPLY,
+    ],
+    [
+      "an apply that creates the Pod, list elements named by keys that JSON escapes",
+      undefined,
+      { apiVersion: "v1", kind: "Pod", metadata: { name: "web" }, spec: { containers: odd.map(container) } },
+      APPLY,
+    ],
+  ];
+
+  it.each(writes)(
+    "%s: the placeholders add the bytes addedBytes says, and filled give writePod's own Pod",
+    (_title, base, patch, mediaType) => {
+      const write = { ...options, fieldManager: "bob", identity: { uid: "u-2", creationTimestamp: TIME } };
+      const whole = writePod(base, patch, mediaType as typeof STRATEGIC, write);
+      const deferred = writePod(base, patch, mediaType as typeof STRATEGIC, { ...write, deferFieldsV1: true });
+      expect(whole.fieldsV1).toBeUndefined();
+      const fieldsV1 = deferred.fieldsV1;
+      if (fieldsV1 === undefined) throw new Error("no fieldsV1 left to the caller");
+      for (const entry of managedFieldsOf(deferred.pod)) expect(entry.fieldsV1).toEqual({});
+      const before = Buffer.byteLength(JSON.stringify(deferred.pod));
+      const added = fieldsV1.addedBytes(deferred.pod as JsonObject);
+      expect(added).toBeGreaterThan(0);
+      fieldsV1.fill(deferred.pod as JsonObject);
+      expect(JSON.stringify(deferred.pod)).toBe(JSON.stringify(whole.pod));
+      expect(Buffer.byteLength(JSON.stringify(deferred.pod))).toBe(before + added);
+      expect(fieldsV1.addedBytes(deferred.pod as JsonObject)).toBe(0);
+    },
+  );
+
+  it("leaves nothing to the caller for a no-op: the stored Pod as it is", () => {
+    const noOp = writePod(live, { metadata: { labels: { tier: "front" } } }, MERGE, {
+      ...options,
+      fieldManager: "bob",
+      deferFieldsV1: true,
+    });
+    expect(noOp.changed).toBe(false);
+    expect(noOp.fieldsV1).toBeUndefined();
+    expect(noOp.pod).toEqual(live);
   });
 });

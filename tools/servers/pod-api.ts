@@ -22,7 +22,7 @@
 import { randomUUID } from "node:crypto";
 import { decodeYamlDocuments } from "../../src/yaml/apiserver-yaml.js";
 import { PatchError, writePod } from "../../src/engine/index.js";
-import { nowRfc3339 } from "../../src/engine/server-side-apply.js";
+import { type DeferredFieldsV1, nowRfc3339 } from "../../src/engine/server-side-apply.js";
 import type { PatchMediaType, Pod } from "../../src/operation/patch-pod.js";
 import { failureStatus } from "../../src/status/status.js";
 import { type PodStore, PodFileError, podsOf } from "./pod-store.js";
@@ -35,6 +35,12 @@ export interface PodAnswer {
   warnings?: string[];
   /** True when `body` is a Pod to store (with the next resourceVersion) once the answer is accepted. */
   store?: boolean;
+  /**
+   * With `store`: the `fieldsV1` of the Pod's managedFields, still to be written out (writePod's
+   * deferFieldsV1) — by the store, which refuses a Pod over its limit without them (PodStore.save), or before
+   * a refusal that shows the Pod. Not plain JSON: never part of an answer that leaves the store's owner.
+   */
+  fieldsV1?: DeferredFieldsV1;
   /**
    * What this answer was given from the clock and by chance (the time of managedFields and of a creation,
    * a new Pod's uid): an answer that holds one of them is this request's own, not to be given again to
@@ -86,6 +92,8 @@ export function patchPod(
       time,
       identity: { uid, creationTimestamp: time },
       ...(options.stopBefore === undefined ? {} : { stopBefore: options.stopBefore }),
+      // A Pod to store may be too large for the store: its fieldsV1 are left to it (see PodAnswer).
+      ...(dryRun ? {} : { deferFieldsV1: true }),
     });
     // Stored by the caller once the answer passes the contract; never for a dry run or a no-op.
     return {
@@ -93,6 +101,7 @@ export function patchPod(
       body: result.pod,
       ...(result.warnings.length === 0 ? {} : { warnings: result.warnings }),
       ...(result.changed && !dryRun ? { store: true } : {}),
+      ...(result.fieldsV1 === undefined ? {} : { fieldsV1: result.fieldsV1 }),
       varying: [time, uid],
     };
   } catch (error) {

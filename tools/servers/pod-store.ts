@@ -14,6 +14,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
+import type { JsonObject as JsonDocument } from "../../src/engine/json.js";
+import type { DeferredFieldsV1 } from "../../src/engine/server-side-apply.js";
 import type { Pod } from "../../src/operation/patch-pod.js";
 
 export class PodFileError extends Error {
@@ -176,10 +178,17 @@ export class PodStore {
    * Stores `pod` with the next resourceVersion and returns the stored Pod (frozen) with its JSON text (the
    * answer's body, serialized once for the size check and the answer); throws StoreLimitError for a Pod
    * whose JSON is larger than MAX_STORED_BYTES, keeping the one stored before. `pod` becomes the store's:
-   * the caller hands over a Pod nobody else changes (writePod's answer).
+   * the caller hands over a Pod nobody else changes (writePod's answer). With `fieldsV1` (writePod's
+   * deferFieldsV1), the Pod's managedFields are written out here, and only for a Pod within the limit: they only
+   * add to it, so its size is known from the Pod without them plus what they add.
    */
-  save(pod: Pod): { pod: Readonly<Pod>; json: string } {
+  save(pod: Pod, fieldsV1?: DeferredFieldsV1): { pod: Readonly<Pod>; json: string } {
     const stored = { ...pod, metadata: { ...pod.metadata, resourceVersion: String(this.version + 1) } };
+    if (fieldsV1 !== undefined) {
+      const bytes = Buffer.byteLength(JSON.stringify(stored)) + fieldsV1.addedBytes(stored as JsonDocument);
+      if (bytes > MAX_STORED_BYTES) throw new StoreLimitError(bytes);
+      fieldsV1.fill(stored as JsonDocument);
+    }
     const json = JSON.stringify(stored);
     const bytes = Buffer.byteLength(json);
     if (bytes > MAX_STORED_BYTES) throw new StoreLimitError(bytes);

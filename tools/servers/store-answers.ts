@@ -33,6 +33,7 @@ import { isError, toViolation } from "./violations.js";
 import { warmValidators } from "./warm-validators.js";
 import type { IHttpResponse } from "@stoplight/prism-http";
 import { asStored } from "../../src/engine/index.js";
+import type { JsonObject } from "../../src/engine/json.js";
 
 /** What the front hands the store's owner for a GET or PATCH of a Pod. */
 export interface StoreQuestion {
@@ -96,6 +97,9 @@ export function checkAnswer(
   });
   const problems = verdict._tag === "Left" ? verdict.left.filter(isError) : [];
   if (problems.length > 0 && answer.status < 300 && operation.method === "patch") {
+    // A Pod to store comes with its fieldsV1 still to write out (pod-api.ts PodAnswer): checked as they are,
+    // since the contract's FieldsV1 is any object, but shown written out.
+    answer.fieldsV1?.fill(answer.body as JsonObject);
     return { kind: "status", status: violationStatus(operation, question.parameters, problems, answer.body, "application/json") };
   }
   if (problems.length > 0) {
@@ -150,7 +154,7 @@ export function createStoreAnswers(
     let payload: string;
     if (answer.store === true) {
       try {
-        payload = store.save(answer.body as Pod).json;
+        payload = store.save(answer.body as Pod, answer.fieldsV1).json;
       } catch (error) {
         if (!(error instanceof StoreLimitError)) throw error;
         return { kind: "status", status: plainErrorStatus(error.message) };
