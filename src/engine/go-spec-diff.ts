@@ -80,14 +80,6 @@ function isEmpty(type: string, value: JsonValue | undefined): boolean {
   return false;
 }
 
-/** The members of an object or array to write: each one's prefix (`"Name": `, or none), type and value. */
-interface Items {
-  count: number;
-  prefix(index: number): string;
-  type(index: number): string;
-  value(index: number): JsonValue | undefined;
-}
-
 const indents: string[] = [];
 
 /** `depth` spaces, made once per depth (every line of half a million starts with some). */
@@ -112,56 +104,54 @@ function memberPrefix(member: GoStructMember): string {
   return prefix;
 }
 
-/**
- * Appends the lines of a MarshalIndent object or array to `out`: `open`, the items one level deeper (each
- * but the last followed by a comma), `close` followed by `suffix`; `{}` when empty. Every line goes
- * straight into the one array, written once (a list of 30,000 env vars is half a million lines).
- */
-function block(out: string[], open: string, close: string, items: Items, depth: number, prefix: string, suffix: string): void {
-  const indent = indentOf(depth);
-  if (items.count === 0) {
-    out.push(`${indent}${prefix}${open}${close}${suffix}`);
-    return;
-  }
-  out.push(`${indent}${prefix}${open}`);
-  for (let index = 0; index < items.count; index++) {
-    render(out, items.type(index), items.value(index), depth + 1, items.prefix(index), index < items.count - 1 ? "," : "");
-  }
-  out.push(`${indent}${close}${suffix}`);
+/** Whether MarshalIndent writes a struct member holding `value` (omitempty and omitzero leave some out). */
+function written(member: GoStructMember, value: JsonValue | undefined): boolean {
+  if (member.omitEmpty === true && isEmpty(member.type, value)) return false;
+  return !(member.omitZero === true && (value === undefined || value === null));
 }
 
 /**
  * Appends the lines of json.MarshalIndent(value, "", " ") for a value of `type` at `depth`, the first after
- * `prefix`, the last followed by `suffix`.
+ * `prefix`, the last followed by `suffix`. An object or array is `open`, its items one level deeper (each
+ * but the last followed by a comma) and `close`, or `{}` / `[]` when empty. Every line goes straight into
+ * the one array, written once, and no list of items is made per object (a list of 90,000 env vars is half a
+ * million lines).
  */
 function render(out: string[], type: string, value: JsonValue | undefined, depth: number, prefix: string, suffix = ""): void {
   const missing = value === undefined || value === null;
+  const indent = indentOf(depth);
   if (type.startsWith("*")) {
-    if (missing) out.push(`${indentOf(depth)}${prefix}null${suffix}`);
+    if (missing) out.push(`${indent}${prefix}null${suffix}`);
     else render(out, type.slice(1), value, depth, prefix, suffix);
     return;
   }
   if (type.startsWith("[]")) {
-    if (!Array.isArray(value)) out.push(`${indentOf(depth)}${prefix}null${suffix}`);
+    if (!Array.isArray(value)) out.push(`${indent}${prefix}null${suffix}`);
+    else if (value.length === 0) out.push(`${indent}${prefix}[]${suffix}`);
     else {
       const element = type.slice(2);
-      const items: Items = { count: value.length, prefix: () => "", type: () => element, value: (index) => value[index] };
-      block(out, "[", "]", items, depth, prefix, suffix);
+      out.push(`${indent}${prefix}[`);
+      const last = value.length - 1;
+      for (let index = 0; index <= last; index++) render(out, element, value[index], depth + 1, "", index < last ? "," : "");
+      out.push(`${indent}]${suffix}`);
     }
     return;
   }
   if (type.startsWith("map[string]")) {
-    if (!isJsonObject(value)) out.push(`${indentOf(depth)}${prefix}null${suffix}`);
+    if (!isJsonObject(value)) out.push(`${indent}${prefix}null${suffix}`);
     else {
       const keys = Object.keys(value).sort();
-      const element = type.slice("map[string]".length);
-      const items: Items = {
-        count: keys.length,
-        prefix: (index) => `${goJson(keys[index] as string)}: `,
-        type: () => element,
-        value: (index) => value[keys[index] as string],
-      };
-      block(out, "{", "}", items, depth, prefix, suffix);
+      if (keys.length === 0) out.push(`${indent}${prefix}{}${suffix}`);
+      else {
+        const element = type.slice("map[string]".length);
+        out.push(`${indent}${prefix}{`);
+        const last = keys.length - 1;
+        for (let index = 0; index <= last; index++) {
+          const key = keys[index] as string;
+          render(out, element, value[key], depth + 1, `${goJson(key)}: `, index < last ? "," : "");
+        }
+        out.push(`${indent}}${suffix}`);
+      }
     }
     return;
   }
@@ -171,28 +161,27 @@ function render(out: string[], type: string, value: JsonValue | undefined, depth
   }
   const text = scalarText(type, value, missing);
   if (text !== undefined) {
-    out.push(`${indentOf(depth)}${prefix}${text}${suffix}`);
+    out.push(`${indent}${prefix}${text}${suffix}`);
     return;
   }
   const layout = goPodSpecLayout[type];
   if (layout === undefined) throw new Error(`go-spec-diff: ${type} is not in src/engine/go-pod-spec-layout.ts`);
   const object = isJsonObject(value) ? value : {};
-  const members: GoStructMember[] = [];
-  const values: (JsonValue | undefined)[] = [];
-  for (const member of layout) {
-    const memberValue = at(object, member.v1);
-    if (member.omitEmpty === true && isEmpty(member.type, memberValue)) continue;
-    if (member.omitZero === true && (memberValue === undefined || memberValue === null)) continue;
-    members.push(member);
-    values.push(memberValue);
+  // The last member written, which gets no comma.
+  let last = layout.length - 1;
+  while (last >= 0 && !written(layout[last] as GoStructMember, at(object, (layout[last] as GoStructMember).v1))) last--;
+  if (last < 0) {
+    out.push(`${indent}${prefix}{}${suffix}`);
+    return;
   }
-  const items: Items = {
-    count: members.length,
-    prefix: (index) => memberPrefix(members[index] as GoStructMember),
-    type: (index) => (members[index] as GoStructMember).type,
-    value: (index) => values[index],
-  };
-  block(out, "{", "}", items, depth, prefix, suffix);
+  out.push(`${indent}${prefix}{`);
+  for (let index = 0; index <= last; index++) {
+    const member = layout[index] as GoStructMember;
+    const memberValue = at(object, member.v1);
+    if (written(member, memberValue))
+      render(out, member.type, memberValue, depth + 1, memberPrefix(member), index < last ? "," : "");
+  }
+  out.push(`${indent}}${suffix}`);
 }
 
 /** The text MarshalIndent writes for a scalar of `type`; undefined for a type that is not one. */
