@@ -218,26 +218,42 @@ function renderAny(out: string[], value: JsonValue, depth: number, prefix: strin
 }
 
 /**
- * `decoded` (a copy) with the empty lists and maps of `raw` (the same document before decoding) put back
+ * `decoded` with the empty lists and maps of `raw` (the same document before decoding) put back
  * where decoding dropped them: encoding/json makes `[]` and `{}` non-nil empty values, which the
  * conversion keeps and MarshalIndent writes as `[]` and `{}`, not `null`. Members the layout does not
  * know are never written, so what decoding dropped for being unknown may come back harmlessly.
  */
 export function withEmptyCollections(decoded: JsonObject, raw: JsonObject): JsonObject {
-  const out: JsonObject = { ...decoded };
-  for (const [key, value] of Object.entries(raw)) {
-    const kept = out[key];
+  // Copy on write: only the objects and lists on the way to an empty collection put back are new (the 90,000
+  // env vars of a patch that left nothing empty are not copied).
+  let out: JsonObject | undefined;
+  const put = (key: string, value: JsonValue): void => {
+    out ??= { ...decoded };
+    setMember(out, key, value);
+  };
+  for (const key of Object.keys(raw)) {
+    const value = raw[key] as JsonValue;
+    const kept = decoded[key];
     const empty = Array.isArray(value) ? value.length === 0 : isJsonObject(value) && Object.keys(value).length === 0;
-    if (empty && kept === undefined) out[key] = Array.isArray(value) ? [] : {};
-    else if (isJsonObject(value) && isJsonObject(kept)) out[key] = withEmptyCollections(kept, value);
-    else if (Array.isArray(value) && Array.isArray(kept) && value.length === kept.length) {
-      out[key] = kept.map((item, index) => {
+    if (empty && kept === undefined) put(key, Array.isArray(value) ? [] : {});
+    else if (isJsonObject(value) && isJsonObject(kept)) {
+      const filled = withEmptyCollections(kept, value);
+      if (filled !== kept) put(key, filled);
+    } else if (Array.isArray(value) && Array.isArray(kept) && value.length === kept.length) {
+      let items: JsonValue[] | undefined;
+      for (let index = 0; index < kept.length; index++) {
+        const item = kept[index];
         const source = value[index];
-        return isJsonObject(item) && isJsonObject(source) ? withEmptyCollections(item, source) : item;
-      });
+        if (!isJsonObject(item) || !isJsonObject(source)) continue;
+        const filled = withEmptyCollections(item, source);
+        if (filled === item) continue;
+        items ??= kept.slice();
+        items[index] = filled;
+      }
+      if (items !== undefined) put(key, items);
     }
   }
-  return out;
+  return out ?? decoded;
 }
 
 const quantityHolders = new Map<string, boolean>();
