@@ -85,6 +85,12 @@ export const fieldElement = (name: string): PathElement => `f:${name}`;
 export const valueElement = (value: JsonValue): PathElement => `v:${goJson(value)}`;
 /** The element of a list-map entry: its key fields sorted by name. */
 export function keyElement(keys: Record<string, JsonValue>): PathElement {
+  const names = Object.keys(keys);
+  // One key field (a container's or an env var's name): written directly, no sorted copy of one member.
+  if (names.length === 1) {
+    const name = names[0] as string;
+    return `k:{${goJson(name)}:${goJson(keys[name] as JsonValue)}}`;
+  }
   const sorted: JsonObject = {};
   for (const [name, value] of sortedFields(keys)) sorted[name] = value;
   return `k:${goJson(sorted)}`;
@@ -315,11 +321,16 @@ export class FieldSet {
 
   /**
    * insertChildren of the fields `names` (the entries of a map of leaves; the array becomes the set's):
-   * their path elements and nodes are made only when the set is read there.
+   * their path elements and nodes are made only when the set is read there. With `withPath`, `path` itself
+   * too, in the same walk down (each of 90,000 added env vars, and its name and value).
    */
-  insertFieldLeaves(path: FieldPath, names: readonly string[]): void {
-    if (names.length === 0) return;
+  insertFieldLeaves(path: FieldPath, names: readonly string[], withPath = false): void {
+    if (names.length === 0) {
+      if (withPath) this.insert(path);
+      return;
+    }
     const node = this.nodeAt(path);
+    if (withPath) node.member = true;
     if (node.children === undefined && node.pendingFields === undefined) node.pendingFields = names;
     else this.insertChildren(path, names.map(fieldElement));
   }

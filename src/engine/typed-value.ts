@@ -102,13 +102,36 @@ export function listElement(type: Extract<TypeRef, { kind: "list" }>, item: Json
 
 type ChildType = (key: string) => TypeRef;
 
+/** childTypeOf's answer for each type (types are made once per shape, so these are few). */
+const childTypes = new Map<TypeRef, ChildType>();
+
+/** The type of an object's members by key; made once per type, each known field's looked up once. */
 function childTypeOf(type: TypeRef): ChildType {
+  let childType = childTypes.get(type);
+  if (childType === undefined) {
+    childType = newChildTypeOf(type);
+    childTypes.set(type, childType);
+  }
+  return childType;
+}
+
+function newChildTypeOf(type: TypeRef): ChildType {
   if (type.kind === "map") {
     // Every entry of a map has the one type of its values.
     const values = memberType(type, "") ?? leaf;
     return () => values;
   }
-  return (key) => memberType(type, key) ?? leaf;
+  // Only declared fields are kept: the walks' objects may have any keys, the schema has a few.
+  const fields = new Map<string, TypeRef>();
+  return (key) => {
+    let field = fields.get(key);
+    if (field === undefined) {
+      field = memberType(type, key);
+      if (field === undefined) return leaf;
+      fields.set(key, field);
+    }
+    return field;
+  };
 }
 
 /**
@@ -300,21 +323,23 @@ export function compare(before: JsonValue, after: JsonValue, type: TypeRef): Com
       const rightValues = new Map<PathElement, JsonValue[]>();
       const order: PathElement[] = [];
       // Appended in place: a list of 1.5 million elements with one key (numbers where maps belong) would
-      // copy a growing array per element.
-      const add = (values: Map<PathElement, JsonValue[]>, element: PathElement, item: JsonValue): void => {
+      // copy a growing array per element. True for an element not seen before on that side.
+      const add = (values: Map<PathElement, JsonValue[]>, element: PathElement, item: JsonValue): boolean => {
         const known = values.get(element);
-        if (known === undefined) values.set(element, [item]);
-        else known.push(item);
+        if (known !== undefined) {
+          known.push(item);
+          return false;
+        }
+        values.set(element, [item]);
+        return true;
       };
       for (const item of left) {
         const element = listElement(nodeType, item);
-        if (!leftValues.has(element)) order.push(element);
-        add(leftValues, element, item);
+        if (add(leftValues, element, item)) order.push(element);
       }
       for (const item of right) {
         const element = listElement(nodeType, item);
-        if (!rightValues.has(element) && !leftValues.has(element)) order.push(element);
-        add(rightValues, element, item);
+        if (add(rightValues, element, item) && !leftValues.has(element)) order.push(element);
       }
       for (const element of order) {
         const l = leftValues.get(element) ?? [];
@@ -357,10 +382,12 @@ export function compare(before: JsonValue, after: JsonValue, type: TypeRef): Com
         (lhs === undefined) !== (rhs === undefined) &&
         (lhs === undefined ? rightKeys : leftKeys).every((key) => childType(key).kind === "leaf")
       ) {
-        // On one side only, with leaves for fields (each of 30,000 added env vars): every field is added or
-        // removed, and the set keeps their names until it is read there.
-        if (lhs === undefined) result.added.insertFieldLeaves(path, rightKeys);
-        else result.removed.insertFieldLeaves(path, leftKeys);
+        // On one side only, with leaves for fields (each of 90,000 added env vars): every field is added or
+        // removed, and the set keeps their names until it is read there; the struct's own path (below) goes
+        // in with them.
+        if (lhs === undefined) result.added.insertFieldLeaves(path, rightKeys, path.length > 0);
+        else result.removed.insertFieldLeaves(path, leftKeys, path.length > 0);
+        return;
       } else {
         // A leaf child (each of 100,000 annotations) is compared here, without a walk of its own.
         const visit = (key: string, l: JsonValue | undefined, r: JsonValue | undefined): void => {
