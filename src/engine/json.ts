@@ -326,30 +326,55 @@ export function jsonInput(value: unknown, what: string): JsonValue {
   if (rootProblem !== undefined) throw refuse("", rootProblem);
   if (!isContainer(value)) return value as JsonValue;
   const copy = (source: Container): Container => (Array.isArray(source) ? new Array<JsonValue>(source.length) : {});
+  /** A container to copy; its field is written out only for an error, from its parents' keys. */
+  interface Frame {
+    source: Container;
+    target: Container;
+    parent: Frame | undefined;
+    key: string | number;
+    depth: number;
+  }
+  const fieldOfFrame = (frame: Frame): string => {
+    const keys: (string | number)[] = [];
+    for (let at: Frame | undefined = frame; at?.parent !== undefined; at = at.parent) keys.push(at.key);
+    let field = "";
+    for (let index = keys.length - 1; index >= 0; index--) field = fieldOf(field, keys[index] as string | number);
+    return field;
+  };
+  const pending: Frame[] = [];
+  const take = (frame: Frame, key: string | number, child: unknown): void => {
+    const problem = child === undefined ? "undefined is not a JSON value" : notJson(child);
+    if (problem !== undefined) throw refuse(fieldOf(fieldOfFrame(frame), key), problem);
+    const copied = isContainer(child) ? copy(child) : (child as JsonValue);
+    if (typeof key === "number") (frame.target as JsonValue[])[key] = copied;
+    else setMember(frame.target as JsonObject, key, copied);
+    // An empty one is copied whole already (a list of a million empty objects is not walked again),
+    // unless it is one level too deep: the walk refuses it below.
+    const depth = frame.depth + 1;
+    if (isContainer(child) && (!isEmptyContainer(child) || depth > MAX_NESTING_DEPTH)) {
+      pending.push({ source: child, target: copied as Container, parent: frame, key, depth });
+    }
+  };
   const root = copy(value);
-  const pending: [source: Container, target: Container, field: string, depth: number][] = [[value, root, "", 1]];
+  pending.push({ source: value, target: root, parent: undefined, key: "", depth: 1 });
   while (pending.length > 0) {
-    const [source, target, field, depth] = pending.pop() as [Container, Container, string, number];
-    if (depth > MAX_NESTING_DEPTH) {
+    const frame = pending.pop() as Frame;
+    if (frame.depth > MAX_NESTING_DEPTH) {
       throw badPatch(
-        field,
+        fieldOfFrame(frame),
         `${what} nests deeper than ${MAX_NESTING_DEPTH} levels of objects and arrays (the apiserver's limit)`,
       );
     }
-    const keys = Array.isArray(source) ? source.keys() : Object.keys(source);
-    for (const key of keys) {
-      const child: unknown = (source as Record<string | number, unknown>)[key];
-      if (child === undefined && typeof key === "string") continue;
-      // The field's name is made only when it is needed (an error, or a container's children's errors).
-      const problem = child === undefined ? "undefined is not a JSON value" : notJson(child);
-      if (problem !== undefined) throw refuse(fieldOf(field, key), problem);
-      const copied = isContainer(child) ? copy(child) : (child as JsonValue);
-      if (typeof key === "number") (target as JsonValue[])[key] = copied;
-      else setMember(target as JsonObject, key, copied);
-      // An empty one is copied whole already (a list of a million empty objects is not walked again),
-      // unless it is one level too deep: the walk refuses it below.
-      const walked = isContainer(child) && (!isEmptyContainer(child) || depth + 1 > MAX_NESTING_DEPTH);
-      if (walked) pending.push([child, copied as Container, fieldOf(field, key), depth + 1]);
+    const { source } = frame;
+    if (Array.isArray(source)) {
+      // Elements by index (an iterator makes a result per element); an undefined element is not JSON.
+      for (let index = 0; index < source.length; index++) take(frame, index, source[index]);
+      continue;
+    }
+    for (const key of Object.keys(source)) {
+      const child: unknown = (source as Record<string, unknown>)[key];
+      // A member whose value is undefined is dropped, as JSON drops it.
+      if (child !== undefined) take(frame, key, child);
     }
   }
   return root;
