@@ -362,7 +362,8 @@ function mergeElements(
   merged.forEach(remember);
   patch.forEach((element, patchIndex) => {
     const map = asMap(element, fieldPath);
-    const value = keyOf(map, mergeKey, indexPath(fieldPath, patchIndex));
+    // The element's field is written out only when it lacks the key (an error), not for each of 90,000.
+    const value = member(map, mergeKey) ?? keyOf(map, mergeKey, indexPath(fieldPath, patchIndex));
     let index = firstWithKey.get(value) ?? -1;
     if (index >= 0 && ownKey(merged[index] ?? null, mergeKey) !== value) {
       index = merged.findIndex((candidate) => ownKey(candidate, mergeKey) === value);
@@ -451,11 +452,12 @@ function sortByOrder(
   fieldPath: string,
 ): JsonValue[] {
   let kept = toSort;
-  let deletions: JsonValue[] = [];
+  const deletions: JsonValue[] = [];
   if (kind === "map") {
-    for (const element of [...toSort, ...order]) keyOf(element, mergeKey, fieldPath);
-    deletions = toSort.filter((element) => isDeleteElement(asMap(element, fieldPath)));
-    kept = toSort.filter((element) => !isDeleteElement(asMap(element, fieldPath)));
+    for (const element of toSort) keyOf(element, mergeKey, fieldPath);
+    for (const element of order) keyOf(element, mergeKey, fieldPath);
+    kept = [];
+    for (const element of toSort) (isDeleteElement(asMap(element, fieldPath)) ? deletions : kept).push(element);
   }
   const decorated = kept.map((element) => ({ element, position: positionInOrder(element) }));
   goSliceStable(decorated, (left, right) => (left.position >= 0 && right.position >= 0 ? left.position < right.position : true));
