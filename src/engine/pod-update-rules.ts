@@ -93,19 +93,73 @@ function normalized(value: JsonValue | undefined): JsonValue | undefined {
   });
 }
 
-/** Paths under `path` where the normalized values differ, depth first in key order (a walk with its own stack). */
+/**
+ * Whether a value normalizes to nothing (normalized gives undefined): null, an empty list, an object whose
+ * members all do. Objects' answers are kept in `known`, so that a walk asking about an object and then
+ * about each of its members reads each object once however deeply they nest (a walk with its own stack).
+ */
+function normalizesAway(value: JsonValue | undefined, known: Map<JsonObject, boolean>): boolean {
+  if (value === undefined || value === null) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (!isJsonObject(value)) return false;
+  const cached = known.get(value);
+  if (cached !== undefined) return cached;
+  const stack: { object: JsonObject; keys: string[]; index: number }[] = [{ object: value, keys: Object.keys(value), index: 0 }];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1] as (typeof stack)[number];
+    if (frame.index === frame.keys.length) {
+      // Every member normalizes away.
+      known.set(frame.object, true);
+      stack.pop();
+      continue;
+    }
+    const child = frame.object[frame.keys[frame.index++] as string];
+    const childAnswer =
+      child === undefined || child === null
+        ? true
+        : Array.isArray(child)
+          ? child.length === 0
+          : isJsonObject(child)
+            ? known.get(child)
+            : false;
+    if (childAnswer === undefined) stack.push({ object: child as JsonObject, keys: Object.keys(child as JsonObject), index: 0 });
+    else if (!childAnswer) {
+      // A member that stays: so does every object on the way to it.
+      for (const open of stack) known.set(open.object, false);
+      return false;
+    }
+  }
+  return known.get(value) as boolean;
+}
+
+/**
+ * Paths under `path` where the normalized values (see normalized) differ, depth first in key order (a walk
+ * with its own stack). Normalized as the walk goes: only the members it compares are looked at, and no
+ * normalized copy is made (of 90,000 env vars, say, which it compares only as a list).
+ */
 function differences(before: JsonValue | undefined, after: JsonValue | undefined, path: string): string[] {
+  const known = new Map<JsonObject, boolean>();
+  /** The normalized value, as far as the walk needs it: undefined (null in a list) for one that normalizes away. */
+  const kept = (value: JsonValue | undefined, away: undefined | null): JsonValue | undefined =>
+    normalizesAway(value, known) ? away : value;
   const changed: string[] = [];
-  const pending: [JsonValue | undefined, JsonValue | undefined, string][] = [[before, after, path]];
+  const pending: [JsonValue | undefined, JsonValue | undefined, string][] = [
+    [kept(before, undefined), kept(after, undefined), path],
+  ];
   while (pending.length > 0) {
     const [left, right, at] = pending.pop() as [JsonValue | undefined, JsonValue | undefined, string];
     const children: [JsonValue | undefined, JsonValue | undefined, string][] = [];
     if (isJsonObject(left) && isJsonObject(right)) {
-      for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) {
-        children.push([member(left, key), member(right, key), `${at}.${key}`]);
+      const keys = new Set<string>();
+      for (const key of Object.keys(left)) if (!normalizesAway(left[key], known)) keys.add(key);
+      for (const key of Object.keys(right)) if (!normalizesAway(right[key], known)) keys.add(key);
+      for (const key of keys) {
+        children.push([kept(member(left, key), undefined), kept(member(right, key), undefined), `${at}.${key}`]);
       }
     } else if (Array.isArray(left) && Array.isArray(right) && left.length === right.length) {
-      for (let index = 0; index < left.length; index++) children.push([left[index], right[index], `${at}[${index}]`]);
+      for (let index = 0; index < left.length; index++) {
+        children.push([kept(left[index], null), kept(right[index], null), `${at}[${index}]`]);
+      }
     } else {
       // Containers that got here differ in kind or length (no need to write out 30,000 env vars to see it);
       // scalars are compared as JSON writes them.
@@ -347,7 +401,7 @@ function specViolations(before: JsonObject, after: JsonObject, patched: JsonObje
 
   const munged = mungedSpec(before, after, violations);
   // Compared as apiequality.Semantic compares: quantities by value.
-  const changed = differences(normalized(withQuantityValues(before)), normalized(withQuantityValues(munged)), "spec");
+  const changed = differences(withQuantityValues(before), withQuantityValues(munged), "spec");
   if (changed.length > 0) {
     // The diff shows the lists and maps the patch left empty: munged again from the undecoded spec (only
     // here, so that no other update walks it), its violations already counted above.
