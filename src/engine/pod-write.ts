@@ -20,6 +20,7 @@ import { failureStatus, invalidStatus } from "../status/status.js";
 import { applyPatch, requireApplyManager } from "./apply-patch.js";
 import { badRequest, PatchError } from "./errors.js";
 import { withQuantityValues } from "./go-spec-diff.js";
+import { FieldSet, fieldElement } from "./field-set.js";
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "./json.js";
 import { decodeAndDefault } from "./pod-defaults.js";
 import { annotationsTooLong, podUpdateViolations, updateRejection } from "./pod-update-rules.js";
@@ -32,6 +33,9 @@ const MERGE: PatchMediaType = "application/merge-patch+json";
 /** The part of a merge patch that patches the metadata (a `null` included, which deletes it). */
 const metadataPatchOf = (patch: JsonObject): JsonObject =>
   Object.hasOwn(patch, "metadata") ? { metadata: patch.metadata ?? null } : {};
+
+/** What admission writes after tracking (DefaultTolerationSeconds): it may give back what a patch changed there. */
+const ADMITTED_FIELDS = FieldSet.of([["spec", "tolerations"].map(fieldElement)]);
 
 export interface PodWriteOptions {
   namespace: string;
@@ -331,6 +335,8 @@ export function writePod(
   let undecoded: JsonObject | undefined;
   // The managedFields' fieldsV1 are written out once validation has accepted the Pod (the rules read none).
   let deferred: DeferredFieldsV1 | undefined;
+  // The Pod is known to differ from the stored one (so the no-op test below need not compare them).
+  let knownChanged = false;
   const warnings: string[] = [];
   if (mediaType === APPLY) {
     if (!isJsonObject(patch))
@@ -367,6 +373,9 @@ export function writePod(
     // Not decoded again: tracking added only managedFields entries, which decoding would give back as they are.
     pod = tracked.object;
     deferred = tracked.fieldsV1;
+    // Tracking's comparison found fields this write changed; of what is written after it, only admission's
+    // tolerations can give a change back (status and the server-set metadata are not among these fields).
+    knownChanged = tracked.changed !== undefined && !tracked.changed.difference(ADMITTED_FIELDS).isEmpty();
   }
 
   /** The result for a changed Pod: its fieldsV1 written out, or left to the caller (deferFieldsV1); not under stopBefore. */
@@ -407,8 +416,9 @@ export function writePod(
     );
   }
   // Nothing but managedFields times changed: the apiserver keeps the stored object. The managedFields are
-  // compared last, and only they need the fieldsV1 written out.
-  if (jsonEquals(withoutManagedFields(pod), withoutManagedFields(liveObject))) {
+  // compared last, and only they need the fieldsV1 written out; a Pod known to differ is not compared (the
+  // 300,000 labels of a merge patch, listed again).
+  if (!knownChanged && jsonEquals(withoutManagedFields(pod), withoutManagedFields(liveObject))) {
     if (options.stopBefore === undefined) deferred?.fill(pod);
     if (jsonEquals(untimedManagedFields(pod), untimedManagedFields(liveObject)))
       return { pod: liveObject as Pod, created: false, changed: false, warnings };

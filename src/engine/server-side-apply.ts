@@ -435,8 +435,11 @@ function checkConfiguration(config: JsonObject, podName: string): void {
   }
 }
 
-/** Updater.Update through the managed-fields updater: the changed fields join the manager's entry. */
-function recordUpdate(before: JsonObject, after: JsonObject, managers: Managers, fieldManager: string, time: string): void {
+/**
+ * Updater.Update through the managed-fields updater: the changed fields join the manager's entry. Returns
+ * them (added or modified, status and the server-set metadata left out).
+ */
+function recordUpdate(before: JsonObject, after: JsonObject, managers: Managers, fieldManager: string, time: string): FieldSet {
   const current = "\u0000current-operation";
   const currentRecord: ManagerRecord = { manager: current, operation: "Update", apiVersion: API_VERSION, set: FieldSet.of() };
   managers.set(current, currentRecord);
@@ -444,12 +447,13 @@ function recordUpdate(before: JsonObject, after: JsonObject, managers: Managers,
   takeOwnership(comparison, managers, current, true);
   const changed = withoutIgnored(comparison.modified.union(comparison.added)).difference(strippedPaths);
   managers.delete(current);
-  if (changed.isEmpty()) return;
+  if (changed.isEmpty()) return changed;
   const record: ManagerRecord = { manager: fieldManager, operation: "Update", apiVersion: API_VERSION, set: changed };
   const id = identifier(record);
   const previous = managers.get(id);
   managers.set(id, { ...record, set: changed.union(previous?.set ?? FieldSet.of()), time });
   capManagers(managers);
+  return changed;
 }
 
 /**
@@ -471,7 +475,15 @@ export function trackUpdateDeferred(
   live: JsonObject,
   updated: JsonObject,
   options: UpdateOptions,
-): { object: JsonObject; fieldsV1: DeferredFieldsV1 } {
+): {
+  object: JsonObject;
+  fieldsV1: DeferredFieldsV1;
+  /**
+   * The fields the update added or modified, as server-side apply's comparison found them (status and the
+   * metadata the server sets left out); undefined when the Pod is not tracked (no comparison was made).
+   */
+  changed?: FieldSet;
+} {
   const fieldsV1 = new DeferredFieldsV1();
   // isResetManagedFields: `managedFields: [{}]` clears them.
   const requested = isJsonObject(updated.metadata) ? member(updated.metadata, "managedFields") : undefined;
@@ -496,14 +508,14 @@ export function trackUpdateDeferred(
       : (decodeManagedFields(live) ?? new Map());
   // skipnonapplied.go: an existing object without managedFields is not tracked by updates.
   if (managers.size === 0) return { object: withoutManagedFields(updated), fieldsV1 };
-  recordUpdate(
+  const changed = recordUpdate(
     withoutManagedFields(live),
     withoutManagedFields(updated),
     managers,
     options.fieldManager,
     options.time ?? nowRfc3339(),
   );
-  return { object: withManagedFields(updated, managers, fieldsV1), fieldsV1 };
+  return { object: withManagedFields(updated, managers, fieldsV1), fieldsV1, changed };
 }
 
 /**

@@ -207,3 +207,26 @@ describe("writePod with deferFieldsV1", () => {
     expect(noOp.pod).toEqual(live);
   });
 });
+
+describe("writePod's no-op test on a Pod with managedFields", () => {
+  const live = podWithManagers();
+  const tolerations = (live.spec?.tolerations ?? []) as unknown[];
+
+  it("finds a write that admission gives back a no-op: a toleration the DefaultTolerationSeconds plugin adds again", () => {
+    expect(tolerations).toHaveLength(2);
+    // bob's first write makes him the owner of the tolerations, so that his second changes no managedFields entry.
+    const first = { key: "example.com/x", operator: "Exists" };
+    const owned = writePod(live, { spec: { tolerations: [first, ...tolerations] } }, MERGE, { ...options, fieldManager: "bob" });
+    expect(owned.changed).toBe(true);
+    const again = { spec: { tolerations: [first, tolerations[0]] } };
+    const result = writePod(owned.pod, again, MERGE, { ...options, fieldManager: "bob", time: "2026-12-05T11:00:00Z" });
+    expect(result.changed).toBe(false);
+    expect(result.pod).toEqual(owned.pod);
+  });
+
+  it("finds a write that changed what it owns changed", () => {
+    const result = writePod(live, { metadata: { labels: { team: "a" } } }, MERGE, { ...options, fieldManager: "bob" });
+    expect(result.changed).toBe(true);
+    expect(result.pod.metadata?.labels).toEqual({ tier: "front", team: "a" });
+  });
+});
