@@ -104,6 +104,40 @@ function memberPrefix(member: GoStructMember): string {
   return prefix;
 }
 
+/**
+ * Lines that recur — a struct's braces, `"ValueFrom": null`, `"Stdin": false` — as one string each per
+ * prefix, text, depth and comma, not one per line: three of the five lines of each of 90,000 env vars are
+ * alike, and a line made once is kept (and hashed by the diff) once. Only texts that do not come from a value
+ * are kept, and at most MAX_RECURRING lines (map keys make prefixes of their own).
+ */
+const recurring = new Map<string, Map<string, string[]>>();
+const MAX_RECURRING = 4096;
+let recurringCount = 0;
+const RECURRING_TEXTS = new Set(["null", "[]", "{}", "[", "{", "]", "}", "true", "false", "0", '""']);
+
+/** `indent + prefix + text + suffix` (suffix "" or ","), the same string each time when the text recurs. */
+function line(depth: number, prefix: string, text: string, suffix: string): string {
+  if (!RECURRING_TEXTS.has(text)) return `${indentOf(depth)}${prefix}${text}${suffix}`;
+  let byText = recurring.get(prefix);
+  let byDepth = byText?.get(text);
+  const slot = 2 * depth + (suffix === "" ? 0 : 1);
+  const known = byDepth?.[slot];
+  if (known !== undefined) return known;
+  const made = `${indentOf(depth)}${prefix}${text}${suffix}`;
+  if (recurringCount >= MAX_RECURRING) return made;
+  recurringCount += 1;
+  if (byText === undefined) {
+    byText = new Map();
+    recurring.set(prefix, byText);
+  }
+  if (byDepth === undefined) {
+    byDepth = [];
+    byText.set(text, byDepth);
+  }
+  byDepth[slot] = made;
+  return made;
+}
+
 /** Whether MarshalIndent writes a struct member holding `value` (omitempty and omitzero leave some out). */
 function written(member: GoStructMember, value: JsonValue | undefined): boolean {
   if (member.omitEmpty === true && isEmpty(member.type, value)) return false;
@@ -119,38 +153,37 @@ function written(member: GoStructMember, value: JsonValue | undefined): boolean 
  */
 function render(out: string[], type: string, value: JsonValue | undefined, depth: number, prefix: string, suffix = ""): void {
   const missing = value === undefined || value === null;
-  const indent = indentOf(depth);
   if (type.startsWith("*")) {
-    if (missing) out.push(`${indent}${prefix}null${suffix}`);
+    if (missing) out.push(line(depth, prefix, "null", suffix));
     else render(out, type.slice(1), value, depth, prefix, suffix);
     return;
   }
   if (type.startsWith("[]")) {
-    if (!Array.isArray(value)) out.push(`${indent}${prefix}null${suffix}`);
-    else if (value.length === 0) out.push(`${indent}${prefix}[]${suffix}`);
+    if (!Array.isArray(value)) out.push(line(depth, prefix, "null", suffix));
+    else if (value.length === 0) out.push(line(depth, prefix, "[]", suffix));
     else {
       const element = type.slice(2);
-      out.push(`${indent}${prefix}[`);
+      out.push(line(depth, prefix, "[", ""));
       const last = value.length - 1;
       for (let index = 0; index <= last; index++) render(out, element, value[index], depth + 1, "", index < last ? "," : "");
-      out.push(`${indent}]${suffix}`);
+      out.push(line(depth, "", "]", suffix));
     }
     return;
   }
   if (type.startsWith("map[string]")) {
-    if (!isJsonObject(value)) out.push(`${indent}${prefix}null${suffix}`);
+    if (!isJsonObject(value)) out.push(line(depth, prefix, "null", suffix));
     else {
       const keys = Object.keys(value).sort();
-      if (keys.length === 0) out.push(`${indent}${prefix}{}${suffix}`);
+      if (keys.length === 0) out.push(line(depth, prefix, "{}", suffix));
       else {
         const element = type.slice("map[string]".length);
-        out.push(`${indent}${prefix}{`);
+        out.push(line(depth, prefix, "{", ""));
         const last = keys.length - 1;
         for (let index = 0; index <= last; index++) {
           const key = keys[index] as string;
           render(out, element, value[key], depth + 1, `${goJson(key)}: `, index < last ? "," : "");
         }
-        out.push(`${indent}}${suffix}`);
+        out.push(line(depth, "", "}", suffix));
       }
     }
     return;
@@ -161,7 +194,7 @@ function render(out: string[], type: string, value: JsonValue | undefined, depth
   }
   const text = scalarText(type, value, missing);
   if (text !== undefined) {
-    out.push(`${indent}${prefix}${text}${suffix}`);
+    out.push(line(depth, prefix, text, suffix));
     return;
   }
   const layout = goPodSpecLayout[type];
@@ -171,17 +204,17 @@ function render(out: string[], type: string, value: JsonValue | undefined, depth
   let last = layout.length - 1;
   while (last >= 0 && !written(layout[last] as GoStructMember, at(object, (layout[last] as GoStructMember).v1))) last--;
   if (last < 0) {
-    out.push(`${indent}${prefix}{}${suffix}`);
+    out.push(line(depth, prefix, "{}", suffix));
     return;
   }
-  out.push(`${indent}${prefix}{`);
+  out.push(line(depth, prefix, "{", ""));
   for (let index = 0; index <= last; index++) {
     const member = layout[index] as GoStructMember;
     const memberValue = at(object, member.v1);
     if (written(member, memberValue))
       render(out, member.type, memberValue, depth + 1, memberPrefix(member), index < last ? "," : "");
   }
-  out.push(`${indent}}${suffix}`);
+  out.push(line(depth, "", "}", suffix));
 }
 
 /** The text MarshalIndent writes for a scalar of `type`; undefined for a type that is not one. */
@@ -212,8 +245,8 @@ function scalarText(type: string, value: JsonValue | undefined, missing: boolean
 function renderAny(out: string[], value: JsonValue, depth: number, prefix: string, suffix: string): void {
   const indent = indentOf(depth);
   const lines = goHtmlEscaped(jsonText(value, { indent: 1 })).split("\n");
-  lines.forEach((line, index) => {
-    out.push(`${indent}${index === 0 ? prefix : ""}${line}${index === lines.length - 1 ? suffix : ""}`);
+  lines.forEach((text, index) => {
+    out.push(`${indent}${index === 0 ? prefix : ""}${text}${index === lines.length - 1 ? suffix : ""}`);
   });
 }
 
