@@ -22,7 +22,7 @@
  * mock does not amplify a 3 MiB request into an answer many times its size.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CorpusCase, corpus, cpuMs, innocentRequest, MIB, peakRss, send } from "../fixtures/hostile/corpus.js";
+import { type CorpusCase, corpus, cpuMs, innocentRequest, MIB, peakRss, send, warmUp } from "../fixtures/hostile/corpus.js";
 import { HEAP_PROBE_FLAGS, heapKept, KEEP_BODIES_FLAGS } from "../support/heap-probe.js";
 import { type RunningMock, startMock } from "../support/mock-process.js";
 import { MAX_STATUS_BYTES } from "../../tools/servers/send-status.js";
@@ -62,33 +62,10 @@ const MOCK_HEAP_MIB = 1024;
  */
 const KEPT_MARGIN = 8 * MIB;
 
-/**
- * Warms a mock up: the code each patch type runs (V8 compiles it on first use) and the answer memo's innocent
- * GET; the mock compiles Prism's validators itself before it listens (tools/servers/warm-validators.ts). The
- * apply leaves the Pod with managed fields, so every later write is tracked as server-side apply tracks it.
- */
-async function warm(url: string): Promise<void> {
-  await send(url, innocentRequest());
-  for (const contentType of [
-    "application/merge-patch+json",
-    "application/strategic-merge-patch+json",
-    "application/json-patch+json",
-    "application/apply-patch+yaml",
-  ]) {
-    await send(url, {
-      method: "PATCH",
-      path: "/api/v1/namespaces/default/pods/hello-world?fieldManager=warm",
-      headers: { "x-auth-token": "warm", "content-type": contentType },
-      body: Buffer.from(contentType.includes("json-patch") ? "[]" : contentType.includes("yaml") ? WARM_APPLY : "{}"),
-    });
-  }
-}
-const WARM_APPLY = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: hello-world\n";
-
 let mock: RunningMock;
 beforeAll(async () => {
   mock = await startMock({ maxHeapMiB: MOCK_HEAP_MIB, nodeFlags: HEAP_PROBE_FLAGS });
-  await warm(mock.url);
+  await warmUp(mock.url);
 });
 afterAll(async () => {
   expect(await mock.stop()).toBe(0);
@@ -190,7 +167,7 @@ describe("memory", () => {
   }, async () => {
     const leaking = await startMock({ maxHeapMiB: MOCK_HEAP_MIB, nodeFlags: [...HEAP_PROBE_FLAGS, ...KEEP_BODIES_FLAGS] });
     try {
-      await warm(leaking.url);
+      await warmUp(leaking.url);
       const kept = [await pass(leaking), await pass(leaking)];
       expect(kept[1], figures("held after passes 1, 2", kept)).not.toBeLessThan((kept[0] ?? 0) + KEPT_MARGIN);
     } finally {
