@@ -369,13 +369,8 @@ export function writePod(
     // applyPatch's result is a new document (it copies its inputs): decoding may take what it keeps as it is.
     const decoded = decodeAndDefault(applied as Pod, true);
     for (const field of decoded.unknownFields) warnings.push(`unknown field "${field}"`);
-    const tracked = trackUpdateDeferred(liveObject as JsonObject, decoded.pod as JsonObject, { fieldManager, time });
-    // Not decoded again: tracking added only managedFields entries, which decoding would give back as they are.
-    pod = tracked.object;
-    deferred = tracked.fieldsV1;
-    // Tracking's comparison found fields this write changed; of what is written after it, only admission's
-    // tolerations can give a change back (status and the server-set metadata are not among these fields).
-    knownChanged = tracked.changed !== undefined && !tracked.changed.difference(ADMITTED_FIELDS).isEmpty();
+    // Tracked below, once the update rules accept it.
+    pod = decoded.pod as JsonObject;
   }
 
   /** The result for a changed Pod: its fieldsV1 written out, or left to the caller (deferFieldsV1); not under stopBefore. */
@@ -398,6 +393,12 @@ export function writePod(
   }
   const liveMetadata = metadataOf(liveObject);
   checkUpdateTarget(metadataOf(pod), liveMetadata, mediaType, options.name);
+  // An update's field tracking reads the Pod as decoding left it, before admission and PrepareForUpdate,
+  // and never refuses it, and the update rules read no managedFields: it runs once they accept the Pod (a
+  // refused write of 93,000 env vars is not compared for nothing), on the Pod kept aside here. What is
+  // written after this replaces members of the Pod, its metadata and its spec, so shallow copies keep it.
+  const untracked: JsonObject | undefined = mediaType === APPLY ? undefined : { ...pod, metadata: { ...metadataOf(pod) } };
+  if (untracked !== undefined && isJsonObject(pod.spec)) untracked.spec = { ...pod.spec };
   metadataOf(pod).resourceVersion = liveMetadata.resourceVersion ?? "";
   // Mutating admission runs before rest.BeforeUpdate, whose PrepareForUpdate counts the generation.
   if (isJsonObject(pod.spec)) defaultTolerationSeconds(pod.spec);
@@ -414,6 +415,17 @@ export function writePod(
         ? rejection
         : { ...rejection, message: updateRejection(pod as Pod, distinct).message ?? "" },
     );
+  }
+  if (untracked !== undefined) {
+    const tracked = trackUpdateDeferred(liveObject, untracked, { fieldManager, time });
+    // Not decoded again: tracking added only managedFields entries, which decoding would give back as they are.
+    const entries = metadataOf(tracked.object).managedFields;
+    if (entries === undefined) delete metadataOf(pod).managedFields;
+    else metadataOf(pod).managedFields = entries;
+    deferred = tracked.fieldsV1;
+    // Tracking's comparison found fields this write changed; of what was written after it, only admission's
+    // tolerations can give a change back (status and the server-set metadata are not among these fields).
+    knownChanged = tracked.changed !== undefined && !tracked.changed.difference(ADMITTED_FIELDS).isEmpty();
   }
   // Nothing but managedFields times changed: the apiserver keeps the stored object. The managedFields are
   // compared last, and only they need the fieldsV1 written out; a Pod known to differ is not compared (the
