@@ -8,7 +8,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createUpstream, send } from "../../tools/servers/upstream.js";
+import { closedWhileIdle, createUpstream, send } from "../../tools/servers/upstream.js";
 
 const ANSWER = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\n{}";
 
@@ -82,5 +82,17 @@ describe("send", () => {
       resetAtOnce = false;
       upstream.agent.destroy();
     }
+  });
+
+  it.each<[code: string, connection: "reused" | "new", again: boolean]>([
+    ["ECONNRESET", "reused", true],
+    // A body's write into the closed connection fails so (the proxy answered the 2 MB alias bomb 502 with it).
+    ["EPIPE", "reused", true],
+    ["ECONNRESET", "new", false],
+    ["EPIPE", "new", false],
+    ["ECONNREFUSED", "reused", false],
+    ["ETIMEDOUT", "reused", false],
+  ])("counts %s on a %s connection as one the upstream closed while idle: %s", (code, connection, again) => {
+    expect(closedWhileIdle(Object.assign(new Error(code), { code }), connection === "reused")).toBe(again);
   });
 });

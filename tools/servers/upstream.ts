@@ -117,6 +117,18 @@ export function createUpstream(url: string, tls: UpstreamTls): Upstream {
   return { url: parsed, agent };
 }
 
+/**
+ * True when a request failed because the kept-alive connection it was sent on had been closed by the
+ * upstream while idle (Node's server after 5 s, Go's after its IdleTimeout): the request is reset
+ * (ECONNRESET), or its body's write fails (EPIPE, seen with a 2 MB body), before any answer. Such a request
+ * is sent again, as Node's documentation of `request.reusedSocket` advises. The agent may hand out another
+ * idle connection the upstream closed at the same time (several are kept after concurrent requests), so
+ * again while the connection was a reused one: the agent keeps finitely many, and a new one ends it.
+ */
+export function closedWhileIdle(error: NodeJS.ErrnoException, reusedSocket: boolean): boolean {
+  return reusedSocket && (error.code === "ECONNRESET" || error.code === "EPIPE");
+}
+
 export function send(upstream: Upstream, forwarded: ForwardedRequest, timeoutMs: number): Promise<UpstreamAnswer> {
   const incoming = new URL(forwarded.pathAndQuery, "http://placeholder");
   const headers: OutgoingHttpHeaders = {
@@ -144,12 +156,7 @@ export function send(upstream: Upstream, forwarded: ForwardedRequest, timeoutMs:
     const timer = setTimeout(() => outgoing.destroy(new UpstreamTimeout(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
     outgoing.on("error", (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      // A kept-alive connection the upstream closed while it was idle (Node's server after 5 s, Go's after
-      // its IdleTimeout) resets the request sent on it at that moment, before any answer: sent again, as
-      // Node's documentation of `request.reusedSocket` advises. The agent may hand out another idle
-      // connection the upstream closed at the same time (several are kept after concurrent requests), so
-      // again while the connection was a reused one: the agent keeps finitely many, and a new one ends it.
-      if (outgoing.reusedSocket && error.code === "ECONNRESET") {
+      if (closedWhileIdle(error, outgoing.reusedSocket)) {
         send(upstream, forwarded, timeoutMs).then(resolve, reject);
         return;
       }
