@@ -14,7 +14,7 @@ import { createPodPatchClientFromKubeconfig, jsonPatch, NoAnswerError, type Patc
 import { generatedDir } from "../../tools/pipeline/common.js";
 import { generateClientIdentity } from "../../tools/servers/tls.js";
 import { base64, writeExecPlugin } from "../support/kubeconfig-files.js";
-import { type RunningMock, startMock } from "../support/mock-process.js";
+import { type RunningMock, startMock, startTogether } from "../support/mock-process.js";
 
 const spec = JSON.parse(readFileSync(join(generatedDir, "openapi.json"), "utf8"));
 /** The Pod the mock's examples are about. */
@@ -63,10 +63,10 @@ beforeAll(async () => {
   writeFileSync(join(dir, "client-ca.pem"), clientIdentity.caCert);
   kubeconfig = join(dir, "mock.kubeconfig");
   mutualKubeconfig = join(dir, "mutual.kubeconfig");
-  [mock, mutualMock] = await Promise.all([
+  [mock, mutualMock] = await startTogether(
     startMock({ tls: true, kubeconfig }),
     startMock({ tls: true, kubeconfig: mutualKubeconfig, clientCa: join(dir, "client-ca.pem") }),
-  ]);
+  );
 }, 90_000);
 
 afterAll(async () => {

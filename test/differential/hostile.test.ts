@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyPatch, checkPodUpdate, PatchError } from "../../src/engine/index.js";
 import type { PatchMediaType, Pod } from "../../src/operation/patch-pod.js";
 import { decodeApiserverYaml } from "../../src/yaml/apiserver-yaml.js";
-import { type RunningMock, startMock } from "../support/mock-process.js";
+import { type RunningMock, startMock, startTogether } from "../support/mock-process.js";
 import { readMockKubeconfig } from "../support/kubeconfig-files.js";
 import { denormalize, normalizeAnswer, statusMessageShape, withoutQuotedObject } from "./support/normalize.js";
 import { recordedAnswers } from "./support/recording.js";
@@ -407,7 +407,7 @@ let tlsMock: RunningMock;
 let tlsMockCa = "";
 beforeAll(async () => {
   const kubeconfig = join(mkdtempSync(join(tmpdir(), "hostile-differential-")), "kubeconfig");
-  [mock, tlsMock] = await Promise.all([startMock(), startMock({ tls: true, kubeconfig })]);
+  [mock, tlsMock] = await startTogether(startMock(), startMock({ tls: true, kubeconfig }));
   // The stateful mock answers for the Pods it holds: give it the one the cases patch and read.
   const seeded = await fetch(`${mock.url}/mock/pods`, {
     method: "POST",

@@ -15,7 +15,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generatedDir } from "../../tools/pipeline/common.js";
 import { corpus, cpuMs, send } from "../fixtures/hostile/corpus.js";
-import { startProxy, type RunningProxy } from "../support/mock-process.js";
+import { startProxy, startTogether, type RunningProxy } from "../support/mock-process.js";
 
 const spec = JSON.parse(readFileSync(join(generatedDir, "openapi.json"), "utf8")) as {
   components: { examples: Record<string, { value: unknown }> };
@@ -93,10 +93,10 @@ beforeAll(async () => {
   upstream = createServer(upstreamAnswer);
   await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
   upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-  [reporting, refusing] = await Promise.all([
+  [reporting, refusing] = await startTogether(
     startProxy({ upstream: upstreamUrl, args: ["--timeout", "1"] }),
     startProxy({ upstream: upstreamUrl, args: ["--errors", "--timeout", "1"] }),
-  ]);
+  );
 });
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { readFileSync, readlinkSync } from "node:fs";
 import { request } from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../tools/pipeline/common.js";
-import { type RunningMock, startMock } from "../support/mock-process.js";
+import { type RunningMock, startMock, startTogether } from "../support/mock-process.js";
 
 const POD = "/api/v1/namespaces/default/pods/hello-world";
 let mock: RunningMock;
@@ -91,7 +91,7 @@ const alive = (pid: number): boolean => {
 };
 
 beforeAll(async () => {
-  [mock, single] = await Promise.all([startMock({ tls: true, workers: 2 }), startMock({ tls: true })]);
+  [mock, single] = await startTogether(startMock({ tls: true, workers: 2 }), startMock({ tls: true }));
 }, 90_000);
 
 afterAll(async () => {

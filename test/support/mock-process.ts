@@ -73,6 +73,25 @@ export interface RunningProcess {
 export type RunningMock = RunningProcess;
 export type RunningProxy = RunningProcess;
 
+/**
+ * Starts processes together and resolves with all of them, in order. When one fails to start, the others
+ * that did are stopped before the failure is passed on: a `beforeAll` that fails never gets to assign them,
+ * so its `afterAll` could not stop them (a mock left running after a loaded start timed out).
+ */
+export async function startTogether<const T extends readonly Promise<RunningProcess>[]>(
+  ...starts: T
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(starts);
+  const failed = settled.find((result) => result.status === "rejected");
+  if (failed !== undefined) {
+    await Promise.all(settled.map((result) => (result.status === "fulfilled" ? result.value.stop() : undefined)));
+    throw failed.reason;
+  }
+  return settled.map((result) => (result as PromiseFulfilledResult<RunningProcess>).value) as {
+    -readonly [K in keyof T]: Awaited<T[K]>;
+  };
+}
+
 const MOCK_LISTENING = /^mock listening on (https?:\/\/127\.0\.0\.1:\d+)$/;
 const PROXY_LISTENING = /^proxy listening on (http:\/\/127\.0\.0\.1:\d+) -> /;
 const STOP_GRACE_MS = 5_000;
