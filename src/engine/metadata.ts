@@ -5,16 +5,16 @@
 import { podMergeMetadata } from "../../generated/merge-metadata.js";
 
 /**
- * The shape of one property of a schema and its Kubernetes patch extensions: one entry of the table in
- * generated/merge-metadata.ts, which the generate stage (tools/pipeline/merge-metadata.ts) builds with this type.
- */
-/**
  * Which JSON values a leaf of the Pod decodes from, as the contract types it: a string, a boolean, an
  * integer of 32 or 64 bits, any number, or one of the types that decode themselves — a quantity (a string
  * or a number), an int-or-string, an RFC 3339 time. Null decodes into every one (Go's zero value).
  */
 export type ScalarType = "string" | "boolean" | "int32" | "int64" | "number" | "quantity" | "int-or-string" | "time";
 
+/**
+ * The shape of one property of a schema and its Kubernetes patch extensions: one entry of the table in
+ * generated/merge-metadata.ts, which the generate stage (tools/pipeline/merge-metadata.ts) builds with this type.
+ */
 export type PropertyShape =
   | { readonly kind: "scalar"; readonly type?: ScalarType }
   | { readonly kind: "object"; readonly schema: string }

@@ -204,10 +204,7 @@ function versionKindError(document: JsonObject, decoded: ReadonlySet<object>): {
 }
 
 /** Go's error for the patched Pod, and the field it is about; undefined when the Pod decodes. */
-export function podDecodingError(
-  document: JsonObject,
-  decoded: ReadonlySet<object>,
-): { text: string; field: string } | undefined {
+function podDecodingError(document: JsonObject, decoded: ReadonlySet<object>): { text: string; field: string } | undefined {
   const versionKind = versionKindError(document, decoded);
   if (versionKind !== undefined) return versionKind;
   const decoder = new Decoder(decoded);
@@ -235,7 +232,7 @@ function undecodedText(value: JsonValue): string {
 }
 
 /** The patched text as the patch library writes it: decoded objects with sorted keys, HTML characters escaped. */
-export function patchedText(document: JsonValue, decoded: ReadonlySet<object>): string {
+function patchedText(document: JsonValue, decoded: ReadonlySet<object>): string {
   const write = (value: JsonValue): string => {
     if (value === null || typeof value !== "object" || !decoded.has(value)) return undecodedText(value);
     if (Array.isArray(value)) return `[${value.map(write).join(",")}]`;

@@ -279,6 +279,7 @@ const PROBES: { value: unknown; schema: object; coerce: boolean }[] = [
 export function installBoundedValidation(moduleId: string = VALIDATION_MODULE): void {
   const holder = loadFunctionHolder(moduleId, VALIDATION_EXPORT);
   if (boundedValidation !== undefined && holder[VALIDATION_EXPORT] === boundedValidation) return;
+  // The replacement converts its errors with Prism's own conversion: that must be there too.
   loadFunctionHolder(moduleId, CONVERSION_EXPORT);
   const prismOwn = holder[VALIDATION_EXPORT] as ValidateAgainstSchema;
   const bounded = boundedValidator(holder, moduleId);
